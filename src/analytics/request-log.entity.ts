@@ -1,0 +1,63 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** One row per routed request, written in batches by the recorder. */
+@Entity({ tableName: 'request_log' })
+@Index({ name: 'request_log_task_layer_idx', properties: ['taskType', 'layer'] })
+export class RequestLog {
+  /** The request id (x-request-id). */
+  @PrimaryKey({ type: 'string', length: 64 })
+  id!: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  @Index({ name: 'request_log_ts_idx' })
+  ts!: Date;
+
+  @Property({ type: 'string', length: 100 })
+  taskType!: string;
+
+  @Property({ type: 'string', length: 10 })
+  layer!: string;
+
+  @Property({ type: 'string', length: 200 })
+  @Index({ name: 'request_log_model_idx' })
+  model!: string;
+
+  @Property({ type: 'integer', nullable: true })
+  @Index({ name: 'request_log_rule_id_idx' })
+  ruleId?: number | null;
+
+  @Property({ type: 'string', length: 100, nullable: true })
+  @Index({ name: 'request_log_strategy_arm_idx' })
+  strategyArm?: string | null;
+
+  @Property({ type: 'integer', default: 0 })
+  tokensIn: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  tokensOut: number = 0;
+
+  @Property({ type: 'double', default: 0 })
+  cost: number = 0;
+
+  @Property({ type: 'double', default: 0 })
+  latencyMs: number = 0;
+
+  @Property({ type: 'boolean' })
+  @Index({ name: 'request_log_success_idx' })
+  success!: boolean;
+
+  @Property({ type: 'string', length: 50, nullable: true })
+  errorClass?: string | null;
+
+  @Property({ type: 'double', nullable: true })
+  feedbackScore?: number | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  feedbackAt?: Date | null;
+
+  @Property({ type: 'integer', default: 1 })
+  attempts: number = 1;
+
+  @Property({ type: 'boolean', default: false })
+  stream: boolean = false;
+}

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { GatewayConfig } from './config/config.schema';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DatabaseService } from './database/database.service';
+import { HealthModule } from './health/health.module';
+import { ToolsModule } from './tools/tools.module';
+
+/** Feature modules, wired only by dependency injection. */
+const FEATURE_MODULES = [HealthModule, ToolsModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig, database: DatabaseService): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), ...FEATURE_MODULES],
+    };
+  }
+}

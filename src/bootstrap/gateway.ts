@@ -1,0 +1,100 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger as PinoLogger } from 'pino';
+import { AppModule } from '../app.module';
+import { HttpExceptionFilter } from '../common/http/http-exception.filter';
+import { InFlightTracker, requestIdMiddleware } from '../common/http/request-id.middleware';
+import { NestPinoLogger } from '../common/logging/logger';
+import { GatewayConfig } from '../config/config.schema';
+import { DatabaseService } from '../database/database.service';
+
+export interface GatewayHandle {
+  app: NestExpressApplication;
+  db: DatabaseService;
+  config: GatewayConfig;
+  /** Base URL once listening. */
+  url?: string;
+  listen(): Promise<string>;
+  /** Graceful: stop accepting, drain in-flight requests, flush (module hooks), close the database. */
+  close(drainTimeoutMs?: number): Promise<void>;
+}
+
+export interface CreateGatewayOptions {
+  config: GatewayConfig;
+  logger: PinoLogger;
+  /** Only the HTTP server needs body parsers and middleware. */
+  http?: boolean;
+}
+
+/** Connects and migrates the database, then builds the Nest application on it. */
+export async function createGateway(opts: CreateGatewayOptions): Promise<GatewayHandle> {
+  const { config, logger } = opts;
+  const db = await DatabaseService.connect({ url: config.database.url, dataDir: config.database.dataDir });
+  let app: NestExpressApplication | undefined;
+  try {
+    const migrated = await db.migrate();
+    if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'database migrated');
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db), {
+      logger: new NestPinoLogger(logger),
+      bodyParser: false,
+      abortOnError: false,
+    });
+    const inFlight = new InFlightTracker();
+    configureHttp(app, config, logger, inFlight);
+    await app.init();
+    return makeHandle(app, db, config, logger, inFlight);
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await db.close();
+    throw err;
+  }
+}
+
+function configureHttp(app: NestExpressApplication, config: GatewayConfig, logger: PinoLogger, inFlight: InFlightTracker): void {
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestIdMiddleware(logger, inFlight));
+  app.useBodyParser('json', { limit: config.security.bodyLimit });
+  app.useGlobalFilters(new HttpExceptionFilter());
+}
+
+function makeHandle(app: NestExpressApplication, db: DatabaseService, config: GatewayConfig, logger: PinoLogger, inFlight: InFlightTracker): GatewayHandle {
+  let closing: Promise<void> | undefined;
+  const handle: GatewayHandle = {
+    app,
+    db,
+    config,
+    async listen() {
+      await app.listen(config.server.port, config.server.host);
+      const address = (app.getHttpServer() as Server).address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      handle.url = `http://${host}:${address.port}`;
+      db.dataDirLock?.setUrl(handle.url);
+      return handle.url;
+    },
+    close(drainTimeoutMs = 7000) {
+      closing ??= shutdown(app, db, logger, inFlight, drainTimeoutMs);
+      return closing;
+    },
+  };
+  return handle;
+}
+
+async function shutdown(app: INestApplication, db: DatabaseService, logger: PinoLogger, inFlight: InFlightTracker, drainTimeoutMs: number): Promise<void> {
+  const server = app.getHttpServer() as Server;
+  if (server.listening) {
+    server.close();
+    server.closeIdleConnections();
+    const drained = await inFlight.drain(drainTimeoutMs);
+    if (!drained) logger.warn({ inFlight: inFlight.size }, 'shutdown: requests still in flight after the drain timeout; closing them');
+    server.closeAllConnections();
+  }
+  try {
+    await app.close();
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/** Layers are ordered: escalation goes fast -> balanced -> deep. */
+export const LAYERS = ['fast', 'balanced', 'deep'] as const;
+export type LayerName = (typeof LAYERS)[number];
+
+const providerSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, "-" and "_" only'),
+  /** A folder name in plugins/, a path (./ or /) or an npm package name. */
+  plugin: z.string().min(1),
+  options: z.record(z.string(), z.unknown()).default({}),
+  enabled: z.boolean().default(true),
+});
+
+const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+});
+
+const modelSchema = z.strictObject({
+  id: z.string().min(1),
+  provider: z.string().min(1),
+  /** Name of the model at the provider; defaults to id. */
+  upstreamModel: z.string().min(1).optional(),
+  layer: z.enum(LAYERS),
+  /** USD per million tokens. */
+  price: priceSchema,
+  contextWindow: z.number().int().positive().default(8192),
+  /** Task types this model is known to be good at (a prior for the policy). */
+  strengths: z.array(z.string()).default([]),
+});
+
+const layerSchema = z.strictObject({
+  description: z.string().default(''),
+  /** Per-attempt timeout for models of this layer. */
+  timeoutMs: z.number().int().positive().default(30000),
+});
+
+const routingSchema = z.strictObject({
+  deadlineMs: z.number().int().positive().default(60000),
+  maxRetries: z.number().int().min(0).max(10).default(2),
+  backoffBaseMs: z.number().int().min(0).default(100),
+  backoffMaxMs: z.number().int().min(0).default(5000),
+  escalate: z.boolean().default(true),
+  breaker: z
+    .strictObject({
+      failureThreshold: z.number().int().positive().default(5),
+      cooldownMs: z.number().int().positive().default(30000),
+    })
+    .prefault({}),
+});
+
+const recordingSchema = z.strictObject({
+  batchSize: z.number().int().positive().default(200),
+  flushIntervalMs: z.number().int().positive().default(1000),
+  retentionDays: z.number().int().positive().default(30),
+  maxBuffered: z.number().int().positive().default(100000),
+  redactContent: z.boolean().default(true),
+});
+
+const optimizerSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  cron: z.string().default('*/15 * * * *'),
+  minSample: z.number().int().positive().default(30),
+  costWeight: z.number().min(0).default(0.2),
+  latencyWeight: z.number().min(0).default(0.1),
+  exploration: z.number().min(0).max(1).default(0.05),
+  confidence: z.number().gt(0).lt(1).default(0.95),
+});
+
+const securitySchema = z.strictObject({
+  bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb').default('1mb'),
+  allowedHosts: z.array(z.string()).default(['localhost', '127.0.0.1', '[::1]']),
+  allowedOrigins: z.array(z.string()).default([]),
+  rateLimit: z
+    .strictObject({
+      requestsPerMinute: z.number().int().positive().default(600),
+    })
+    .prefault({}),
+  maxPatternLength: z.number().int().positive().default(1000),
+  maxJsonFieldBytes: z.number().int().positive().default(65536),
+});
+
+const serverSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(3000),
+});
+
+export const gatewayConfigSchema = z
+  .strictObject({
+    server: serverSchema.prefault({}),
+    database: z
+      .strictObject({
+        url: z.string().url().optional(),
+        dataDir: z.string().min(1).default('./data'),
+      })
+      .prefault({}),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    providers: z.array(providerSchema).default([]),
+    models: z.array(modelSchema).default([]),
+    layers: z
+      .strictObject({ fast: layerSchema.prefault({}), balanced: layerSchema.prefault({}), deep: layerSchema.prefault({}) })
+      .prefault({}),
+    routing: routingSchema.prefault({}),
+    recording: recordingSchema.prefault({}),
+    optimizer: optimizerSchema.prefault({}),
+    security: securitySchema.prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const providerIds = new Set<string>();
+    cfg.providers.forEach((p, i) => {
+      if (providerIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'id'], message: `duplicate provider id "${p.id}"` });
+      providerIds.add(p.id);
+    });
+    const modelIds = new Set<string>();
+    cfg.models.forEach((m, i) => {
+      if (!providerIds.has(m.provider)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `model "${m.id}" names provider "${m.provider}", which is not declared under providers` });
+      }
+      if (modelIds.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+      modelIds.add(m.id);
+    });
+  });
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type ProviderConfig = GatewayConfig['providers'][number];
+export type ModelConfig = GatewayConfig['models'][number];

@@ -1,0 +1,3 @@
+export * from './config.schema';
+export * from './config.loader';
+export * from './config.module';

@@ -1,0 +1,129 @@
+import { PGlite } from '@electric-sql/pglite';
+import { MikroORM } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataDirLock } from './data-dir-lock';
+import { DatabaseUnreachableError, redactUrl } from './database.errors';
+import { DatabaseKind, IN_MEMORY, openPglite, pgliteOptions, postgresOptions } from './orm-options';
+
+/** Arbitrary but fixed: the advisory lock that serialises migrations across instances. */
+const MIGRATION_LOCK_KEY = 727_100_001;
+const CONNECT_TIMEOUT_MS = 5000;
+
+export interface DatabaseTarget {
+  url?: string;
+  dataDir: string;
+}
+
+export interface MigrationResult {
+  applied: string[];
+}
+
+/** Owns the ORM, the embedded PGlite (if any) and the data directory lock. */
+export class DatabaseService {
+  private readonly logger = new Logger('Database');
+  private closed = false;
+
+  private constructor(
+    readonly kind: DatabaseKind,
+    readonly orm: MikroORM,
+    private readonly target: DatabaseTarget,
+    private readonly pglite?: PGlite,
+    readonly dataDirLock?: DataDirLock,
+  ) {}
+
+  /** Connects (failing fast with a clear message), without migrating. */
+  static async connect(target: DatabaseTarget): Promise<DatabaseService> {
+    if (target.url) {
+      await assertPostgresReachable(target.url);
+      const orm = await MikroORM.init(postgresOptions(target.url));
+      return new DatabaseService('postgres', orm, target);
+    }
+    const lock = target.dataDir === IN_MEMORY ? undefined : new DataDirLock(target.dataDir);
+    lock?.acquire();
+    try {
+      const pglite = await openPglite(target.dataDir);
+      const orm = await MikroORM.init(pgliteOptions(pglite));
+      return new DatabaseService('pglite', orm, target, pglite, lock);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
+
+  get em(): EntityManager {
+    return this.orm.em as EntityManager;
+  }
+
+  /** A fresh entity manager for one unit of work. */
+  fork(): EntityManager {
+    return this.em.fork() as EntityManager;
+  }
+
+  /** Applies pending migrations; on Postgres under an advisory lock so concurrent starts do not race. */
+  async migrate(): Promise<MigrationResult> {
+    const migrator = this.orm.getMigrator() as Migrator;
+    if (this.kind === 'pglite') return { applied: (await migrator.up()).map((m) => m.name) };
+    const client = new Client({ connectionString: this.target.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const applied = (await migrator.up()).map((m) => m.name);
+      return { applied };
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    return (await (this.orm.getMigrator() as Migrator).getPendingMigrations()).map((m) => m.name);
+  }
+
+  /** True when a trivial query answers within the timeout. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    if (this.closed) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const query = this.em
+      .getConnection()
+      .execute('select 1 as ok')
+      .then(() => true)
+      .catch(() => false);
+    try {
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.orm.close(true);
+      if (this.pglite && !this.pglite.closed) await this.pglite.close();
+    } catch (err) {
+      this.logger.error(`closing the database failed: ${(err as Error).message}`);
+    } finally {
+      this.dataDirLock?.release();
+    }
+  }
+}
+
+async function assertPostgresReachable(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // pg emits 'error' on the client for late socket errors; without a listener that would crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new DatabaseUnreachableError(redactUrl(url), e.code ? `${e.code} ${e.message}` : e.message);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,52 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { join, resolve } from 'node:path';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+// The package's types are ESM-only while its runtime ships a CommonJS build; require it with ESM types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PGliteDriver } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', { with: { 'resolution-mode': 'import' } });
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** DATA_DIR value for an in-memory PGlite (tests). */
+export const IN_MEMORY = ':memory:';
+
+const common: Options = {
+  entities: ENTITIES,
+  discovery: { warnWhenNoEntities: false },
+  extensions: [Migrator],
+  migrations: { migrationsList: MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, allOrNothing: true, snapshot: false, silent: true },
+  // Services fork their own entity manager; using the global one is a bug we want to hear about.
+  allowGlobalContext: false,
+  debug: false,
+};
+
+export function postgresOptions(url: string): Options {
+  return {
+    ...common,
+    driver: PostgreSqlDriver,
+    clientUrl: url,
+    pool: { min: 0, max: 10, acquireTimeoutMillis: 10000, idleTimeoutMillis: 10000 },
+    driverOptions: { connection: { connectionTimeoutMillis: 5000, keepAlive: true } },
+  } as Options;
+}
+
+/** PGlite runs in this process; we create the instance so we control its directory and closing. */
+export function pgliteOptions(instance: PGlite): Options {
+  return {
+    ...common,
+    driver: PGliteDriver,
+    dbName: 'postgres',
+    driverOptions: { connection: { pglite: () => instance } },
+  } as Options;
+}
+
+export async function openPglite(dataDir: string): Promise<PGlite> {
+  const db = dataDir === IN_MEMORY ? new PGlite() : new PGlite(join(resolve(dataDir), 'pglite'));
+  await db.waitReady;
+  return db;
+}

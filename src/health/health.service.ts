@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { APP_VERSION, STARTED_AT } from '../common/app-info';
+import { DatabaseService } from '../database/database.service';
+
+export type HealthCheck = () => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'unavailable';
+  database: 'pglite' | 'postgres';
+  databaseReachable: boolean;
+  version: string;
+  uptime: number;
+  checks: Record<string, unknown>;
+}
+
+@Injectable()
+export class HealthService {
+  private readonly checks = new Map<string, HealthCheck>();
+
+  constructor(private readonly db: DatabaseService) {}
+
+  /** Other modules add a named section to /health (providers, recorder buffer...). */
+  register(name: string, check: HealthCheck): void {
+    this.checks.set(name, check);
+  }
+
+  async report(): Promise<HealthReport> {
+    const reachable = await this.db.ping();
+    const checks: Record<string, unknown> = {};
+    let degraded = false;
+    for (const [name, check] of this.checks) {
+      try {
+        checks[name] = await check();
+        if ((checks[name] as { degraded?: boolean })?.degraded) degraded = true;
+      } catch (err) {
+        checks[name] = { error: (err as Error).message };
+        degraded = true;
+      }
+    }
+    return {
+      status: reachable ? (degraded ? 'degraded' : 'ok') : 'unavailable',
+      database: this.db.kind,
+      databaseReachable: reachable,
+      version: APP_VERSION,
+      uptime: Math.round((Date.now() - STARTED_AT) / 10) / 100,
+      checks,
+    };
+  }
+}

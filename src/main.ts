@@ -1,0 +1,61 @@
+import { onStopSignal } from './bootstrap/early-signals';
+import 'reflect-metadata';
+import { createGateway, GatewayHandle } from './bootstrap/gateway';
+import { reportFatal } from './bootstrap/fatal';
+import { createLogger, flushLogger } from './common/logging/logger';
+import { loadConfig } from './config/config.loader';
+
+/** Hard ceiling for a stop: SIGTERM must end the process within 10 s. */
+const STOP_DEADLINE_MS = 9500;
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig();
+  } catch (err) {
+    reportFatal(err);
+    process.exit(1);
+  }
+  const { config, file } = loaded;
+  const logger = createLogger({ level: config.logLevel });
+  let gateway: GatewayHandle | undefined;
+  let stopRequested = false;
+
+  const stop = async (signal: string) => {
+    if (stopRequested) return;
+    stopRequested = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      logger.error('stop deadline reached; exiting');
+      flushLogger(logger);
+      process.exit(0);
+    }, STOP_DEADLINE_MS).unref();
+    // A signal during start: the start finishes (or fails) and main() closes what it opened.
+    if (!gateway) return;
+    await gateway.close().catch((err) => logger.error({ err }, 'error while stopping'));
+    logger.info('stopped');
+    flushLogger(logger);
+    process.exit(0);
+  };
+  onStopSignal((signal) => void stop(signal));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+
+  try {
+    gateway = await createGateway({ config, logger, http: true });
+    if (stopRequested) {
+      await gateway.close();
+      flushLogger(logger);
+      process.exit(0);
+    }
+    const url = await gateway.listen();
+    logger.info({ url, database: gateway.db.kind, config: file }, `ai-mcp-gateway listening on ${url}`);
+    if (stopRequested) await gateway.close();
+  } catch (err) {
+    if (stopRequested) process.exit(0);
+    reportFatal(err);
+    flushLogger(logger);
+    process.exit(1);
+  }
+}
+
+void main();

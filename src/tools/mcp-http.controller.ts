@@ -1,0 +1,118 @@
+import { All, Controller, Inject, Logger, OnModuleDestroy, Req, Res } from '@nestjs/common';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import { GatewayConfig } from '../config/config.schema';
+import { McpServerFactory } from './mcp-server.factory';
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  lastSeen: number;
+}
+
+const MAX_SESSIONS = 1000;
+const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+/** Streamable HTTP MCP at /mcp: POST (requests), GET (server stream), DELETE (end session). */
+@Controller('mcp')
+export class McpHttpController implements OnModuleDestroy {
+  private readonly logger = new Logger('MCP');
+  private readonly sessions = new Map<string, Session>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly factory: McpServerFactory,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), 60_000).unref();
+  }
+
+  @All()
+  async handle(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const refusal = this.checkHostAndOrigin(req);
+    if (refusal) {
+      res.status(403).json(jsonRpcError(-32000, refusal));
+      return;
+    }
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const session = this.sessions.get(sessionId);
+      if (!session) {
+        res.status(404).json(jsonRpcError(-32001, `unknown or expired MCP session ${sessionId}`));
+        return;
+      }
+      session.lastSeen = Date.now();
+      await session.transport.handleRequest(req, res, req.body);
+      return;
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
+      res.status(400).json(jsonRpcError(-32000, 'no Mcp-Session-Id header: start a session with an initialize request'));
+      return;
+    }
+    if (this.sessions.size >= MAX_SESSIONS) this.evictOldest();
+    await this.openSession(req, res);
+  }
+
+  private async openSession(req: Request, res: Response): Promise<void> {
+    const auth = (req as Request & { auth?: { scopes?: readonly string[]; keyId?: number } }).auth;
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { transport, lastSeen: Date.now() });
+      },
+      onsessionclosed: (id) => {
+        this.sessions.delete(id);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    const server = this.factory.create({ transport: 'mcp-http', scopes: auth?.scopes, keyId: auth?.keyId });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  }
+
+  /** DNS-rebinding defence: only the configured host names, and only allowed (or absent) origins. */
+  private checkHostAndOrigin(req: Request): string | undefined {
+    const { allowedHosts, allowedOrigins } = this.config.security;
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    if (!allowedHosts.map((h) => h.toLowerCase()).includes(host)) return `Host "${req.headers.host}" is not allowed`;
+    const origin = req.headers.origin;
+    if (origin === undefined) return undefined;
+    if (allowedOrigins.includes(origin)) return undefined;
+    try {
+      const originHost = new URL(origin).hostname.toLowerCase();
+      const bracketed = originHost.includes(':') ? `[${originHost}]` : originHost;
+      if (allowedOrigins.length === 0 && allowedHosts.map((h) => h.toLowerCase()).some((h) => h === originHost || h === bracketed)) return undefined;
+    } catch {
+      // fall through: an unparseable Origin is refused
+    }
+    return `Origin "${origin}" is not allowed`;
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - SESSION_IDLE_MS;
+    for (const [id, s] of this.sessions) if (s.lastSeen < cutoff) void this.closeSession(id, s);
+  }
+
+  private evictOldest(): void {
+    const oldest = [...this.sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0];
+    if (oldest) void this.closeSession(oldest[0], oldest[1]);
+  }
+
+  private async closeSession(id: string, session: Session): Promise<void> {
+    this.sessions.delete(id);
+    await session.transport.close().catch((err) => this.logger.warn(`closing MCP session ${id}: ${(err as Error).message}`));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.entries()].map(([id, s]) => this.closeSession(id, s)));
+  }
+}
+
+function jsonRpcError(code: number, message: string) {
+  return { jsonrpc: '2.0', error: { code, message }, id: null };
+}
