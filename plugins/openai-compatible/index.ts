@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import {
+  HttpUpstream,
+  ProviderError,
+  defineProviderPlugin,
+  expectShape,
+  headersSchema,
+  internalCall,
+  modelListSchema as staticModelsSchema,
+  parseEventJson,
+  readApiKey,
+  toModelInfos,
+  type CallOptions,
+  type ChatDelta,
+  type ChatRequest,
+  type ChatResponse,
+  type FinishReason,
+  type HealthStatus,
+  type ModelInfo,
+  type PluginContext,
+  type ProviderInstance,
+  type TokenUsage,
+} from '../../libs/provider-sdk/src';
+import { chunkDelta, chunkError, chunkSchema, completionSchema, estimatedUsage, mapFinish, mapUsage, modelListSchema, requestBody } from './wire';
+
+export const openaiCompatibleOptionsSchema = z.strictObject({
+  /** Up to and including the API version, e.g. http://127.0.0.1:11434/v1 (Ollama) or https://api.openai.com/v1. */
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Name of the environment variable that holds the API key (sent as a Bearer token). None for keyless local servers. */
+  apiKeyEnv: z.string().min(1).optional(),
+  headers: headersSchema.optional(),
+  /** Static model list; without it, GET {baseUrl}/models. */
+  models: staticModelsSchema.optional(),
+  maxConnections: z.number().int().positive().default(64),
+});
+
+export type OpenAICompatibleOptions = z.infer<typeof openaiCompatibleOptionsSchema>;
+
+class OpenAICompatibleProvider implements ProviderInstance {
+  private readonly http: HttpUpstream;
+  private readonly missingKey?: ProviderError;
+
+  constructor(private readonly options: OpenAICompatibleOptions, private readonly ctx: PluginContext) {
+    const { key, missing } = readApiKey(ctx, options.apiKeyEnv);
+    this.missingKey = missing;
+    const headers = { ...options.headers, ...(key ? { authorization: `Bearer ${key}` } : {}) };
+    this.http = new HttpUpstream({ baseUrl: options.baseUrl, headers, maxConnections: options.maxConnections, name: ctx.providerId, secrets: key ? [key] : [] });
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    if (this.options.models) return toModelInfos(this.options.models);
+    if (this.missingKey) throw this.missingKey;
+    const body = await this.http.json({ method: 'GET', path: '/models' }, internalCall(10_000));
+    const list = expectShape(modelListSchema, body, `${this.ctx.providerId} model list`);
+    return list.data.map((m) => ({ id: m.id, ownedBy: m.owned_by }));
+  }
+
+  async healthCheck(): Promise<HealthStatus> {
+    try {
+      if (this.missingKey) throw this.missingKey;
+      await this.http.json({ method: 'GET', path: '/models' }, internalCall(5000));
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, detail: (err as Error).message };
+    }
+  }
+
+  async chat(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {
+    if (this.missingKey) throw this.missingKey;
+    const body = await this.http.json({ method: 'POST', path: '/chat/completions', body: requestBody(request, false) }, options);
+    const res = expectShape(completionSchema, body, `${this.ctx.providerId} chat completion`);
+    const choice = res.choices[0];
+    const content = choice.message.content ?? null;
+    const toolCalls = choice.message.tool_calls?.map((t) => ({ id: t.id, type: 'function' as const, function: t.function }));
+    const out: ChatResponse = {
+      id: res.id,
+      model: res.model ?? request.model,
+      content,
+      finishReason: mapFinish(choice.finish_reason),
+      usage: res.usage ? mapUsage(res.usage) : estimatedUsage(request, content ?? ''),
+    };
+    if (toolCalls?.length) out.toolCalls = toolCalls;
+    if (!res.usage) out.providerMetadata = { usageEstimated: true };
+    return out;
+  }
+
+  chatStream(request: ChatRequest, options: CallOptions): AsyncIterable<ChatDelta> {
+    return this.stream(request, options);
+  }
+
+  /**
+   * Deltas as they come; the finish reason is held back to the last delta because, with
+   * include_usage, the usage chunk arrives after the chunk that carries finish_reason.
+   */
+  private async *stream(request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta> {
+    if (this.missingKey) throw this.missingKey;
+    const what = `${this.ctx.providerId} stream chunk`;
+    let finish: FinishReason | undefined;
+    let usage: TokenUsage | undefined;
+    let text = '';
+    for await (const ev of this.http.sse({ method: 'POST', path: '/chat/completions', body: requestBody(request, true) }, options)) {
+      if (ev.done) break;
+      const chunk = expectShape(chunkSchema, parseEventJson(ev, what), what);
+      const failure = chunkError(chunk, this.ctx.providerId);
+      if (failure) throw failure;
+      if (chunk.usage) usage = mapUsage(chunk.usage);
+      const reason = chunk.choices?.[0]?.finish_reason;
+      if (reason) finish = mapFinish(reason);
+      const delta = chunkDelta(chunk);
+      if (!delta) continue;
+      text += delta.content ?? '';
+      yield delta;
+    }
+    // A body that ends without any finish_reason was cut short, whatever the socket said.
+    if (!finish) throw new ProviderError('connection', `${this.ctx.providerId}: stream ended before the answer was finished`);
+    const last: ChatDelta = { finishReason: finish, usage: usage ?? estimatedUsage(request, text) };
+    if (!usage) last.providerMetadata = { usageEstimated: true };
+    yield last;
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}
+
+/** Any server that speaks OpenAI chat completions: OpenAI, Ollama, vLLM, LM Studio, llama.cpp, LiteLLM... */
+export default defineProviderPlugin<OpenAICompatibleOptions>({
+  id: 'openai-compatible',
+  description: 'Servers speaking the OpenAI chat-completions API (OpenAI, Ollama, vLLM, LM Studio, llama.cpp...).',
+  optionsSchema: openaiCompatibleOptionsSchema,
+  create: (options, ctx) => new OpenAICompatibleProvider(options, ctx),
+});

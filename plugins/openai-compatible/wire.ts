@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import {
+  ProviderError,
+  estimateMessagesTokens,
+  estimateTokens,
+  makeUsage,
+  type ChatDelta,
+  type ChatMessage,
+  type ChatRequest,
+  type FinishReason,
+  type TokenUsage,
+} from '../../libs/provider-sdk/src';
+
+/** The OpenAI chat-completions wire format: request bodies out, responses and stream chunks in. */
+
+const usageSchema = z.object({ prompt_tokens: z.number(), completion_tokens: z.number() });
+
+const toolCallSchema = z.object({
+  id: z.string(),
+  type: z.string().optional(),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+export const completionSchema = z.object({
+  id: z.string().optional(),
+  model: z.string().optional(),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish(), tool_calls: z.array(toolCallSchema).nullish() }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: usageSchema.nullish(),
+});
+
+const toolCallDeltaSchema = z.object({
+  index: z.number().int(),
+  id: z.string().optional(),
+  type: z.string().optional(),
+  function: z.object({ name: z.string().optional(), arguments: z.string().optional() }).optional(),
+});
+
+export const chunkSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        delta: z.object({ content: z.string().nullish(), tool_calls: z.array(toolCallDeltaSchema).nullish() }).nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+  usage: usageSchema.nullish(),
+  error: z.object({ message: z.string().optional(), type: z.string().optional() }).nullish(),
+});
+
+export const modelListSchema = z.object({ data: z.array(z.object({ id: z.string(), owned_by: z.string().optional() })) });
+
+export type Completion = z.infer<typeof completionSchema>;
+export type Chunk = z.infer<typeof chunkSchema>;
+
+const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', function_call: 'tool_calls', content_filter: 'content_filter' };
+
+/** Unknown or missing reasons (some local servers send 'eos' or null) count as a normal stop. */
+export function mapFinish(reason: string | null | undefined): FinishReason {
+  return (reason && FINISH[reason]) || 'stop';
+}
+
+export function mapUsage(usage: z.infer<typeof usageSchema>): TokenUsage {
+  return makeUsage(usage.prompt_tokens, usage.completion_tokens);
+}
+
+/** Usage when the upstream reports none: estimated from the text, and flagged as such. */
+export function estimatedUsage(request: ChatRequest, completion: string): TokenUsage {
+  return makeUsage(estimateMessagesTokens(request.messages), estimateTokens(completion));
+}
+
+function wireMessage(m: ChatMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: m.role, content: m.content };
+  if (m.name !== undefined) out.name = m.name;
+  if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
+  if (m.tool_calls?.length) out.tool_calls = m.tool_calls;
+  return out;
+}
+
+const PASSTHROUGH = ['temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'tools', 'tool_choice', 'response_format'] as const;
+
+/** The request body; `hints` are the gateway's and never leave it. */
+export function requestBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: request.model, messages: request.messages.map(wireMessage) };
+  for (const key of PASSTHROUGH) if (request[key] !== undefined) body[key] = request[key];
+  if (stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  return body;
+}
+
+/** One chunk's visible part as a delta (undefined when it carries neither text nor tool calls). */
+export function chunkDelta(chunk: Chunk): ChatDelta | undefined {
+  const d = chunk.choices?.[0]?.delta;
+  const delta: ChatDelta = {};
+  if (d?.content) delta.content = d.content;
+  if (d?.tool_calls?.length) {
+    delta.toolCalls = d.tool_calls.map((t) => {
+      const part: NonNullable<ChatDelta['toolCalls']>[number] = { index: t.index };
+      if (t.id) part.id = t.id;
+      if (t.type === 'function') part.type = 'function';
+      if (t.function) part.function = { name: t.function.name ?? '', arguments: t.function.arguments ?? '' };
+      return part;
+    });
+  }
+  return delta.content || delta.toolCalls ? delta : undefined;
+}
+
+export function chunkError(chunk: Chunk, name: string): ProviderError | undefined {
+  if (!chunk.error) return undefined;
+  return new ProviderError('upstream', `${name}: upstream failed mid-stream: ${chunk.error.message ?? chunk.error.type ?? 'unknown error'}`);
+}

@@ -1,0 +1,41 @@
+/** FNV-1a: a small, stable 32-bit string hash (the same on every platform and run). */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** mulberry32: a fast seeded PRNG with uniform output in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal by Box-Muller (1 - u keeps the log away from zero). */
+export function normal(rng: () => number): number {
+  const u = 1 - rng();
+  const v = rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** z-score of the 99th percentile of the standard normal. */
+const Z99 = 2.3263478740408408;
+
+/**
+ * A lognormal draw whose median is p50 and whose 99th percentile is p99: exp(mu) = p50 and
+ * exp(mu + Z99 * sigma) = p99. Capped at 10 x p99 so one draw cannot stall a simulation.
+ */
+export function lognormalFromQuantiles(p50: number, p99: number, rng: () => number): number {
+  const mu = Math.log(p50);
+  const sigma = Math.log(Math.max(p99, p50) / p50) / Z99;
+  return Math.min(Math.exp(mu + sigma * normal(rng)), 10 * p99);
+}
