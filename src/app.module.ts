@@ -1,13 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
 import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseService } from './database/database.service';
 import { HealthModule } from './health/health.module';
+import { HeuristicsModule } from './heuristics/heuristics.module';
+import { RegressionTestsModule } from './regression-tests/regression-tests.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** Feature modules, wired only by dependency injection. */
-const FEATURE_MODULES = [HealthModule, ToolsModule];
+const FEATURE_MODULES = [HealthModule, ToolsModule, HeuristicsModule, BugPatternsModule, RegressionTestsModule, AnalyticsModule];
 
 @Module({})
 export class AppModule {

@@ -6,7 +6,7 @@ import { createLogger, flushLogger } from './common/logging/logger';
 import { loadConfig } from './config/config.loader';
 
 /** Hard ceiling for a stop: SIGTERM must end the process within 10 s. */
-const STOP_DEADLINE_MS = 9500;
+const STOP_DEADLINE_MS = 8000;
 
 async function main(): Promise<void> {
   let loaded;
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   onStopSignal((signal) => void stop(signal));
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
+  logger.info({ config: file, database: config.database.url ? 'postgres' : 'pglite' }, 'starting');
   try {
     gateway = await createGateway({ config, logger, http: true });
     if (stopRequested) {
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     if (stopRequested) await gateway.close();
   } catch (err) {
     if (stopRequested) process.exit(0);
+    // A refusal after start-up (e.g. an unsafe bind) still closes the database cleanly.
+    await gateway?.close(0).catch(() => undefined);
     reportFatal(err);
     flushLogger(logger);
     process.exit(1);

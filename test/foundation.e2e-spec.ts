@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DatabaseService } from '../src/database/database.service';
 import { createTestDatabase, ON_POSTGRES } from './helpers/test-database';
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
-import { listeningUrl, spawnEntry } from './helpers/process';
+import { listeningUrl, spawnEntry, waitFor } from './helpers/process';
 
 const TABLES = ['regression_tests', 'routing_rules', 'bug_patterns', 'performance_metrics', 'model_performance', 'request_log', 'optimizer_runs', 'api_keys'];
 
@@ -105,7 +105,7 @@ describe('foundation: the real process', () => {
   it('SIGTERM during start exits 0 within 10 s and leaves the data directory usable', async () => {
     const dataDir = join(tmp, 'early-stop');
     const proc = spawnEntry('main', [], { DATA_DIR: dataDir, PORT: '0' });
-    await new Promise((r) => setTimeout(r, 400));
+    await waitFor(async () => (proc.stdout().includes('"msg":"starting"') ? true : undefined), 20000, 'the start to begin');
     const signalled = Date.now();
     proc.child.kill('SIGTERM');
     const result = await proc.exited;

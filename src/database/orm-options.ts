@@ -5,10 +5,12 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { join, resolve } from 'node:path';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { patchPGliteDialect } from './pglite-dialect-fix';
 
 // The package's types are ESM-only while its runtime ships a CommonJS build; require it with ESM types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PGliteDriver } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', { with: { 'resolution-mode': 'import' } });
+const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', { with: { 'resolution-mode': 'import' } });
+patchPGliteDialect(PGliteKnexDialect as unknown as { prototype: Record<string, unknown> });
 
 export type DatabaseKind = 'pglite' | 'postgres';
 

@@ -10,6 +10,8 @@ import { McpServerFactory } from './mcp-server.factory';
 interface Session {
   transport: StreamableHTTPServerTransport;
   lastSeen: number;
+  /** The API key that opened the session (undefined when the gateway ran open): only it may use the session. */
+  keyId?: number;
 }
 
 const MAX_SESSIONS = 1000;
@@ -43,6 +45,10 @@ export class McpHttpController implements OnModuleDestroy {
         res.status(404).json(jsonRpcError(-32001, `unknown or expired MCP session ${sessionId}`));
         return;
       }
+      if (session.keyId !== (req as Request & { auth?: { keyId?: number } }).auth?.keyId) {
+        res.status(403).json(jsonRpcError(-32003, 'this MCP session was opened with another API key'));
+        return;
+      }
       session.lastSeen = Date.now();
       await session.transport.handleRequest(req, res, req.body);
       return;
@@ -60,7 +66,7 @@ export class McpHttpController implements OnModuleDestroy {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, lastSeen: Date.now() });
+        this.sessions.set(id, { transport, lastSeen: Date.now(), keyId: auth?.keyId });
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);

@@ -1,0 +1,293 @@
+import { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/config.schema';
+import { DatabaseService } from '../database/database.service';
+import { ToolError } from '../tools/tool.types';
+import { formatReport } from './analytics-report';
+import type { AnalyticsReport, AnalyzeMetricsOutput, MetricDto, ModelPerformanceDto, RankedModel, RecentBug, ReportCounts } from './analytics.schemas';
+import { ModelPerformance } from './model-performance.entity';
+import { PerformanceMetric } from './performance-metric.entity';
+import { queryRows } from '../database/query';
+
+export interface MetricInput {
+  name: string;
+  value: number;
+  unit: string;
+  context?: Record<string, unknown>;
+  recordedAt?: Date;
+}
+
+/** The outcome of one model call, as the recorder reports it. */
+export interface ModelCall {
+  modelId: string;
+  taskType: string;
+  success: boolean;
+  latencyMs: number;
+  cost: number;
+}
+
+/** One routed request (request_log row). */
+export interface RequestLogInput {
+  id: string;
+  ts: Date;
+  taskType: string;
+  layer: string;
+  model: string;
+  ruleId?: number | null;
+  strategyArm?: string | null;
+  tokensIn?: number;
+  tokensOut?: number;
+  cost?: number;
+  latencyMs?: number;
+  success: boolean;
+  errorClass?: string | null;
+  feedbackScore?: number | null;
+  attempts?: number;
+  stream?: boolean;
+}
+
+const TOP_MODELS = 5;
+const RECENT_BUGS = 10;
+const MAX_RANKED = 500;
+/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 16 columns. */
+const INSERT_CHUNK = 1000;
+
+/**
+ * Every call adds to the sums under the row lock that ON CONFLICT takes, and the averages are recomputed
+ * from the sums in the same statement, so any number of concurrent writers stay exact.
+ */
+const MODEL_UPSERT_HEAD = `insert into model_performance
+  (model_id, task_type, total_calls, successes, latency_sum_ms, cost_sum, success_rate, avg_latency_ms, avg_cost, updated_at) values `;
+const MODEL_UPSERT_TAIL = ` on conflict (model_id, task_type) do update set
+  total_calls = model_performance.total_calls + excluded.total_calls,
+  successes = model_performance.successes + excluded.successes,
+  latency_sum_ms = model_performance.latency_sum_ms + excluded.latency_sum_ms,
+  cost_sum = model_performance.cost_sum + excluded.cost_sum,
+  success_rate = 100.0 * (model_performance.successes + excluded.successes) / (model_performance.total_calls + excluded.total_calls),
+  avg_latency_ms = (model_performance.latency_sum_ms + excluded.latency_sum_ms) / (model_performance.total_calls + excluded.total_calls),
+  avg_cost = (model_performance.cost_sum + excluded.cost_sum) / (model_performance.total_calls + excluded.total_calls),
+  updated_at = now()
+  returning *`;
+const MODEL_VALUES = '(?, ?, ?::int, ?::int, ?::float8, ?::float8, ?::float8, ?::float8, ?::float8, now())';
+
+const RANK_ORDER = 'order by success_rate desc, avg_cost asc, avg_latency_ms asc, model_id asc';
+
+/** performance_metrics, model_performance, request_log, and the cross-table analysis report. */
+@Injectable()
+export class AnalyticsService {
+  constructor(
+    private readonly db: DatabaseService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async recordMetric(input: MetricInput): Promise<MetricDto> {
+    this.checkMetric(input);
+    const em = this.db.fork();
+    const [row] = await queryRows(
+      em,
+      'insert into performance_metrics (metric_name, metric_value, metric_unit, context, recorded_at) values (?, ?, ?, ?::jsonb, ?) returning *',
+      metricParams(input),
+    );
+    return toMetricDto(em.map(PerformanceMetric, row));
+  }
+
+  /** Multi-row insert; validates every row first, so a bad row writes nothing. Returns rows written. */
+  async recordMetrics(rows: readonly MetricInput[]): Promise<number> {
+    rows.forEach((r) => this.checkMetric(r));
+    const em = this.db.fork();
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const values = chunk.map(() => '(?, ?, ?, ?::jsonb, ?)').join(', ');
+      await queryRows(em, `insert into performance_metrics (metric_name, metric_value, metric_unit, context, recorded_at) values ${values}`, chunk.flatMap(metricParams));
+    }
+    return rows.length;
+  }
+
+  /** One atomic upsert for one call. */
+  async recordModelCall(call: ModelCall): Promise<ModelPerformanceDto> {
+    const [row] = await this.recordModelCalls([call]);
+    return row;
+  }
+
+  /**
+   * Aggregates the batch per (model, task type) and upserts all keys in one statement. Keys are sorted so
+   * that concurrent batches lock rows in the same order (no deadlock). Returns the updated rows.
+   */
+  async recordModelCalls(batch: readonly ModelCall[]): Promise<ModelPerformanceDto[]> {
+    if (batch.length === 0) return [];
+    const totals = new Map<string, { modelId: string; taskType: string; calls: number; successes: number; latency: number; cost: number }>();
+    for (const call of batch) {
+      checkModelCall(call);
+      const key = JSON.stringify([call.modelId, call.taskType]);
+      const t = totals.get(key) ?? { modelId: call.modelId, taskType: call.taskType, calls: 0, successes: 0, latency: 0, cost: 0 };
+      t.calls += 1;
+      t.successes += call.success ? 1 : 0;
+      t.latency += call.latencyMs;
+      t.cost += call.cost;
+      totals.set(key, t);
+    }
+    const keys = [...totals.keys()].sort();
+    const params = keys.flatMap((k) => {
+      const t = totals.get(k)!;
+      return [t.modelId, t.taskType, t.calls, t.successes, t.latency, t.cost, (100 * t.successes) / t.calls, t.latency / t.calls, t.cost / t.calls];
+    });
+    const em = this.db.fork();
+    const rows = await queryRows(em, MODEL_UPSERT_HEAD + keys.map(() => MODEL_VALUES).join(', ') + MODEL_UPSERT_TAIL, params);
+    return rows.map((r) => toModelPerformanceDto(em.map(ModelPerformance, r)));
+  }
+
+  /** Rows per (model, task type), best first; for the optimizer and the router's priors. */
+  async listModelPerformance(filter: { taskType?: string; modelId?: string } = {}): Promise<ModelPerformanceDto[]> {
+    const conditions: string[] = [];
+    const params: Knex.Value[] = [];
+    if (filter.taskType) (conditions.push('task_type = ?'), params.push(filter.taskType));
+    if (filter.modelId) (conditions.push('model_id = ?'), params.push(filter.modelId));
+    const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+    const em = this.db.fork();
+    const rows = await queryRows(em, `select * from model_performance ${where} ${RANK_ORDER}, task_type asc`, params);
+    return rows.map((r) => toModelPerformanceDto(em.map(ModelPerformance, r)));
+  }
+
+  /** One multi-row insert per chunk; a request id already logged is skipped, so a retried flush is harmless. */
+  async insertRequestLogs(rows: readonly RequestLogInput[]): Promise<number> {
+    const em = this.db.fork();
+    let inserted = 0;
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const result = await queryRows<{ id: string }>(
+        em,
+        `insert into request_log (id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream)
+         values ${values} on conflict (id) do nothing returning id`,
+        chunk.flatMap(requestLogParams),
+      );
+      inserted += result.length;
+    }
+    return inserted;
+  }
+
+  /** Models by success rate desc, then avg cost asc, then avg latency asc; summed across task types when none is given. */
+  async rankModels(taskType?: string): Promise<RankedModel[]> {
+    const source = taskType
+      ? 'select model_id, total_calls, successes, latency_sum_ms, cost_sum from model_performance where task_type = ?'
+      : `select model_id, sum(total_calls) as total_calls, sum(successes) as successes, sum(latency_sum_ms) as latency_sum_ms, sum(cost_sum) as cost_sum
+         from model_performance group by model_id`;
+    const sql = `with s as (${source})
+      select model_id, total_calls::float8 as total_calls, successes::float8 as successes,
+        (100.0 * successes / total_calls)::float8 as success_rate,
+        (latency_sum_ms / total_calls)::float8 as avg_latency_ms,
+        (cost_sum / total_calls)::float8 as avg_cost
+      from s where total_calls > 0 ${RANK_ORDER} limit ${MAX_RANKED}`;
+    const rows = await queryRows<Record<string, number | string>>(this.db.fork(), sql, taskType ? [taskType] : []);
+    return rows.map((r, i) => ({
+      rank: i + 1,
+      modelId: String(r.model_id),
+      totalCalls: Number(r.total_calls),
+      successes: Number(r.successes),
+      successRate: Number(r.success_rate),
+      avgLatencyMs: Number(r.avg_latency_ms),
+      avgCost: Number(r.avg_cost),
+    }));
+  }
+
+  /** The analyze_metrics result: the ranking and, if asked, the report (structured and as text). */
+  async analyze(input: { taskType?: string; includeReport?: boolean }): Promise<AnalyzeMetricsOutput> {
+    const taskType = input.taskType ?? null;
+    const models = await this.rankModels(input.taskType);
+    if (input.includeReport === false) return { taskType, models };
+    return { taskType, models, report: await this.buildReport(taskType, models) };
+  }
+
+  private async buildReport(taskType: string | null, models: RankedModel[]): Promise<AnalyticsReport> {
+    const em = this.db.fork();
+    const [c] = await queryRows<Record<string, number | string>>(
+      em,
+      `select (select count(*) from regression_tests) as regression_tests,
+        (select count(*) from bug_patterns) as bug_patterns,
+        (select count(*) from routing_rules) as rules_total,
+        (select count(*) from routing_rules where active) as rules_active`,
+    );
+    const bugs = await queryRows<{ category: string; pattern: string; severity: string; occurrences: number; last_seen: Date | string }>(
+      em,
+      `select category, pattern, severity, occurrences, last_seen from bug_patterns order by last_seen desc, id desc limit ${RECENT_BUGS}`,
+    );
+    const counts: ReportCounts = {
+      regressionTests: Number(c.regression_tests),
+      bugPatterns: Number(c.bug_patterns),
+      routingHeuristics: { active: Number(c.rules_active), total: Number(c.rules_total) },
+      modelsTracked: models.length,
+      modelCalls: models.reduce((sum, m) => sum + m.totalCalls, 0),
+    };
+    const recentBugs: RecentBug[] = bugs.map((b) => ({
+      category: b.category,
+      pattern: b.pattern,
+      severity: b.severity,
+      occurrences: Number(b.occurrences),
+      lastSeen: new Date(b.last_seen).toISOString(),
+    }));
+    const parts = { generatedAt: new Date().toISOString(), taskType, counts, topModels: models.slice(0, TOP_MODELS), recentBugs };
+    return { ...parts, text: formatReport(parts) };
+  }
+
+  private checkMetric(input: MetricInput): void {
+    if (!Number.isFinite(input.value)) throw ToolError.invalid('value', 'must be a finite number');
+    const max = this.config.security.maxJsonFieldBytes;
+    const size = Buffer.byteLength(JSON.stringify(input.context ?? {}), 'utf8');
+    if (size > max) throw ToolError.invalid('context', `is ${size} bytes as JSON; the limit (security.maxJsonFieldBytes) is ${max}`);
+  }
+}
+
+function checkModelCall(call: ModelCall): void {
+  if (!Number.isFinite(call.latencyMs) || call.latencyMs < 0) throw ToolError.invalid('latencyMs', 'must be a finite number >= 0');
+  if (!Number.isFinite(call.cost) || call.cost < 0) throw ToolError.invalid('cost', 'must be a finite number >= 0');
+}
+
+function metricParams(m: MetricInput): Knex.Value[] {
+  return [m.name, m.value, m.unit, JSON.stringify(m.context ?? {}), m.recordedAt ?? new Date()];
+}
+
+function requestLogParams(r: RequestLogInput): Knex.Value[] {
+  return [
+    r.id,
+    r.ts,
+    r.taskType,
+    r.layer,
+    r.model,
+    r.ruleId ?? null,
+    r.strategyArm ?? null,
+    r.tokensIn ?? 0,
+    r.tokensOut ?? 0,
+    r.cost ?? 0,
+    r.latencyMs ?? 0,
+    r.success,
+    r.errorClass ?? null,
+    r.feedbackScore ?? null,
+    r.attempts ?? 1,
+    r.stream ?? false,
+  ];
+}
+
+export function toMetricDto(m: PerformanceMetric): MetricDto {
+  return { id: m.id, name: m.metricName, value: m.metricValue, unit: m.metricUnit, context: m.context ?? {}, recordedAt: new Date(m.recordedAt).toISOString() };
+}
+
+export function toModelPerformanceDto(p: ModelPerformance): ModelPerformanceDto {
+  return {
+    modelId: p.modelId,
+    taskType: p.taskType,
+    totalCalls: p.totalCalls,
+    successes: p.successes,
+    successRate: p.successRate,
+    avgLatencyMs: p.avgLatencyMs,
+    avgCost: p.avgCost,
+    latencySumMs: p.latencySumMs,
+    costSum: p.costSum,
+    updatedAt: new Date(p.updatedAt).toISOString(),
+  };
+}
+
+/**
+ * One statement with server-side bound parameters. MikroORM's execute() inlines values into the SQL text,
+ * and the PGlite dialect then takes a ';' inside a value for a statement separator (and returns nested results).
+ */

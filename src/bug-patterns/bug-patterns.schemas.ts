@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { SEVERITIES } from './bug-pattern.entity';
+
+const TEXT_MAX = 20_000;
+
+export const recordBugPatternInput = z.strictObject({
+  category: z.string().trim().min(1).max(100).describe('kind of failure, e.g. timeout, rate_limit, bad_output'),
+  pattern: z.string().min(1).max(TEXT_MAX).describe('the error signature; ids, numbers and spacing are normalized for de-duplication'),
+  description: z.string().min(1).max(TEXT_MAX),
+  solution: z.string().max(TEXT_MAX).optional(),
+  severity: z.enum(SEVERITIES).describe('a repeat keeps the highest severity seen'),
+});
+export type RecordBugPatternInput = z.infer<typeof recordBugPatternInput>;
+
+export const getBugPatternsInput = z.object({
+  category: z.string().trim().min(1).max(100).optional().describe('exact category, case-insensitive'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+export type GetBugPatternsInput = z.infer<typeof getBugPatternsInput>;
+
+export const bugPatternSchema = z.object({
+  id: z.number().int(),
+  category: z.string(),
+  pattern: z.string(),
+  description: z.string(),
+  solution: z.string().nullable(),
+  occurrences: z.number().int(),
+  severity: z.enum(SEVERITIES),
+  fingerprint: z.string(),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+});
+export type BugPatternDto = z.infer<typeof bugPatternSchema>;
+
+export const recordBugPatternOutput = bugPatternSchema.extend({
+  isNew: z.boolean().describe('false when an existing pattern (same fingerprint) was counted again'),
+});
+export type RecordBugPatternOutput = z.infer<typeof recordBugPatternOutput>;
+
+export const getBugPatternsOutput = z.object({
+  items: z.array(bugPatternSchema),
+  total: z.number().int(),
+});
+export type GetBugPatternsOutput = z.infer<typeof getBugPatternsOutput>;

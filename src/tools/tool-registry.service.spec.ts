@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ToolCaller } from './tool-caller.service';
+import { ToolRegistry } from './tool-registry.service';
+import { ToolError } from './tool.types';
+
+function registry(): ToolRegistry {
+  return new ToolRegistry({ getProviders: () => [] } as never, {} as never, {} as never);
+}
+
+describe('ToolRegistry and ToolCaller', () => {
+  const input = z.strictObject({ name: z.string().min(1).max(5), count: z.number().int().min(0).default(1) });
+  const output = z.object({ echoed: z.string(), count: z.number() });
+
+  it('parses input with defaults before the handler and checks the output', async () => {
+    const reg = registry();
+    const seen: unknown[] = [];
+    reg.register({ name: 'echo', description: 'd', input, output }, async (i) => {
+      seen.push(i);
+      return { echoed: (i as { name: string }).name, count: (i as { count: number }).count };
+    });
+    const caller = new ToolCaller(reg);
+    await expect(caller.call('echo', { name: 'abc' }, { transport: 'internal' })).resolves.toMatchObject({ ok: true, result: { echoed: 'abc', count: 1 } });
+    expect(seen).toEqual([{ name: 'abc', count: 1 }]);
+  });
+
+  it('maps bad input to invalid_input with one issue per field, without calling the handler', async () => {
+    const reg = registry();
+    let called = false;
+    reg.register({ name: 'echo', description: 'd', input, output }, async () => {
+      called = true;
+      return { echoed: '', count: 0 };
+    });
+    const outcome = await new ToolCaller(reg).call('echo', { name: 'toolongname', count: -1, extra: 1 }, { transport: 'internal' });
+    expect(called).toBe(false);
+    expect(outcome).toMatchObject({ ok: false, status: 400, kind: 'invalid_input' });
+    if (outcome.ok) throw new Error('unreachable');
+    expect(outcome.issues.map((i) => (i as { path: string }).path).sort()).toEqual(['(root)', 'count', 'name']);
+    expect(outcome.error).toMatch(/^Invalid input: /);
+  });
+
+  it('maps a ToolError to its status and an unexpected error to a 500 without internals', async () => {
+    const reg = registry();
+    reg.register({ name: 'conflict', description: 'd', input, output }, async () => {
+      throw new ToolError('conflict', 'already there');
+    });
+    reg.register({ name: 'boom', description: 'd', input, output }, async () => {
+      throw new Error('secret internals');
+    });
+    reg.register({ name: 'liar', description: 'd', input, output }, async () => ({ echoed: 1 }) as never);
+    const caller = new ToolCaller(reg);
+    await expect(caller.call('conflict', { name: 'a' }, { transport: 'internal' })).resolves.toMatchObject({ ok: false, status: 409, error: 'already there' });
+    const boom = await caller.call('boom', { name: 'a' }, { transport: 'internal' });
+    expect(boom).toMatchObject({ ok: false, status: 500 });
+    expect(JSON.stringify(boom)).not.toContain('secret internals');
+    await expect(caller.call('liar', { name: 'a' }, { transport: 'internal' })).resolves.toMatchObject({ ok: false, status: 500 });
+  });
+
+  it('refuses unknown tools, duplicate names and missing scopes', async () => {
+    const reg = registry();
+    reg.register({ name: 'w', description: 'd', input, output }, async () => ({ echoed: '', count: 0 }));
+    expect(() => reg.register({ name: 'w', description: 'd', input, output }, async () => ({}))).toThrow(/declared twice/);
+    const caller = new ToolCaller(reg);
+    await expect(caller.call('nope', {}, { transport: 'internal' })).resolves.toMatchObject({ ok: false, status: 404 });
+    await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['tools:read'] })).resolves.toMatchObject({ ok: false, status: 403 });
+    await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['admin'] })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('describes every tool with JSON Schemas of type object', () => {
+    const reg = registry();
+    reg.register({ name: 'w', description: 'd', input, output, readOnly: true }, async () => ({ echoed: '', count: 0 }));
+    const [d] = reg.describe();
+    expect(d).toMatchObject({ name: 'w', readOnly: true, scope: 'tools:read', inputSchema: { type: 'object' }, outputSchema: { type: 'object' } });
+    expect((d.inputSchema as { required: string[] }).required).toEqual(['name']);
+  });
+});
