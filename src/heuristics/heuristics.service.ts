@@ -5,10 +5,12 @@ import type { GatewayConfig, LayerName } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { ToolError } from '../tools/tool.types';
 import type { RoutingRuleDto } from './heuristics.schemas';
-import { RuleChangeListener, RULES_CHANGED_CHANNEL } from './rule-change-listener';
+import { PgChannelListener } from '../database/pg-channel-listener';
 import { compileRulePattern, MatchedRule, RuleMatcher } from './rule-matcher';
 import { RoutingRule, RoutingRuleMetadata } from './routing-rule.entity';
 import { queryRows } from '../database/query';
+
+export const RULES_CHANGED_CHANNEL = 'routing_rules_changed';
 
 export type RuleSource = 'manual' | 'optimizer';
 
@@ -64,7 +66,7 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
   private version = 0;
   private cached?: RuleMatcher;
   private building?: { version: number; promise: Promise<RuleMatcher> };
-  private listener?: RuleChangeListener;
+  private listener?: PgChannelListener;
 
   constructor(
     private readonly db: DatabaseService,
@@ -74,7 +76,7 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     const url = this.config.database.url;
     if (this.db.kind !== 'postgres' || !url) return;
-    this.listener = new RuleChangeListener(url, () => this.invalidate());
+    this.listener = new PgChannelListener(url, RULES_CHANGED_CHANNEL, { onNotify: () => this.invalidate(), onConnected: () => this.invalidate() });
     await this.listener.start();
   }
 

@@ -1,18 +1,22 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 
-export const RULES_CHANGED_CHANNEL = 'routing_rules_changed';
-
 const CONNECT_TIMEOUT_MS = 5000;
 const MAX_BACKOFF_MS = 30_000;
 
+export interface ChannelHandlers {
+  /** A NOTIFY on the channel from any replica (or the CLI), with its payload. */
+  onNotify: (payload: string) => void;
+  /** After every (re)connect: notifications sent while disconnected are lost, so caches must reload. */
+  onConnected: () => void;
+}
+
 /**
- * A dedicated Postgres connection that LISTENs for rule changes made by any replica. It reconnects
- * with backoff after errors; `onChange` also fires after every (re)connect, because notifications sent
- * while disconnected are lost and the cache may be stale.
+ * A dedicated Postgres connection that LISTENs on one channel, so caches on every replica learn of
+ * writes made elsewhere. It reconnects with exponential backoff after an error or a disconnect.
  */
-export class RuleChangeListener {
-  private readonly logger = new Logger('HeuristicsListener');
+export class PgChannelListener {
+  private readonly logger: Logger;
   private client?: Client;
   private stopped = false;
   private attempt = 0;
@@ -20,9 +24,11 @@ export class RuleChangeListener {
 
   constructor(
     private readonly url: string,
-    private readonly onChange: () => void,
-    private readonly channel = RULES_CHANGED_CHANNEL,
-  ) {}
+    private readonly channel: string,
+    private readonly handlers: ChannelHandlers,
+  ) {
+    this.logger = new Logger(`Listen:${channel}`);
+  }
 
   get connected(): boolean {
     return this.client !== undefined;
@@ -46,7 +52,7 @@ export class RuleChangeListener {
     if (this.stopped) return;
     const client = new Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
     client.on('notification', (msg) => {
-      if (msg.channel === this.channel) this.onChange();
+      if (msg.channel === this.channel) this.handlers.onNotify(msg.payload ?? '');
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
@@ -63,19 +69,18 @@ export class RuleChangeListener {
     }
     this.client = client;
     this.attempt = 0;
-    this.onChange();
+    this.handlers.onConnected();
   }
 
-  /** Called for every failure path of one client; only the first call for that client schedules a retry. */
+  /** Every failure path of one client ends here; only the first call for that client schedules a retry. */
   private lost(client: Client, err?: Error): void {
-    const wasCurrent = this.client === client;
-    if (wasCurrent) this.client = undefined;
+    if (this.client === client) this.client = undefined;
     const tagged = client as Client & { gatewayLost?: boolean };
     if (tagged.gatewayLost || this.stopped) return;
     tagged.gatewayLost = true;
     client.end().catch(() => undefined);
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt++);
-    this.logger.warn(`rule change listener ${err ? `failed (${err.message})` : 'disconnected'}; reconnecting in ${delay} ms`);
+    this.logger.warn(`listener ${err ? `failed (${err.message})` : 'disconnected'}; reconnecting in ${delay} ms`);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
     this.retryTimer.unref();
   }
