@@ -1,7 +1,5 @@
 import { z } from 'zod';
 
-/** JSON booleans (POST, MCP) or query-string words (GET); z.coerce.boolean would read "false" as true. */
-const flexibleBoolean = () => z.union([z.boolean(), z.stringbool()]);
 
 export const recordMetricInput = z.strictObject({
   name: z.string().trim().min(1).max(200).describe('metric name, e.g. router.decision_us'),
@@ -46,7 +44,7 @@ export type ModelPerformanceDto = z.infer<typeof modelPerformanceSchema>;
 
 export const analyzeMetricsInput = z.object({
   taskType: z.string().trim().min(1).max(100).optional().describe('rank models for one task type; omitted: across all task types'),
-  includeReport: flexibleBoolean().default(true).describe('add the report: counts, top models, recent bugs (default true)'),
+  includeReport: z.boolean().default(true).describe('add the report: counts, top models, recent bugs (default true)'),
 });
 export type AnalyzeMetricsInput = z.infer<typeof analyzeMetricsInput>;
 

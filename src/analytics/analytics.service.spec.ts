@@ -174,8 +174,9 @@ describe('AnalyticsService', () => {
       expect(report?.text).toContain('No model performance recorded yet.');
     });
 
-    it('analyze input coerces query strings', () => {
-      expect(analyzeMetricsInput.parse({ includeReport: 'false' })).toEqual({ includeReport: false });
+    it('analyze input applies defaults and refuses a non-boolean includeReport', () => {
+      expect(analyzeMetricsInput.parse({ includeReport: false })).toEqual({ includeReport: false });
+      expect(analyzeMetricsInput.safeParse({ includeReport: 'false' }).success).toBe(false);
       expect(analyzeMetricsInput.parse({ taskType: 'coding' })).toEqual({ taskType: 'coding', includeReport: true });
     });
   });

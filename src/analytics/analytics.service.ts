@@ -9,6 +9,7 @@ import type { AnalyticsReport, AnalyzeMetricsOutput, MetricDto, ModelPerformance
 import { ModelPerformance } from './model-performance.entity';
 import { PerformanceMetric } from './performance-metric.entity';
 import { queryRows } from '../database/query';
+import { assertJsonSize } from '../tools/schema-helpers';
 
 export interface MetricInput {
   name: string;
@@ -232,9 +233,7 @@ export class AnalyticsService {
 
   private checkMetric(input: MetricInput): void {
     if (!Number.isFinite(input.value)) throw ToolError.invalid('value', 'must be a finite number');
-    const max = this.config.security.maxJsonFieldBytes;
-    const size = Buffer.byteLength(JSON.stringify(input.context ?? {}), 'utf8');
-    if (size > max) throw ToolError.invalid('context', `is ${size} bytes as JSON; the limit (security.maxJsonFieldBytes) is ${max}`);
+    assertJsonSize('context', input.context, this.config.security.maxJsonFieldBytes);
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from './bug-pattern.entity';
+import { pageInput } from '../tools/schema-helpers';
 
 const TEXT_MAX = 20_000;
 
@@ -14,8 +15,7 @@ export type RecordBugPatternInput = z.infer<typeof recordBugPatternInput>;
 
 export const getBugPatternsInput = z.object({
   category: z.string().trim().min(1).max(100).optional().describe('exact category, case-insensitive'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  ...pageInput,
 });
 export type GetBugPatternsInput = z.infer<typeof getBugPatternsInput>;
 

@@ -76,7 +76,7 @@ describe('BugPatternsService', () => {
     const tools = new BugPatternsTools(service);
     const recorded = await tools.recordBugPattern(recordBugPatternInput.parse({ category: 'x', pattern: 'p 1', description: 'd', severity: 'high' }));
     expect(recordBugPatternOutput.parse(recorded)).toMatchObject({ isNew: true, occurrences: 1 });
-    const listed = await tools.getBugPatterns(getBugPatternsInput.parse({ limit: '10' }));
+    const listed = await tools.getBugPatterns(getBugPatternsInput.parse({ limit: 10 }));
     expect(getBugPatternsOutput.parse(listed).items).toHaveLength(1);
   });
 

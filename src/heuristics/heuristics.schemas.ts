@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { LAYERS } from '../config/config.schema';
+import { pageInput } from '../tools/schema-helpers';
 
-/** JSON booleans (POST, MCP) or query-string words (GET); z.coerce.boolean would read "false" as true. */
-const flexibleBoolean = () => z.union([z.boolean(), z.stringbool()]);
 
 /** Hard ceiling; the configured security.maxPatternLength (usually lower) is checked by the service. */
 const PATTERN_HARD_MAX = 10_000;
@@ -23,9 +22,8 @@ export const updateRoutingHeuristicInput = z.strictObject({
 export type UpdateRoutingHeuristicInput = z.infer<typeof updateRoutingHeuristicInput>;
 
 export const getRoutingHeuristicsInput = z.object({
-  activeOnly: flexibleBoolean().default(true).describe('only active rules (default true)'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  activeOnly: z.boolean().default(true).describe('only active rules (default true)'),
+  ...pageInput,
 });
 export type GetRoutingHeuristicsInput = z.infer<typeof getRoutingHeuristicsInput>;
 

@@ -104,11 +104,11 @@ describe('HeuristicsService', () => {
       expect(all.total).toBe(4);
     });
 
-    it('get input coerces query strings and applies defaults', () => {
+    it('get input applies defaults and bounds (query strings are coerced by the REST door)', () => {
       expect(getRoutingHeuristicsInput.parse({})).toEqual({ activeOnly: true, limit: 100, offset: 0 });
-      expect(getRoutingHeuristicsInput.parse({ activeOnly: 'false', limit: '5', offset: '10' })).toEqual({ activeOnly: false, limit: 5, offset: 10 });
-      expect(getRoutingHeuristicsInput.safeParse({ limit: '501' }).success).toBe(false);
-      expect(getRoutingHeuristicsInput.safeParse({ offset: '-1' }).success).toBe(false);
+      expect(getRoutingHeuristicsInput.parse({ activeOnly: false, limit: 5, offset: 10 })).toEqual({ activeOnly: false, limit: 5, offset: 10 });
+      expect(getRoutingHeuristicsInput.safeParse({ limit: 501 }).success).toBe(false);
+      expect(getRoutingHeuristicsInput.safeParse({ offset: -1 }).success).toBe(false);
     });
   });
 

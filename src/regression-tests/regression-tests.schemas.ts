@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DISCOVERED_FROM } from './regression-test.entity';
+import { pageInput } from '../tools/schema-helpers';
 
 const TEXT_MAX = 20_000;
 
@@ -22,8 +23,7 @@ export type GenerateRegressionTestInput = z.infer<typeof generateRegressionTestI
 
 export const getRegressionTestsInput = z.object({
   category: z.string().trim().min(1).max(100).optional().describe('exact category, case-insensitive'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  ...pageInput,
 });
 export type GetRegressionTestsInput = z.infer<typeof getRegressionTestsInput>;
 

@@ -113,7 +113,7 @@ describe('RegressionTestsService', () => {
     const tools = new RegressionTestsTools(service);
     const input = generateRegressionTestInput.parse({ ...sample(), testName: '  padded  ' });
     expect((await tools.generateRegressionTest(input)).testName).toBe('padded');
-    const listed = await tools.getRegressionTests(getRegressionTestsInput.parse({ category: 'routing', limit: '5' }));
+    const listed = await tools.getRegressionTests(getRegressionTestsInput.parse({ category: 'routing', limit: 5 }));
     expect(getRegressionTestsOutput.parse(listed).total).toBe(1);
     expect(generateRegressionTestInput.safeParse({ ...sample(), discoveredFrom: 'magic' }).success).toBe(false);
     expect(generateRegressionTestInput.safeParse({ ...sample(), testCode: 'x'.repeat(100_001) }).success).toBe(false);

@@ -7,6 +7,7 @@ import { ToolError } from '../tools/tool.types';
 import { DiscoveredFrom, RegressionTest } from './regression-test.entity';
 import type { RegressionResult, RegressionTestDto } from './regression-tests.schemas';
 import { queryRows } from '../database/query';
+import { assertJsonSize } from '../tools/schema-helpers';
 
 export interface NewRegressionTest {
   testName: string;
@@ -115,9 +116,7 @@ export class RegressionTestsService {
   }
 
   private assertJsonSize(path: string, value: unknown): void {
-    const max = this.config.security.maxJsonFieldBytes;
-    const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
-    if (size > max) throw ToolError.invalid(path, `is ${size} bytes as JSON; the limit (security.maxJsonFieldBytes) is ${max}`);
+    assertJsonSize(path, value, this.config.security.maxJsonFieldBytes);
   }
 }
 
