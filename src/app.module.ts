@@ -8,10 +8,13 @@ import { DatabaseService } from './database/database.service';
 import { HealthModule } from './health/health.module';
 import { HeuristicsModule } from './heuristics/heuristics.module';
 import { RegressionTestsModule } from './regression-tests/regression-tests.module';
+import { ProvidersModule } from './providers/providers.module';
+import { RecordingModule } from './recording/recording.module';
+import { RoutingModule } from './routing/routing.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** Feature modules, wired only by dependency injection. */
-const FEATURE_MODULES = [HealthModule, ToolsModule, HeuristicsModule, BugPatternsModule, RegressionTestsModule, AnalyticsModule];
+const FEATURE_MODULES = [HealthModule, ToolsModule, HeuristicsModule, BugPatternsModule, RegressionTestsModule, AnalyticsModule, ProvidersModule, RecordingModule, RoutingModule];
 
 @Module({})
 export class AppModule {

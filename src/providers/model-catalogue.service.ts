@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TokenUsage } from '../../libs/provider-sdk/src';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
+import { costOf, estimateCost, Price } from './cost';
+
+/** One model of the catalogue (config `models[]`), resolved once at start. */
+export interface CatalogueModel {
+  readonly id: string;
+  readonly provider: string;
+  readonly upstreamModel: string;
+  readonly layer: LayerName;
+  /** USD per million tokens. */
+  readonly price: Price;
+  readonly contextWindow: number;
+  readonly strengths: readonly string[];
+  /** Position in the config: the tie-breaker of every ranking. */
+  readonly order: number;
+}
+
+/** The configured models by id and by layer; pure lookups, no I/O. */
+@Injectable()
+export class ModelCatalogue {
+  private readonly byId = new Map<string, CatalogueModel>();
+  private readonly byLayer = new Map<LayerName, readonly CatalogueModel[]>();
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    config.models.forEach((m, order) => {
+      this.byId.set(m.id, Object.freeze({ ...m, upstreamModel: m.upstreamModel ?? m.id, strengths: Object.freeze([...m.strengths]), order }));
+    });
+    for (const layer of LAYERS) this.byLayer.set(layer, Object.freeze([...this.byId.values()].filter((m) => m.layer === layer)));
+  }
+
+  get(id: string): CatalogueModel | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): CatalogueModel[] {
+    return [...this.byId.values()];
+  }
+
+  inLayer(layer: LayerName): readonly CatalogueModel[] {
+    return this.byLayer.get(layer) ?? [];
+  }
+
+  /** USD; estimated before the call from the prompt's tokens and the answer's budget. */
+  estimateCost(model: CatalogueModel, promptTokens: number, maxOutputTokens?: number): number {
+    return estimateCost(model.price, promptTokens, maxOutputTokens);
+  }
+
+  /** USD; exact, from the usage the provider reported. */
+  cost(model: CatalogueModel, usage: Pick<TokenUsage, 'promptTokens' | 'completionTokens'>): number {
+    return costOf(model.price, usage);
+  }
+}

@@ -1,0 +1,134 @@
+import { Logger } from '@nestjs/common';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { PluginContext, PluginLogger, ProviderInstance, ProviderPlugin } from '../../libs/provider-sdk/src';
+import { PROJECT_ROOT } from '../common/app-info';
+import type { ProviderConfig } from '../config/config.schema';
+import { resolveConfigPath } from '../config/config.loader';
+
+/** Why a configured provider is not available; reported by name in logs and /health. */
+export class PluginLoadError extends Error {
+  constructor(
+    readonly providerId: string,
+    readonly plugin: string,
+    readonly stage: 'resolve' | 'import' | 'contract' | 'options' | 'create',
+    reason: string,
+  ) {
+    super(`provider "${providerId}" (plugin "${plugin}") failed at ${stage}: ${reason}`);
+    this.name = 'PluginLoadError';
+  }
+}
+
+/** Compiled (dist/) or run from source (ts-jest, ts-node): decides which plugin file to import. */
+const RUNNING_COMPILED = extname(__filename) === '.js';
+const ENTRY_FILES = RUNNING_COMPILED ? ['index.js', 'index.ts'] : ['index.ts', 'index.js'];
+
+function entryOfDirectory(dir: string): string | undefined {
+  const pkgFile = join(dir, 'package.json');
+  if (existsSync(pkgFile)) {
+    const main = (JSON.parse(readFileSync(pkgFile, 'utf8')) as { main?: string }).main;
+    if (main) {
+      const base = main.replace(/\.(ts|js)$/, '');
+      for (const ext of RUNNING_COMPILED ? ['.js', '.ts'] : ['.ts', '.js']) if (existsSync(join(dir, base + ext))) return join(dir, base + ext);
+    }
+  }
+  for (const file of ENTRY_FILES) if (existsSync(join(dir, file))) return join(dir, file);
+  return undefined;
+}
+
+function entryOf(path: string): string | undefined {
+  if (!existsSync(path)) {
+    for (const ext of ['.js', '.ts']) if (existsSync(path + ext)) return path + ext;
+    return undefined;
+  }
+  return statSync(path).isDirectory() ? entryOfDirectory(path) : path;
+}
+
+/**
+ * Where a `providers[].plugin` value points:
+ * - a bare folder name (no slash): plugins/<name> under the project root (dist/plugins/<name> when compiled);
+ * - a path (./, ../ or /): relative to the config file's folder, else to the working directory;
+ * - anything else (e.g. @scope/pkg, some-package): an npm package, imported by name.
+ */
+export function resolvePluginSpecifier(plugin: string, configDir = dirname(resolveConfigPath())): string {
+  const isPath = plugin.startsWith('./') || plugin.startsWith('../') || isAbsolute(plugin);
+  if (isPath) {
+    const bases = isAbsolute(plugin) ? [''] : [configDir, process.cwd()];
+    for (const base of bases) {
+      const entry = entryOf(base ? resolve(base, plugin) : plugin);
+      if (entry) return entry;
+    }
+    throw new Error(`no plugin found at ${plugin} (looked relative to ${bases.filter(Boolean).join(' and ') || '/'})`);
+  }
+  if (/^[a-z0-9][a-z0-9_-]*$/i.test(plugin)) {
+    const roots = RUNNING_COMPILED ? [join(PROJECT_ROOT, 'dist', 'plugins'), join(PROJECT_ROOT, 'plugins')] : [join(PROJECT_ROOT, 'plugins')];
+    for (const root of roots) {
+      const entry = existsSync(join(root, plugin)) ? entryOfDirectory(join(root, plugin)) : undefined;
+      if (entry) return entry;
+    }
+  }
+  // Not a local plugin folder: an npm package name.
+  return plugin;
+}
+
+function looksLikePlugin(value: unknown): value is ProviderPlugin {
+  const p = value as ProviderPlugin | undefined;
+  return Boolean(p && typeof p === 'object' && typeof p.id === 'string' && typeof p.create === 'function' && p.optionsSchema && typeof (p.optionsSchema as z.ZodType).safeParse === 'function');
+}
+
+/** The plugin object out of a module namespace, whether it was compiled to CJS or written as ESM. */
+export function pluginFromModule(mod: unknown): ProviderPlugin | undefined {
+  const m = mod as { default?: unknown } | undefined;
+  const candidates = [m?.default, (m?.default as { default?: unknown } | undefined)?.default, m];
+  return candidates.find(looksLikePlugin) as ProviderPlugin | undefined;
+}
+
+function pluginLogger(providerId: string): PluginLogger {
+  const logger = new Logger(`Provider:${providerId}`);
+  const fmt = (msg: string, data?: Record<string, unknown>) => (data ? `${msg} ${JSON.stringify(data)}` : msg);
+  return {
+    debug: (msg, data) => logger.debug(fmt(msg, data)),
+    info: (msg, data) => logger.log(fmt(msg, data)),
+    warn: (msg, data) => logger.warn(fmt(msg, data)),
+    error: (msg, data) => logger.error(fmt(msg, data)),
+  };
+}
+
+export interface LoadedProvider {
+  id: string;
+  plugin: ProviderPlugin;
+  instance: ProviderInstance;
+}
+
+/** Imports, validates and instantiates one configured provider; every failure is a PluginLoadError. */
+export async function loadProvider(cfg: ProviderConfig, configDir?: string): Promise<LoadedProvider> {
+  const fail = (stage: PluginLoadError['stage'], reason: string) => new PluginLoadError(cfg.id, cfg.plugin, stage, reason);
+  let specifier: string;
+  try {
+    specifier = resolvePluginSpecifier(cfg.plugin, configDir);
+  } catch (err) {
+    throw fail('resolve', (err as Error).message);
+  }
+  let mod: unknown;
+  try {
+    mod = await import(specifier);
+  } catch (err) {
+    throw fail('import', (err as Error).message.split('\n')[0]);
+  }
+  const plugin = pluginFromModule(mod);
+  if (!plugin) throw fail('contract', 'the default export is not a provider plugin (id, optionsSchema, create)');
+  const parsed = plugin.optionsSchema.safeParse(cfg.options ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue.path.length ? `options.${issue.path.map(String).join('.')}` : 'options';
+    throw fail('options', `${path}: ${issue.message}`);
+  }
+  const context: PluginContext = { providerId: cfg.id, logger: pluginLogger(cfg.id), env: (name) => process.env[name] };
+  try {
+    const instance = await plugin.create(parsed.data, context);
+    return { id: cfg.id, plugin, instance };
+  } catch (err) {
+    throw fail('create', (err as Error).message);
+  }
+}

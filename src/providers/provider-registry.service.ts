@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ProviderInstance } from '../../libs/provider-sdk/src';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/config.schema';
+import { HealthService } from '../health/health.service';
+import { loadProvider, PluginLoadError } from './plugin-loader';
+
+export interface ProviderStatus {
+  id: string;
+  plugin: string;
+  state: 'ready' | 'failed' | 'disabled';
+  error?: string;
+}
+
+/**
+ * Loads every configured provider plugin at start (concurrently). A plugin that fails to load or
+ * validate is logged and reported in /health by name; the others keep working.
+ */
+@Injectable()
+export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Providers');
+  private readonly instances = new Map<string, ProviderInstance>();
+  private readonly status = new Map<string, ProviderStatus>();
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly health: HealthService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.health.register('providers', () => this.healthSection());
+    await Promise.all(this.config.providers.map((p) => this.load(p)));
+    const ready = [...this.status.values()].filter((s) => s.state === 'ready').length;
+    this.logger.log(`${ready} of ${this.config.providers.length} providers ready`);
+  }
+
+  private async load(cfg: GatewayConfig['providers'][number]): Promise<void> {
+    if (!cfg.enabled) {
+      this.status.set(cfg.id, { id: cfg.id, plugin: cfg.plugin, state: 'disabled' });
+      return;
+    }
+    try {
+      const loaded = await loadProvider(cfg);
+      this.instances.set(cfg.id, loaded.instance);
+      this.status.set(cfg.id, { id: cfg.id, plugin: cfg.plugin, state: 'ready' });
+    } catch (err) {
+      const message = err instanceof PluginLoadError ? err.message : `provider "${cfg.id}" (plugin "${cfg.plugin}") failed: ${(err as Error).message}`;
+      this.logger.error(message);
+      this.status.set(cfg.id, { id: cfg.id, plugin: cfg.plugin, state: 'failed', error: message });
+    }
+  }
+
+  /** The ready instance, or undefined when the provider failed to load or is disabled. */
+  get(id: string): ProviderInstance | undefined {
+    return this.instances.get(id);
+  }
+
+  isReady(id: string): boolean {
+    return this.instances.has(id);
+  }
+
+  statuses(): ProviderStatus[] {
+    return [...this.status.values()];
+  }
+
+  private healthSection(): Record<string, unknown> {
+    const failed = this.statuses().filter((s) => s.state === 'failed');
+    return { degraded: failed.length > 0, providers: this.statuses() };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const closing = [...this.instances.entries()].map(async ([id, instance]) => {
+      try {
+        await instance.close?.();
+      } catch (err) {
+        this.logger.warn(`closing provider "${id}" failed: ${(err as Error).message}`);
+      }
+    });
+    this.instances.clear();
+    await Promise.all(closing);
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ModelCatalogue } from './model-catalogue.service';
+import { ProviderRegistry } from './provider-registry.service';
+import { ProvidersTools } from './providers.tools';
+
+/** Provider plugins (loaded dynamically by name) and the model catalogue; knows the SDK and the config, not the router. */
+@Module({
+  providers: [ProviderRegistry, ModelCatalogue, ProvidersTools],
+  exports: [ProviderRegistry, ModelCatalogue],
+})
+export class ProvidersModule {}

@@ -1,0 +1,4 @@
+export * from './recorder.service';
+export * from './performance-snapshot.service';
+export * from './recording.types';
+export * from './recording.module';

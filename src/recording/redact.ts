@@ -1,0 +1,35 @@
+import type { ChatMessage } from '../../libs/provider-sdk/src';
+import type { RequestSnapshot } from './recording.types';
+
+/** Keys that may carry credentials; removed wherever they appear in a snapshot. */
+const SECRET_KEYS = new Set(['authorization', 'proxy-authorization', 'api_key', 'apikey', 'api-key', 'x-api-key', 'password', 'secret', 'access_token', 'refresh_token', 'cookie']);
+
+function redactText(text: string | null): string | null {
+  return text === null ? null : `[redacted: ${text.length} chars]`;
+}
+
+function redactMessage(m: ChatMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: m.role, content: redactText(m.content) };
+  if (m.name) out.name = m.name;
+  if (m.tool_call_id) out.tool_call_id = m.tool_call_id;
+  if (m.tool_calls) out.tool_calls = m.tool_calls.map((c) => ({ id: c.id, type: c.type, function: { name: c.function.name, arguments: redactText(c.function.arguments) } }));
+  return out;
+}
+
+/** A deep copy without credential-looking keys. */
+export function stripSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => stripSecrets(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!SECRET_KEYS.has(k.toLowerCase())) out[k] = stripSecrets(v, depth + 1);
+  }
+  return out;
+}
+
+/** The replay stored with a regression test: secrets always removed, message content redacted unless disabled. */
+export function replayOf(snapshot: RequestSnapshot, redactContent: boolean): Record<string, unknown> {
+  const messages = redactContent ? snapshot.messages.map(redactMessage) : snapshot.messages.map((m) => ({ ...m }));
+  const body = { ...(stripSecrets(snapshot.params) as Record<string, unknown>), model: snapshot.model, messages, stream: snapshot.stream };
+  return { endpoint: 'POST /v1/chat/completions', body, contentRedacted: redactContent };
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig, LayerName } from '../config/config.schema';
+import type { CatalogueModel } from '../providers/model-catalogue.service';
+import { PerformanceSnapshot } from '../recording/performance-snapshot.service';
+
+/**
+ * Orders the candidate models of a layer for a task type, best first. Called on every routed request:
+ * it must be synchronous, allocation-light and never touch the database.
+ */
+export interface ModelPolicy {
+  rank(taskType: string, layer: LayerName, candidates: readonly CatalogueModel[]): readonly CatalogueModel[];
+}
+
+/** What the router injects. RoutingModule binds it to LEARNED_MODEL_POLICY when some module provides one, else to the default. */
+export const MODEL_POLICY = Symbol('MODEL_POLICY');
+/** Optional override: a @Global module (the optimizer) that provides this token replaces the default policy. */
+export const LEARNED_MODEL_POLICY = Symbol('LEARNED_MODEL_POLICY');
+
+/** Pseudo-observations of the prior: a model needs about this many calls before its record outweighs it. */
+const PRIOR_WEIGHT = 10;
+const PRIOR_STRONG = 0.9;
+const PRIOR_DEFAULT = 0.8;
+
+/**
+ * The default: posterior mean success rate (model_performance with a Beta prior that favours the
+ * model's configured strengths) minus optimizer.costWeight times its price relative to the dearest
+ * candidate; ties keep the config order. Rankings are cached per (task type, layer) until the
+ * performance snapshot changes.
+ */
+@Injectable()
+export class DefaultModelPolicy implements ModelPolicy {
+  private readonly cache = new Map<string, { version: number; input: readonly CatalogueModel[]; ranked: readonly CatalogueModel[] }>();
+  private readonly costWeight: number;
+
+  constructor(
+    private readonly snapshot: PerformanceSnapshot,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.costWeight = config.optimizer.costWeight;
+  }
+
+  rank(taskType: string, layer: LayerName, candidates: readonly CatalogueModel[]): readonly CatalogueModel[] {
+    if (candidates.length < 2) return candidates;
+    const key = `${layer}|${taskType}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.version === this.snapshot.version && hit.input === candidates) return hit.ranked;
+    const ranked = this.compute(taskType, candidates);
+    this.cache.set(key, { version: this.snapshot.version, input: candidates, ranked });
+    return ranked;
+  }
+
+  /** The score the ranking sorts by (exposed for tests and diagnostics). */
+  score(taskType: string, model: CatalogueModel, maxPrice: number): number {
+    const stats = this.snapshot.get(model.id, taskType);
+    const prior = model.strengths.includes(taskType) ? PRIOR_STRONG : PRIOR_DEFAULT;
+    const success = ((stats?.successes ?? 0) + PRIOR_WEIGHT * prior) / ((stats?.calls ?? 0) + PRIOR_WEIGHT);
+    const price = model.price.input + model.price.output;
+    return success - (maxPrice > 0 ? (this.costWeight * price) / maxPrice : 0);
+  }
+
+  private compute(taskType: string, candidates: readonly CatalogueModel[]): readonly CatalogueModel[] {
+    let maxPrice = 0;
+    for (const m of candidates) maxPrice = Math.max(maxPrice, m.price.input + m.price.output);
+    const scored = candidates.map((m) => ({ m, s: this.score(taskType, m, maxPrice) }));
+    scored.sort((a, b) => b.s - a.s || a.m.order - b.m.order);
+    return Object.freeze(scored.map((x) => x.m));
+  }
+}

@@ -1,0 +1,224 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { estimateMessagesTokens, type ChatMessage } from '../../libs/provider-sdk/src';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
+import { HeuristicsService } from '../heuristics/heuristics.service';
+import type { MatchedRule, RuleMatcher } from '../heuristics/rule-matcher';
+import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue.service';
+import { RecorderService } from '../recording/recorder.service';
+import { classify, layerFor } from './classifier';
+import { AttemptCall, ExecutorService } from './executor.service';
+import { MODEL_POLICY, ModelPolicy } from './model-policy';
+import { RoutingError } from './routing.errors';
+import type { RouteDecision, RouteRequest, RouteResult } from './routing.types';
+import { StreamSession, type StreamStart } from './stream-session';
+
+const NEXT_LAYER: Record<LayerName, LayerName | undefined> = { fast: 'balanced', balanced: 'deep', deep: undefined };
+
+/** The text rules and the classifier look at: the last user message (else the last message). */
+export function promptOf(messages: readonly ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].content ?? '';
+  return messages.length ? (messages[messages.length - 1].content ?? '') : '';
+}
+
+/**
+ * Decides where a request goes (rules, classifier, policy) and runs it through the executor,
+ * handing every outcome to the recorder. No database access on this path: the rule matcher and
+ * the performance snapshot are in-memory caches.
+ */
+@Injectable()
+export class RouterService {
+  private readonly logger = new Logger('Router');
+  private readonly escalate: boolean;
+  private readonly rankedCache = new Map<string, { parts: Array<readonly CatalogueModel[]>; list: readonly CatalogueModel[] }>();
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly catalogue: ModelCatalogue,
+    private readonly heuristics: HeuristicsService,
+    @Inject(MODEL_POLICY) private readonly policy: ModelPolicy,
+    private readonly executor: ExecutorService,
+    private readonly recorder: RecorderService,
+  ) {
+    this.escalate = config.routing.escalate;
+  }
+
+  /** Where the request goes. Throws RoutingError model_not_found (404) for an unknown model name. */
+  async decide(req: RouteRequest): Promise<RouteDecision> {
+    const started = performance.now();
+    const prompt = promptOf(req.messages);
+    const promptTokens = estimateMessagesTokens(req.messages);
+    const c = classify(prompt, promptTokens, req.taskType);
+    const requested = req.model || 'auto';
+    let layer: LayerName;
+    let rule: MatchedRule | null = null;
+    let reason: RouteDecision['reason'];
+    let candidates: readonly CatalogueModel[];
+    if (requested === 'auto') {
+      rule = (await this.matcher())?.match(prompt) ?? null;
+      layer = rule ? rule.preferredLayer : layerFor(c);
+      reason = rule ? 'rule' : 'classifier';
+      candidates = this.candidates(layer, c.taskType, promptTokens, rule?.preferredModel ?? undefined);
+    } else if ((LAYERS as readonly string[]).includes(requested)) {
+      layer = requested as LayerName;
+      reason = 'layer';
+      candidates = this.candidates(layer, c.taskType, promptTokens);
+    } else {
+      const model = this.catalogue.get(requested);
+      if (!model) throw new RoutingError('model_not_found', `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`, { param: 'model' });
+      layer = model.layer;
+      reason = 'model';
+      candidates = [model];
+    }
+    const first = candidates[0];
+    return {
+      requestId: req.requestId,
+      requested,
+      taskType: c.taskType,
+      size: c.size,
+      promptTokens,
+      layer,
+      rule,
+      reason,
+      candidates,
+      estimatedCost: first ? this.catalogue.estimateCost(first, promptTokens, req.params.max_tokens) : 0,
+      decisionUs: Math.round((performance.now() - started) * 1000),
+    };
+  }
+
+  /** Routes a non-streaming request to an answer; throws RoutingError when it cannot. */
+  async execute(req: RouteRequest, decision?: RouteDecision): Promise<RouteResult> {
+    const d = decision ?? (await this.decide(req));
+    let exec;
+    try {
+      exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
+    } catch (err) {
+      throw this.failed(d, req, err);
+    }
+    exec.attempt.dispose();
+    exec.request.dispose();
+    const response = exec.value;
+    const cost = this.catalogue.cost(exec.model, response.usage);
+    exec.calls.push({ modelId: exec.model.id, success: true, latencyMs: exec.attemptMs, cost });
+    const latencyMs = exec.request.elapsedMs();
+    this.recorder.recordRequest({
+      id: req.requestId,
+      ts: Date.now(),
+      taskType: d.taskType,
+      layer: exec.model.layer,
+      model: exec.model.id,
+      ruleId: d.rule?.id ?? null,
+      strategyArm: null,
+      tokensIn: response.usage.promptTokens,
+      tokensOut: response.usage.completionTokens,
+      cost,
+      latencyMs,
+      success: true,
+      errorClass: null,
+      attempts: exec.attempts,
+      stream: false,
+      calls: exec.calls,
+    });
+    return { decision: d, model: exec.model, response, usage: response.usage, attempts: exec.attempts, cost, latencyMs };
+  }
+
+  /**
+   * Opens a stream: resolves once a model has produced its first delta (failures before it are
+   * retried and fall back like any call), with a session that yields every delta and records the end.
+   */
+  async stream(req: RouteRequest, decision?: RouteDecision): Promise<StreamSession> {
+    const d = decision ?? (await this.decide(req));
+    try {
+      const exec = await this.executor.run<StreamStart>(d, req, openStream);
+      return new StreamSession(d, req, exec, this.catalogue, this.recorder);
+    } catch (err) {
+      throw this.failed(d, req, err);
+    }
+  }
+
+  private async matcher(): Promise<RuleMatcher | undefined> {
+    try {
+      return await this.heuristics.getMatcher();
+    } catch (err) {
+      this.logger.warn(`routing rules are unavailable (${(err as Error).message}); routing by task type`);
+      return undefined;
+    }
+  }
+
+  /** The layer's ranked models (a rule's preferred model first), then the higher layers' when escalating. */
+  private candidates(layer: LayerName, taskType: string, promptTokens: number, preferredModel?: string): readonly CatalogueModel[] {
+    let out = this.ranked(layer, taskType);
+    const preferred = preferredModel ? this.catalogue.get(preferredModel) : undefined;
+    if (preferred) out = [preferred, ...out.filter((m) => m !== preferred)];
+    let fits = true;
+    for (const m of out) if (m.contextWindow < promptTokens) fits = false;
+    return fits ? out : out.filter((m) => m.contextWindow >= promptTokens);
+  }
+
+  /** The ranked (and escalated) list, reused while the policy returns the same rankings: no allocation per request. */
+  private ranked(layer: LayerName, taskType: string): readonly CatalogueModel[] {
+    const parts: Array<readonly CatalogueModel[]> = [this.policy.rank(taskType, layer, this.catalogue.inLayer(layer))];
+    if (this.escalate) for (let next = NEXT_LAYER[layer]; next; next = NEXT_LAYER[next]) parts.push(this.policy.rank(taskType, next, this.catalogue.inLayer(next)));
+    if (parts.length === 1) return parts[0];
+    const key = `${layer}|${taskType}`;
+    const hit = this.rankedCache.get(key);
+    if (hit && hit.parts.length === parts.length && hit.parts.every((p, i) => p === parts[i])) return hit.list;
+    const list = Object.freeze(parts.flat());
+    if (this.rankedCache.size > 1000) this.rankedCache.clear();
+    this.rankedCache.set(key, { parts, list });
+    return list;
+  }
+
+  /** Records a request that got no answer and returns the error to throw. */
+  private failed(d: RouteDecision, req: RouteRequest, err: unknown): RoutingError {
+    const re = err instanceof RoutingError ? err : new RoutingError('upstream_error', `routing failed: ${(err as Error)?.message ?? String(err)}`);
+    const calls = re.extra.calls ?? [];
+    const model = calls.length ? calls[calls.length - 1].modelId : (d.candidates[0]?.id ?? 'none');
+    const layer = this.catalogue.get(model)?.layer ?? d.layer;
+    this.recorder.recordRequest({
+      id: req.requestId,
+      ts: Date.now(),
+      taskType: d.taskType,
+      layer,
+      model,
+      ruleId: d.rule?.id ?? null,
+      strategyArm: null,
+      tokensIn: 0,
+      tokensOut: 0,
+      cost: 0,
+      latencyMs: 0,
+      success: false,
+      errorClass: re.code,
+      attempts: re.extra.attempts ?? 0,
+      stream: req.stream,
+      calls,
+    });
+    if (re.code !== 'client_closed') {
+      this.recorder.recordFailure({
+        scope: 'request',
+        requestId: req.requestId,
+        ts: Date.now(),
+        kind: re.code,
+        message: re.message,
+        model: null,
+        provider: null,
+        taskType: d.taskType,
+        layer: d.layer,
+        ruleId: d.rule?.id ?? null,
+        snapshot: { model: req.model, messages: req.messages, params: req.params as Record<string, unknown>, stream: req.stream },
+      });
+    }
+    return re;
+  }
+}
+
+/** One stream attempt: open the provider's stream and wait for its first delta. */
+const openStream: AttemptCall<StreamStart> = async (instance, request, options) => {
+  const iterator = instance.chatStream(request, options)[Symbol.asyncIterator]();
+  try {
+    return { iterator, first: await iterator.next() };
+  } catch (err) {
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
+    throw err;
+  }
+};

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { HeuristicsModule } from '../heuristics/heuristics.module';
+import { ProvidersModule } from '../providers/providers.module';
+import { RecordingModule } from '../recording/recording.module';
+import { ExecutorService } from './executor.service';
+import { DefaultModelPolicy, LEARNED_MODEL_POLICY, MODEL_POLICY, ModelPolicy } from './model-policy';
+import { OpenAiApiController } from './openai-api.controller';
+import { OpenAiApiService } from './openai-api.service';
+import { RouterService } from './router.service';
+import { RoutingTools } from './routing.tools';
+
+/** Classifier, decision, execution and the OpenAI-compatible API. */
+@Module({
+  imports: [ProvidersModule, HeuristicsModule, RecordingModule],
+  controllers: [OpenAiApiController],
+  providers: [
+    DefaultModelPolicy,
+    {
+      provide: MODEL_POLICY,
+      useFactory: (learned: ModelPolicy | undefined, fallback: DefaultModelPolicy): ModelPolicy => learned ?? fallback,
+      inject: [{ token: LEARNED_MODEL_POLICY, optional: true }, DefaultModelPolicy],
+    },
+    ExecutorService,
+    RouterService,
+    OpenAiApiService,
+    RoutingTools,
+  ],
+  exports: [RouterService, ExecutorService, MODEL_POLICY],
+})
+export class RoutingModule {}

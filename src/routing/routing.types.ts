@@ -1,0 +1,52 @@
+import type { ChatMessage, ChatRequest, ChatResponse, TokenUsage } from '../../libs/provider-sdk/src';
+import type { LayerName } from '../config/config.schema';
+import type { MatchedRule } from '../heuristics/rule-matcher';
+import type { CatalogueModel } from '../providers/model-catalogue.service';
+import type { RequestSize } from './classifier';
+
+/** Sampling and tool parameters passed through to the provider. */
+export type ChatParams = Omit<ChatRequest, 'model' | 'messages' | 'hints'>;
+
+export interface RouteRequest {
+  /** The request id (x-request-id); also the request_log id. */
+  requestId: string;
+  /** `auto`, a layer name (fast, balanced, deep) or a model id of the catalogue. */
+  model: string;
+  messages: ChatMessage[];
+  params: ChatParams;
+  /** Skips the classifier's task type. */
+  taskType?: string;
+  stream: boolean;
+  /** Aborts when the client goes away. */
+  signal?: AbortSignal;
+}
+
+export interface RouteDecision {
+  requestId: string;
+  requested: string;
+  taskType: string;
+  size: RequestSize;
+  promptTokens: number;
+  /** The layer chosen first (escalation may end in a higher one). */
+  layer: LayerName;
+  rule: MatchedRule | null;
+  /** Why this layer: a rule, the classifier, the requested layer or the requested model. */
+  reason: 'rule' | 'classifier' | 'layer' | 'model';
+  /** In order of trial: the layer's ranked models, then (when escalating) the next layers'. */
+  candidates: readonly CatalogueModel[];
+  /** USD, for the first candidate, before the call. */
+  estimatedCost: number;
+  /** Microseconds the decision took. */
+  decisionUs: number;
+}
+
+export interface RouteResult {
+  decision: RouteDecision;
+  model: CatalogueModel;
+  response: ChatResponse;
+  usage: TokenUsage;
+  attempts: number;
+  /** USD, exact, from the reported usage. */
+  cost: number;
+  latencyMs: number;
+}

@@ -1,0 +1,115 @@
+import { toProviderError, type ChatDelta, type TokenUsage } from '../../libs/provider-sdk/src';
+import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue.service';
+import type { RecorderService } from '../recording/recorder.service';
+import type { Execution } from './executor.service';
+import type { RouteDecision, RouteRequest } from './routing.types';
+
+export interface StreamStart {
+  iterator: AsyncIterator<ChatDelta>;
+  first: IteratorResult<ChatDelta>;
+}
+
+/** How a stream ended, for the client and the record. */
+export interface StreamOutcome {
+  success: boolean;
+  errorClass: string | null;
+  usage: TokenUsage;
+  cost: number;
+  latencyMs: number;
+}
+
+/**
+ * A stream that has produced its first delta. `deltas()` yields everything; a failure after this
+ * point is final (no fallback: the client already has part of an answer), is thrown to the caller
+ * to end the stream cleanly, and is recorded like any failed call.
+ */
+export class StreamSession {
+  readonly model: CatalogueModel;
+  readonly attempts: number;
+  outcome?: StreamOutcome;
+  private consumed = false;
+
+  constructor(
+    readonly decision: RouteDecision,
+    private readonly req: RouteRequest,
+    private readonly exec: Execution<StreamStart>,
+    private readonly catalogue: ModelCatalogue,
+    private readonly recorder: RecorderService,
+  ) {
+    this.model = exec.model;
+    this.attempts = exec.attempts;
+  }
+
+  async *deltas(): AsyncGenerator<ChatDelta> {
+    if (this.consumed) throw new Error('a stream session can be read once');
+    this.consumed = true;
+    const { iterator, first } = this.exec.value;
+    let chars = 0;
+    let usage: TokenUsage | undefined;
+    let finished = false;
+    try {
+      let next = first;
+      while (!next.done) {
+        const delta = next.value;
+        if (delta.content) chars += delta.content.length;
+        if (delta.usage) usage = delta.usage;
+        yield delta;
+        next = await this.exec.attempt.race(iterator.next());
+      }
+      finished = true;
+      this.finish(true, null, usage, chars);
+    } catch (raw) {
+      finished = true;
+      const err = toProviderError(raw, { signal: this.exec.attempt.signal, what: `${this.model.provider} ${this.model.id} (stream)` });
+      const cancelled = this.exec.request.clientGone;
+      this.finish(false, cancelled ? 'client_closed' : `stream_${err.kind}`, usage, chars);
+      if (!cancelled) this.reportFailure(err.kind, err.message, err.status);
+      throw err;
+    } finally {
+      if (!finished) {
+        // The consumer stopped early (client gone): release the upstream stream.
+        this.finish(false, 'client_closed', usage, chars);
+        void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      }
+      this.exec.attempt.dispose();
+      this.exec.request.dispose();
+    }
+  }
+
+  private finish(success: boolean, errorClass: string | null, reported: TokenUsage | undefined, chars: number): void {
+    if (this.outcome) return;
+    const promptTokens = reported?.promptTokens ?? this.decision.promptTokens;
+    const completionTokens = reported?.completionTokens ?? Math.ceil(chars / 4);
+    const usage = reported ?? { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+    const cost = this.catalogue.cost(this.model, usage);
+    const latencyMs = this.exec.request.elapsedMs();
+    this.outcome = { success, errorClass, usage, cost, latencyMs };
+    const calls = this.exec.calls;
+    if (errorClass !== 'client_closed') calls.push({ modelId: this.model.id, success, latencyMs, cost });
+    this.recorder.recordRequest({
+      id: this.req.requestId,
+      ts: Date.now(),
+      taskType: this.decision.taskType,
+      layer: this.model.layer,
+      model: this.model.id,
+      ruleId: this.decision.rule?.id ?? null,
+      strategyArm: null,
+      tokensIn: usage.promptTokens,
+      tokensOut: usage.completionTokens,
+      cost,
+      latencyMs,
+      success,
+      errorClass,
+      attempts: this.attempts,
+      stream: true,
+      calls,
+    });
+  }
+
+  private reportFailure(kind: string, message: string, status?: number): void {
+    const base = { requestId: this.req.requestId, ts: Date.now(), taskType: this.decision.taskType, layer: this.model.layer, ruleId: this.decision.rule?.id ?? null };
+    const snapshot = { model: this.req.model, messages: this.req.messages, params: this.req.params as Record<string, unknown>, stream: true };
+    this.recorder.recordFailure({ ...base, scope: 'attempt', kind, message, model: this.model.id, provider: this.model.provider, status, snapshot });
+    this.recorder.recordFailure({ ...base, scope: 'request', kind: 'stream_interrupted', message: `the stream from ${this.model.id} failed after its first chunk: ${kind}`, model: null, provider: null, snapshot });
+  }
+}
