@@ -104,6 +104,9 @@ describe('foundation: the real process', () => {
 
   it('SIGTERM during start exits 0 within 10 s and leaves the data directory usable', async () => {
     const dataDir = join(tmp, 'early-stop');
+    // An existing store, as on every start but the first: creating a new PGlite cluster is one long
+    // synchronous WASM step (seconds on a loaded machine) that no timer can interrupt.
+    expect((await spawnEntry('cli', ['migrate'], { DATA_DIR: dataDir }).exited).code).toBe(0);
     const proc = spawnEntry('main', [], { DATA_DIR: dataDir, PORT: '0' });
     await waitFor(async () => (proc.stdout().includes('"msg":"starting"') ? true : undefined), 20000, 'the start to begin');
     const signalled = Date.now();

@@ -5,7 +5,8 @@ import { DatabaseService } from '../database/database.service';
 export type HealthCheck = () => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 export interface HealthReport {
-  status: 'ok' | 'degraded' | 'unavailable';
+  /** degraded: a check reports trouble, or the database does not answer (routing still serves). */
+  status: 'ok' | 'degraded';
   database: 'pglite' | 'postgres';
   databaseReachable: boolean;
   version: string;
@@ -37,8 +38,11 @@ export class HealthService {
         degraded = true;
       }
     }
+    // The database down is "degraded", not "unavailable": routing keeps serving from its in-memory rules and
+    // the recorder buffers what it must write, so taking this instance out of rotation would only add an outage.
+    if (!reachable) degraded = true;
     return {
-      status: reachable ? (degraded ? 'degraded' : 'ok') : 'unavailable',
+      status: degraded ? 'degraded' : 'ok',
       database: this.db.kind,
       databaseReachable: reachable,
       version: APP_VERSION,

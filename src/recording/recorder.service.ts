@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import { AnalyticsService, type ModelCall, type RequestLogInput } from '../analytics/analytics.service';
 import { BugPatternsService } from '../bug-patterns/bug-patterns.service';
 import { GATEWAY_CONFIG } from '../config/config.module';
+import { databaseUnavailableReason } from '../database/database.errors';
 import type { GatewayConfig } from '../config/config.schema';
 import { HealthService } from '../health/health.service';
 import { MetricsService } from '../health/metrics.service';
@@ -15,6 +16,10 @@ import type { FailureRecord, RequestRecord } from './recording.types';
 const FAILURES_PER_FLUSH = 200;
 /** Shutdown tries this many times to write what is pending before giving up (database gone). */
 const SHUTDOWN_ATTEMPTS = 3;
+/** Retries after a failed write wait flushIntervalMs, doubling per failure up to this (plus or minus 20 % jitter). */
+const MAX_RETRY_DELAY_MS = 5000;
+/** While records are being dropped, one log line per this interval (with the count since the last line). */
+const DROP_LOG_INTERVAL_MS = 5000;
 
 /**
  * Records every routed request off the response path: record*() only appends to bounded in-memory
@@ -32,7 +37,12 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   private flushing?: Promise<void>;
   private scheduled = false;
   private dropped = 0;
+  private droppedUnlogged = 0;
+  private lastDropLog = 0;
   private lastError?: string;
+  /** Consecutive failed writes, and when the timer may try again (explicit flush() calls do not wait). */
+  private failedWrites = 0;
+  private retryAt = 0;
   private readonly metrics: RecordingMetrics;
 
   constructor(
@@ -86,12 +96,13 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     for (let i = 0; i < SHUTDOWN_ATTEMPTS && (this.requests.length > 0 || this.failures.length > 0 || this.unmetered.length > 0); i++) {
       await this.flush();
     }
+    this.logDrops(true);
     const left = this.pending;
     if (left.requests > 0 || left.failures > 0) this.logger.error(`shutdown: ${left.requests} request records and ${left.failures} failures could not be written (${this.lastError})`);
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || Date.now() < this.retryAt) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -103,7 +114,24 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     this.meter();
     let ok = true;
     while (ok && this.requests.length > 0) ok = await this.writeBatch();
-    if (ok) await this.writeFailures();
+    if (ok) ok = await this.writeFailures();
+    if (ok) this.succeeded();
+    else this.backOff();
+    this.logDrops(false);
+  }
+
+  /** The database refused a write: the timer waits longer before each new try, so a down database is not hammered. */
+  private backOff(): void {
+    this.failedWrites++;
+    const base = Math.min(Math.max(MAX_RETRY_DELAY_MS, this.config.recording.flushIntervalMs), this.config.recording.flushIntervalMs * 2 ** (this.failedWrites - 1));
+    this.retryAt = Date.now() + Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
+  private succeeded(): void {
+    if (this.failedWrites > 0) this.logger.log(`the database takes writes again after ${this.failedWrites} failed attempt(s); ${this.requests.length + this.failures.length} records still queued`);
+    this.failedWrites = 0;
+    this.retryAt = 0;
+    this.lastError = undefined;
   }
 
   private meter(): void {
@@ -119,17 +147,37 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   private async writeBatch(): Promise<boolean> {
     const batch = this.requests.splice(0, this.config.recording.batchSize);
+    try {
+      return await this.writeRecords(batch);
+    } catch (err) {
+      // Not an outage: a record the database refuses would block the queue for ever if retried; isolate it, write the rest, drop it.
+      if (batch.length === 1) return this.poisoned('requests', err);
+      for (let i = 0; i < batch.length; i++) {
+        try {
+          if (!(await this.writeRecords(batch.slice(i, i + 1)))) return this.requeue(batch.slice(i + 1), this.lastError);
+        } catch (inner) {
+          this.poisoned('requests', inner);
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Writes one batch; false (and requeued) when the database is down; throws for any other error (a value it refuses). */
+  private async writeRecords(batch: RequestRecord[]): Promise<boolean> {
     const calls = modelCallsOf(batch);
     if (calls.length > 0) {
       try {
         this.snapshot.apply(await this.analytics.recordModelCalls(calls));
       } catch (err) {
+        if (!databaseUnavailableReason(err)) throw err;
         return this.requeue(batch, err);
       }
     }
     try {
       await this.analytics.insertRequestLogs(batch.map(toRequestLog));
     } catch (err) {
+      if (!databaseUnavailableReason(err)) throw err;
       // model_performance is in: requeue only the log rows (their calls are already counted).
       return this.requeue(batch.map((r) => (r.calls.length ? { ...r, calls: [] } : r)), err);
     }
@@ -137,8 +185,16 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     return true;
   }
 
+  /** A record Postgres refuses (not an outage): dropped, counted and logged, so it cannot block the queue. */
+  private poisoned(what: 'requests' | 'failures', err: unknown): true {
+    this.dropped++;
+    this.metrics.dropped(`${what}_refused`, 1);
+    this.logger.error(`the database refused a recorded ${what === 'requests' ? 'request' : 'failure'} (${(err as Error)?.message}); it is dropped`);
+    return true;
+  }
+
   private requeue(batch: RequestRecord[], err: unknown): boolean {
-    this.lastError = (err as Error).message;
+    this.lastError = typeof err === 'string' ? err : (err as Error)?.message;
     this.logger.warn(`writing ${batch.length} request records failed (${this.lastError}); they stay queued and are retried`);
     this.requests = batch.concat(this.requests);
     const excess = this.requests.length - this.config.recording.maxBuffered;
@@ -146,62 +202,97 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     return false;
   }
 
-  private async writeFailures(): Promise<void> {
+  private async writeFailures(): Promise<boolean> {
     const batch = this.failures.splice(0, FAILURES_PER_FLUSH);
     for (let i = 0; i < batch.length; i++) {
       try {
         await this.reportFailure(batch[i]);
       } catch (err) {
+        if (!databaseUnavailableReason(err)) {
+          this.poisoned('failures', err);
+          continue;
+        }
         this.lastError = (err as Error).message;
         this.logger.warn(`recording a failure as a bug pattern failed (${this.lastError}); retried later`);
         this.failures = batch.slice(i).concat(this.failures);
-        return;
+        return false;
       }
     }
+    return true;
   }
 
   private async reportFailure(f: FailureRecord): Promise<void> {
-    const bug = bugOf(f);
+    const bug = withoutNul(bugOf(f));
     const { row, isNew } = await this.bugPatterns.record(bug);
     this.metrics.failure(bug.category, isNew);
     if (!isNew) return;
-    await this.regressionTests.createFromFailure(regressionTestOf(f, bug, row.fingerprint, this.config.recording.redactContent));
+    await this.regressionTests.createFromFailure(withoutNul(regressionTestOf(f, bug, row.fingerprint, this.config.recording.redactContent)));
   }
 
   private drop(what: 'requests' | 'failures', queue: unknown[], count: number): void {
     queue.splice(0, count);
     this.dropped += count;
+    this.droppedUnlogged += count;
     this.metrics.dropped(what, count);
-    this.logger.error(`recording buffer full (recording.maxBuffered = ${this.config.recording.maxBuffered}): dropped the ${count} oldest ${what}`);
+    this.logDrops(false);
+  }
+
+  /** One error line per DROP_LOG_INTERVAL_MS at most while the buffer overflows (the metric counts every record). */
+  private logDrops(force: boolean): void {
+    if (this.droppedUnlogged === 0) return;
+    const now = Date.now();
+    if (!force && now - this.lastDropLog < DROP_LOG_INTERVAL_MS) return;
+    this.logger.error(`recording buffer full (recording.maxBuffered = ${this.config.recording.maxBuffered}): dropped ${this.droppedUnlogged} records (${this.dropped} since start; metric gateway_recording_dropped_total)`);
+    this.droppedUnlogged = 0;
+    this.lastDropLog = now;
   }
 
   private status(): Record<string, unknown> {
-    return { degraded: this.lastError !== undefined, buffered: this.requests.length, failuresBuffered: this.failures.length, dropped: this.dropped, lastError: this.lastError ?? null };
+    return {
+      degraded: this.lastError !== undefined,
+      buffered: this.requests.length,
+      failuresBuffered: this.failures.length,
+      maxBuffered: this.config.recording.maxBuffered,
+      dropped: this.dropped,
+      failedWrites: this.failedWrites,
+      nextRetryInMs: Math.max(0, this.retryAt - Date.now()),
+      lastError: this.lastError ?? null,
+    };
   }
 }
 
 /** Every model call of a batch, with its request's task type (the analytics service sums them per key). */
 export function modelCallsOf(batch: readonly RequestRecord[]): ModelCall[] {
   const out: ModelCall[] = [];
-  for (const r of batch) for (const c of r.calls) out.push({ modelId: c.modelId, taskType: r.taskType, success: c.success, latencyMs: c.latencyMs, cost: c.cost });
+  for (const r of batch) for (const c of r.calls) out.push({ modelId: withoutNul(c.modelId), taskType: withoutNul(r.taskType), success: c.success, latencyMs: c.latencyMs, cost: c.cost });
   return out;
+}
+
+/** Postgres text cannot hold U+0000 (a caller can send it, e.g. as a task type): replaced by U+FFFD, deeply. */
+export function withoutNul<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value) as T;
+  if (value === null || typeof value !== 'object' || depth > 32 || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutNul(v, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[withoutNul(k)] = withoutNul(v, depth + 1);
+  return out as T;
 }
 
 function toRequestLog(r: RequestRecord): RequestLogInput {
   return {
-    id: r.id,
+    id: withoutNul(r.id),
     ts: new Date(r.ts),
-    taskType: r.taskType,
+    taskType: withoutNul(r.taskType),
     layer: r.layer,
-    model: r.model,
+    model: withoutNul(r.model),
     ruleId: r.ruleId,
-    strategyArm: r.strategyArm,
+    strategyArm: r.strategyArm && withoutNul(r.strategyArm),
     tokensIn: r.tokensIn,
     tokensOut: r.tokensOut,
     cost: r.cost,
     latencyMs: r.latencyMs,
     success: r.success,
-    errorClass: r.errorClass,
+    errorClass: r.errorClass && withoutNul(r.errorClass),
     attempts: r.attempts,
     stream: r.stream,
   };

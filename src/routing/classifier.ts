@@ -89,7 +89,8 @@ const BASE_LAYER: Record<string, LayerName> = {
 const UP: Record<LayerName, LayerName> = { fast: 'balanced', balanced: 'deep', deep: 'deep' };
 
 export function layerFor(c: Classification): LayerName {
-  let layer = BASE_LAYER[c.taskType] ?? 'balanced';
+  // hasOwn: a caller's task type such as "constructor" must not pick up Object.prototype members.
+  let layer = (Object.hasOwn(BASE_LAYER, c.taskType) ? BASE_LAYER[c.taskType] : undefined) ?? 'balanced';
   if (c.size === 'large') layer = UP[layer];
   if (c.demanding) layer = UP[layer];
   return layer;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, CallToolResult, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { APP_VERSION } from '../common/app-info';
@@ -25,10 +26,11 @@ export class McpServerFactory {
         annotations: { readOnlyHint: t.readOnly },
       })),
     }));
-    server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
       const name = request.params.name;
       if (!this.registry.get(name)) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
-      const outcome = await this.caller.call(name, request.params.arguments ?? {}, { ...context, requestId: String(extra.requestId) });
+      // A fresh id per call: JSON-RPC ids repeat across sessions and would collide in request_log.
+      const outcome = await this.caller.call(name, request.params.arguments ?? {}, { ...context, requestId: randomUUID() });
       if (!outcome.ok) return { isError: true, content: [{ type: 'text', text: outcome.error }] };
       const text = outcome.tool.text ? outcome.tool.text(outcome.result) : JSON.stringify(outcome.result, null, 2);
       return { content: [{ type: 'text', text }], structuredContent: outcome.result as Record<string, unknown> };
