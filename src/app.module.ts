@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { AuthModule } from './auth/auth.module';
 import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
 import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
@@ -7,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { DatabaseService } from './database/database.service';
 import { HealthModule } from './health/health.module';
 import { HeuristicsModule } from './heuristics/heuristics.module';
+import { OptimizerModule } from './optimizer/optimizer.module';
 import { RegressionTestsModule } from './regression-tests/regression-tests.module';
 import { ProvidersModule } from './providers/providers.module';
 import { RecordingModule } from './recording/recording.module';
@@ -14,7 +16,7 @@ import { RoutingModule } from './routing/routing.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** Feature modules, wired only by dependency injection. */
-const FEATURE_MODULES = [HealthModule, ToolsModule, HeuristicsModule, BugPatternsModule, RegressionTestsModule, AnalyticsModule, ProvidersModule, RecordingModule, RoutingModule];
+const FEATURE_MODULES = [HealthModule, AuthModule, ToolsModule, HeuristicsModule, BugPatternsModule, RegressionTestsModule, AnalyticsModule, ProvidersModule, RecordingModule, OptimizerModule, RoutingModule];
 
 @Module({})
 export class AppModule {

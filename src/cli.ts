@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+import { KEYS_HELP, runKeysCommand } from './auth/keys.command';
 import { reportFatal } from './bootstrap/fatal';
 import { loadConfig } from './config/config.loader';
 import { DatabaseService } from './database/database.service';
+import { OPTIMIZE_HELP, runOptimizeCommand } from './optimizer/optimize.command';
+import { runSimulateCommand, SIMULATE_HELP } from './optimizer/simulation/simulate.command';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -44,5 +47,9 @@ async function main(argv: string[]): Promise<void> {
     process.exit(1);
   }
 }
+
+registerCommand('keys', KEYS_HELP, runKeysCommand);
+registerCommand('optimize', OPTIMIZE_HELP, runOptimizeCommand);
+registerCommand('simulate', SIMULATE_HELP, runSimulateCommand);
 
 if (require.main === module) void main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import type { RankedModel, RecentBug, ReportCounts } from './analytics.schemas';
+import type { LastOptimizerRun, RankedModel, RecentBug, ReportCounts } from './analytics.schemas';
 
 const PATTERN_PREVIEW = 120;
 
@@ -25,6 +25,13 @@ export interface ReportParts {
   counts: ReportCounts;
   topModels: RankedModel[];
   recentBugs: RecentBug[];
+  lastOptimizerRun: LastOptimizerRun | null;
+}
+
+function describeRun(run: LastOptimizerRun | null): string {
+  if (!run) return '- Last optimizer run: none yet';
+  const kinds = Object.entries(run.kinds).map(([k, n]) => `${n} ${k}`).join(', ');
+  return `- Last optimizer run: #${run.id} (${run.trigger}) at ${run.startedAt}, ${run.changes} change(s)${kinds ? ` (${kinds})` : ''}`;
 }
 
 /** The Markdown report MCP clients show; the same data is returned structured next to it. */
@@ -47,6 +54,7 @@ export function formatReport(parts: ReportParts): string {
     `- Bug patterns: ${counts.bugPatterns}`,
     `- Routing heuristics: ${counts.routingHeuristics.active} active of ${counts.routingHeuristics.total}`,
     `- Models tracked: ${counts.modelsTracked} (${counts.modelCalls} call(s) recorded)`,
+    describeRun(parts.lastOptimizerRun),
   ];
   return lines.join('\n');
 }

@@ -82,9 +82,14 @@ export const analyticsReportSchema = z.object({
   counts: reportCountsSchema,
   topModels: z.array(rankedModelSchema),
   recentBugs: z.array(recentBugSchema),
+  lastOptimizerRun: z
+    .object({ id: z.number().int(), trigger: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), changes: z.number().int(), kinds: z.record(z.string(), z.number()) })
+    .nullable()
+    .describe('the newest optimizer run (optimizer_runs) and how many changes of each kind it made'),
   text: z.string().describe('the same report as readable Markdown'),
 });
 export type AnalyticsReport = z.infer<typeof analyticsReportSchema>;
+export type LastOptimizerRun = NonNullable<AnalyticsReport['lastOptimizerRun']>;
 
 export const analyzeMetricsOutput = z.object({
   taskType: z.string().nullable().describe('null when ranked across all task types'),

@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { ToolError } from '../tools/tool.types';
 import { formatReport } from './analytics-report';
-import type { AnalyticsReport, AnalyzeMetricsOutput, MetricDto, ModelPerformanceDto, RankedModel, RecentBug, ReportCounts } from './analytics.schemas';
+import type { AnalyticsReport, AnalyzeMetricsOutput, LastOptimizerRun, MetricDto, ModelPerformanceDto, RankedModel, RecentBug, ReportCounts } from './analytics.schemas';
 import { ModelPerformance } from './model-performance.entity';
 import { PerformanceMetric } from './performance-metric.entity';
 import { queryRows } from '../database/query';
@@ -227,8 +227,30 @@ export class AnalyticsService {
       occurrences: Number(b.occurrences),
       lastSeen: new Date(b.last_seen).toISOString(),
     }));
-    const parts = { generatedAt: new Date().toISOString(), taskType, counts, topModels: models.slice(0, TOP_MODELS), recentBugs };
+    const lastOptimizerRun = await this.lastOptimizerRun(em);
+    const parts = { generatedAt: new Date().toISOString(), taskType, counts, topModels: models.slice(0, TOP_MODELS), recentBugs, lastOptimizerRun };
     return { ...parts, text: formatReport(parts) };
+  }
+
+  /** The newest optimizer_runs row, summarised (read here with SQL: analytics knows nothing of the optimizer module). */
+  private async lastOptimizerRun(em: EntityManager): Promise<LastOptimizerRun | null> {
+    const rows = await queryRows<{ id: number; trigger: string; started_at: Date | string; finished_at: Date | string | null; changes: unknown }>(
+      em,
+      'select id, trigger, started_at, finished_at, changes from optimizer_runs order by started_at desc, id desc limit 1',
+    );
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    const changes = (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as Array<{ kind?: string }>;
+    const kinds: Record<string, number> = {};
+    for (const c of Array.isArray(changes) ? changes : []) if (c?.kind) kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
+    return {
+      id: Number(r.id),
+      trigger: r.trigger,
+      startedAt: new Date(r.started_at).toISOString(),
+      finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+      changes: Array.isArray(changes) ? changes.length : 0,
+      kinds,
+    };
   }
 
   private checkMetric(input: MetricInput): void {

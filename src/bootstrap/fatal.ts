@@ -1,8 +1,9 @@
+import { UnsafeBindError } from '../auth/binding';
 import { ConfigError } from '../config/config.loader';
 import { DatabaseUnreachableError } from '../database/database.errors';
 import { DataDirLockedError } from '../database/data-dir-lock';
 
-const KNOWN = [ConfigError, DatabaseUnreachableError, DataDirLockedError];
+const KNOWN = [ConfigError, DatabaseUnreachableError, DataDirLockedError, UnsafeBindError];
 
 /** One readable line on stderr for the failures a user can fix; a stack only for the ones we did not foresee. */
 export function reportFatal(err: unknown): void {

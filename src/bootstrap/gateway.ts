@@ -5,6 +5,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from '../app.module';
+import { ApiKeysService } from '../auth/api-keys.service';
+import { AuthMiddleware } from '../auth/auth.middleware';
+import { isLoopbackHost, UnsafeBindError } from '../auth/binding';
+import { RateLimitMiddleware } from '../auth/rate-limit.middleware';
 import { HttpExceptionFilter } from '../common/http/http-exception.filter';
 import { InFlightTracker, requestIdMiddleware } from '../common/http/request-id.middleware';
 import { NestPinoLogger } from '../common/logging/logger';
@@ -57,6 +61,8 @@ function configureHttp(app: NestExpressApplication, config: GatewayConfig, logge
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestIdMiddleware(logger, inFlight));
+  // Bearer key and rate limit before the body parser: a refused caller costs no body parse and no query.
+  app.use(app.get(AuthMiddleware).handler(), app.get(RateLimitMiddleware).handler());
   app.useBodyParser('json', { limit: config.security.bodyLimit });
   app.useGlobalFilters(new HttpExceptionFilter());
 }
@@ -68,6 +74,7 @@ function makeHandle(app: NestExpressApplication, db: DatabaseService, config: Ga
     db,
     config,
     async listen() {
+      assertSafeBinding(app, config, logger);
       await app.listen(config.server.port, config.server.host);
       const address = (app.getHttpServer() as Server).address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -81,6 +88,13 @@ function makeHandle(app: NestExpressApplication, db: DatabaseService, config: Ga
     },
   };
   return handle;
+}
+
+/** No keys: open on loopback (with a warning), refused anywhere else. */
+function assertSafeBinding(app: NestExpressApplication, config: GatewayConfig, logger: PinoLogger): void {
+  if (app.get(ApiKeysService).hasActiveKeys()) return;
+  if (!isLoopbackHost(config.server.host)) throw new UnsafeBindError(config.server.host);
+  logger.warn('no API key exists: the gateway runs open to anyone on this machine (create one with npm run keys -- create --name N --scopes a,b)');
 }
 
 async function shutdown(app: INestApplication, db: DatabaseService, logger: PinoLogger, inFlight: InFlightTracker, drainTimeoutMs: number): Promise<void> {

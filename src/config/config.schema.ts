@@ -66,6 +66,12 @@ const optimizerSchema = z.strictObject({
   latencyWeight: z.number().min(0).default(0.1),
   exploration: z.number().min(0).max(1).default(0.05),
   confidence: z.number().gt(0).lt(1).default(0.95),
+  /** Indifference margin of the learned policy: a dearer model must beat the cheaper one's sampled utility by more than this. */
+  margin: z.number().min(0).max(1).default(0.005),
+  /** How far back (hours of request_log) a run looks for outcomes. */
+  windowHours: z.number().positive().default(168),
+  /** Seeds the policy's sampling (reproducible simulations); unset: Math.random. */
+  seed: z.number().int().optional(),
 });
 
 const securitySchema = z.strictObject({
@@ -75,6 +81,10 @@ const securitySchema = z.strictObject({
   rateLimit: z
     .strictObject({
       requestsPerMinute: z.number().int().positive().default(600),
+      /** Shared buckets across replicas; the REDIS_URL environment variable is used when this is unset. */
+      redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+      /** Prefix of the Redis keys holding the buckets (replicas of one gateway share it). */
+      keyPrefix: z.string().min(1).max(100).default('gw:rl:'),
     })
     .prefault({}),
   maxPatternLength: z.number().int().positive().default(1000),

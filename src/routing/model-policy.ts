@@ -10,6 +10,18 @@ import { PerformanceSnapshot } from '../recording/performance-snapshot.service';
  */
 export interface ModelPolicy {
   rank(taskType: string, layer: LayerName, candidates: readonly CatalogueModel[]): readonly CatalogueModel[];
+  /**
+   * Optional: for an `auto` request that no rule matched, where to go instead of the classifier's layer
+   * (a learned policy choosing across layers, or the arm of an A/B test). Same rules as rank(): synchronous, no I/O.
+   */
+  choose?(taskType: string, layer: LayerName, requestId: string): PolicyChoice;
+}
+
+/** A policy's decision for one request: the layer, optionally the model to try first, and the strategy arm to record. */
+export interface PolicyChoice {
+  layer: LayerName;
+  model?: string;
+  arm: string | null;
 }
 
 /** What the router injects. RoutingModule binds it to LEARNED_MODEL_POLICY when some module provides one, else to the default. */

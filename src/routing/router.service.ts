@@ -54,11 +54,18 @@ export class RouterService {
     let rule: MatchedRule | null = null;
     let reason: RouteDecision['reason'];
     let candidates: readonly CatalogueModel[];
+    let strategyArm: string | null = null;
     if (requested === 'auto') {
       rule = (await this.matcher())?.match(prompt) ?? null;
       layer = rule ? rule.preferredLayer : layerFor(c);
       reason = rule ? 'rule' : 'classifier';
-      candidates = this.candidates(layer, c.taskType, promptTokens, rule?.preferredModel ?? undefined);
+      let preferred = rule?.preferredModel ?? undefined;
+      if (!rule && this.policy.choose) {
+        const choice = this.policy.choose(c.taskType, layer, req.requestId);
+        ({ layer, model: preferred, arm: strategyArm } = choice);
+        reason = 'policy';
+      }
+      candidates = this.candidates(layer, c.taskType, promptTokens, preferred);
     } else if ((LAYERS as readonly string[]).includes(requested)) {
       layer = requested as LayerName;
       reason = 'layer';
@@ -80,6 +87,7 @@ export class RouterService {
       layer,
       rule,
       reason,
+      strategyArm,
       candidates,
       estimatedCost: first ? this.catalogue.estimateCost(first, promptTokens, req.params.max_tokens) : 0,
       decisionUs: Math.round((performance.now() - started) * 1000),
@@ -108,7 +116,7 @@ export class RouterService {
       layer: exec.model.layer,
       model: exec.model.id,
       ruleId: d.rule?.id ?? null,
-      strategyArm: null,
+      strategyArm: d.strategyArm,
       tokensIn: response.usage.promptTokens,
       tokensOut: response.usage.completionTokens,
       cost,
@@ -182,7 +190,7 @@ export class RouterService {
       layer,
       model,
       ruleId: d.rule?.id ?? null,
-      strategyArm: null,
+      strategyArm: d.strategyArm,
       tokensIn: 0,
       tokensOut: 0,
       cost: 0,

@@ -30,8 +30,10 @@ export interface RouteDecision {
   /** The layer chosen first (escalation may end in a higher one). */
   layer: LayerName;
   rule: MatchedRule | null;
-  /** Why this layer: a rule, the classifier, the requested layer or the requested model. */
-  reason: 'rule' | 'classifier' | 'layer' | 'model';
+  /** Why this layer: a rule, the classifier, the learned policy (ModelPolicy.choose), the requested layer or the requested model. */
+  reason: 'rule' | 'classifier' | 'policy' | 'layer' | 'model';
+  /** The routing strategy (or A/B test arm) that decided, as recorded in request_log.strategy_arm. */
+  strategyArm: string | null;
   /** In order of trial: the layer's ranked models, then (when escalating) the next layers'. */
   candidates: readonly CatalogueModel[];
   /** USD, for the first candidate, before the call. */

@@ -93,7 +93,7 @@ export class StreamSession {
       layer: this.model.layer,
       model: this.model.id,
       ruleId: this.decision.rule?.id ?? null,
-      strategyArm: null,
+      strategyArm: this.decision.strategyArm,
       tokensIn: usage.promptTokens,
       tokensOut: usage.completionTokens,
       cost,

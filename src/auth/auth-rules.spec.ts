@@ -1,0 +1,67 @@
+import { bearerToken, requirementFor } from './auth.middleware';
+import { isLoopbackHost } from './binding';
+import { doorOf, normalizePath } from './http-errors';
+import { hasScope, parseScopes } from './scopes';
+
+describe('scopes', () => {
+  it('parses a comma list into unique known scopes', () => {
+    expect(parseScopes('route, tools:read,route')).toEqual(['route', 'tools:read']);
+    expect(parseScopes(['admin'])).toEqual(['admin']);
+  });
+
+  it('refuses unknown or missing scopes with the reason', () => {
+    expect(() => parseScopes('route,tools:delete')).toThrow(/unknown scope "tools:delete"; choose from route, tools:read, tools:write, admin/);
+    expect(() => parseScopes(' , ')).toThrow(/no scopes given/);
+  });
+
+  it('admin implies every scope', () => {
+    expect(hasScope(['admin'], 'tools:write')).toBe(true);
+    expect(hasScope(['tools:read'], 'tools:read')).toBe(true);
+    expect(hasScope(['tools:read'], 'route')).toBe(false);
+  });
+});
+
+describe('loopback detection (safe binding)', () => {
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])('%s is loopback', (h) => {
+    expect(isLoopbackHost(h)).toBe(true);
+  });
+  it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '128.0.0.1', '::2', 'localhost.example.com'])('%s is not', (h) => {
+    expect(isLoopbackHost(h)).toBe(false);
+  });
+});
+
+describe('route requirements', () => {
+  it('leaves only GET /health and /metrics public', () => {
+    expect(requirementFor('GET', '/health')).toEqual({ public: true });
+    expect(requirementFor('HEAD', '/metrics')).toEqual({ public: true });
+    expect(requirementFor('POST', '/health')).toEqual({ public: false });
+    expect(requirementFor('GET', '/docs')).toEqual({ public: false });
+  });
+
+  it('asks route of /v1, tools:read of the tool listing, any key of tools and /mcp', () => {
+    expect(requirementFor('POST', '/v1/chat/completions')).toEqual({ public: false, scope: 'route' });
+    expect(requirementFor('GET', '/v1')).toEqual({ public: false, scope: 'route' });
+    expect(requirementFor('GET', '/tools')).toEqual({ public: false, scope: 'tools:read' });
+    expect(requirementFor('POST', '/tools/add_routing_heuristic')).toEqual({ public: false });
+    expect(requirementFor('POST', '/mcp')).toEqual({ public: false });
+  });
+
+  it('normalizes the path as Express matches it, so case, slashes and escapes do not dodge a scope', () => {
+    expect(normalizePath('/V1//Chat/completions/')).toBe('/v1/chat/completions');
+    expect(normalizePath('/%76%31/models')).toBe('/v1/models');
+    expect(normalizePath('/TOOLS/')).toBe('/tools');
+    expect(normalizePath('/%E0%A4%A')).toBe('/%e0%a4%a');
+    expect(normalizePath('/')).toBe('/');
+    expect(doorOf(normalizePath('/V1/models'))).toBe('openai');
+    expect(doorOf('/mcp')).toBe('mcp');
+    expect(doorOf('/tools/x')).toBe('rest');
+  });
+
+  it('reads only a well-formed bearer credential', () => {
+    expect(bearerToken('Bearer gw_abc')).toBe('gw_abc');
+    expect(bearerToken('bearer   gw_abc  ')).toBe('gw_abc');
+    expect(bearerToken('Basic dXNlcjpwYXNz')).toBeUndefined();
+    expect(bearerToken('Bearer a b')).toBeUndefined();
+    expect(bearerToken(undefined)).toBeUndefined();
+  });
+});

@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Counter } from 'prom-client';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import { GatewayConfig } from '../config/config.schema';
+import { MetricsService } from '../health/metrics.service';
+import { ApiKeysService } from './api-keys.service';
+import { isLoopbackHost } from './binding';
+import { doorOf, normalizePath, reject } from './http-errors';
+import { AuthContext, hasScope, Scope } from './scopes';
+
+/** What a route asks of the caller: nothing (public), any active key, or a key with one scope. */
+export type Requirement = { public: true } | { public: false; scope?: Scope };
+
+/**
+ * The route table of the auth check, on the normalized path:
+ * GET /health and /metrics are public; /v1/* needs `route`; the tool listing needs `tools:read`;
+ * /tools/:name and /mcp need any active key (the ToolCaller then checks each tool's own scope);
+ * everything else needs an active key.
+ */
+export function requirementFor(method: string, path: string): Requirement {
+  const read = method === 'GET' || method === 'HEAD';
+  if (read && (path === '/health' || path === '/metrics')) return { public: true };
+  if (path === '/v1' || path.startsWith('/v1/')) return { public: false, scope: 'route' };
+  if (read && path === '/tools') return { public: false, scope: 'tools:read' };
+  return { public: false };
+}
+
+/** `Authorization: Bearer <key>` (the scheme is case-insensitive); undefined when absent or of another scheme. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export type AuthenticatedRequest = Request & { auth?: AuthContext };
+
+/**
+ * Express middleware, installed before the body parser and every route (see configureHttp): a refused
+ * caller costs a hash and a map lookup, never a body parse or a query. The Authorization header is
+ * removed once read, so nothing downstream (tool handlers, providers, logs) can see the key.
+ */
+@Injectable()
+export class AuthMiddleware {
+  private readonly loopback: boolean;
+  private readonly rejected: Counter<string>;
+
+  constructor(
+    private readonly keys: ApiKeysService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    metrics: MetricsService,
+  ) {
+    this.loopback = isLoopbackHost(config.server.host);
+    this.rejected = metrics.counter('gateway_auth_rejected_total', 'Requests refused by the API key check', ['status']);
+  }
+
+  /** True when the gateway serves without keys: none exists and it listens on loopback only. */
+  get open(): boolean {
+    return this.loopback && !this.keys.hasActiveKeys();
+  }
+
+  handler(): RequestHandler {
+    return (req, res, next) => this.handle(req as AuthenticatedRequest, res, next);
+  }
+
+  private handle(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
+    const token = bearerToken(req.headers.authorization);
+    delete req.headers.authorization;
+    const path = normalizePath(req.path);
+    const need = requirementFor(req.method, path);
+    if (need.public) return next();
+    if (!this.keys.hasActiveKeys()) {
+      if (this.loopback) return next();
+      return this.refuse(res, path, 401, 'no API key is active while the gateway listens on a non-loopback address; create one with npm run keys -- create');
+    }
+    if (!token) return this.refuse(res, path, 401, 'a bearer key is required: send Authorization: Bearer <key>');
+    const auth = this.keys.verify(token);
+    if (!auth) return this.refuse(res, path, 401, 'the bearer key is unknown or revoked');
+    if (need.scope && !hasScope(auth.scopes, need.scope)) return this.refuse(res, path, 403, `this route needs the "${need.scope}" scope, which the key does not have`);
+    req.auth = auth;
+    next();
+  }
+
+  private refuse(res: Response, path: string, status: 401 | 403, message: string): void {
+    this.rejected.inc({ status: String(status) });
+    reject(res, doorOf(path), status, status === 401 ? 'unauthorized' : 'forbidden', message);
+  }
+}

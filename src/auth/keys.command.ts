@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.loader';
+import { DatabaseService } from '../database/database.service';
+import { ApiKeyInfo, ApiKeysService } from './api-keys.service';
+import { ApiKeyInputError, ApiKeyNotFoundError, SCOPES } from './scopes';
+
+export const KEYS_HELP = 'API keys: create --name N --scopes a,b | list [--json] | revoke <id|prefix>';
+
+const USAGE = [
+  'usage: npm run keys -- <subcommand>',
+  '  create --name <name> --scopes <a,b>   create a key and print it once (scopes: ' + SCOPES.join(', ') + ')',
+  '  list [--json]                         list keys (never the key itself)',
+  '  revoke <id|prefix>                    revoke a key; it stops working at once',
+].join('\n');
+
+class UsageError extends Error {}
+
+/** `keys` operator command: exit 0 on success, 2 on bad arguments, 1 when the key named does not exist. */
+export async function runKeysCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  let action: (keys: ApiKeysService) => Promise<void>;
+  try {
+    action = parseSubcommand(sub, rest);
+  } catch (err) {
+    if (!(err instanceof UsageError || err instanceof TypeError)) throw err;
+    process.stderr.write(`keys: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { config } = loadConfig();
+  const db = await DatabaseService.connect({ url: config.database.url, dataDir: config.database.dataDir });
+  try {
+    await db.migrate();
+    await action(new ApiKeysService(db, config));
+    return 0;
+  } catch (err) {
+    if (err instanceof ApiKeyInputError) {
+      process.stderr.write(`keys: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof ApiKeyNotFoundError) {
+      process.stderr.write(`keys: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Validates the arguments before anything touches the database; node's parseArgs throws TypeError on unknown flags. */
+function parseSubcommand(sub: string | undefined, rest: string[]): (keys: ApiKeysService) => Promise<void> {
+  if (sub === 'create') {
+    const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, scopes: { type: 'string' } }, strict: true, allowPositionals: false });
+    if (!values.name?.trim()) throw new UsageError('create needs --name <name>');
+    if (!values.scopes?.trim()) throw new UsageError(`create needs --scopes <a,b> (choose from ${SCOPES.join(', ')})`);
+    return (keys) => create(keys, values.name!, values.scopes!);
+  }
+  if (sub === 'list') {
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: false });
+    return (keys) => list(keys, Boolean(values.json));
+  }
+  if (sub === 'revoke') {
+    const { positionals } = parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true });
+    if (positionals.length !== 1) throw new UsageError('revoke needs exactly one key id or prefix');
+    return (keys) => revoke(keys, positionals[0]);
+  }
+  throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'a subcommand is needed');
+}
+
+async function create(keys: ApiKeysService, name: string, scopes: string): Promise<void> {
+  const { key, info } = await keys.create({ name, scopes });
+  process.stdout.write(
+    `created API key ${info.id} "${info.name}" (prefix ${info.prefix}) with scopes ${info.scopes.join(',')}\n` +
+      `${key}\n` +
+      'This is the only time the key is shown: store it now. Send it as "Authorization: Bearer <key>".\n',
+  );
+}
+
+async function list(keys: ApiKeysService, json: boolean): Promise<void> {
+  const rows = await keys.list();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  if (rows.length === 0) {
+    process.stdout.write('no API keys: the gateway runs open on loopback (create one with npm run keys -- create --name N --scopes a,b)\n');
+    return;
+  }
+  const lines = rows.map(formatRow);
+  process.stdout.write(`${'ID'.padEnd(6)}${'PREFIX'.padEnd(14)}${'STATUS'.padEnd(9)}${'CREATED'.padEnd(26)}${'SCOPES'.padEnd(36)}NAME\n${lines.join('\n')}\n`);
+}
+
+function formatRow(k: ApiKeyInfo): string {
+  const status = k.revokedAt ? 'revoked' : 'active';
+  return `${String(k.id).padEnd(6)}${k.prefix.padEnd(14)}${status.padEnd(9)}${k.createdAt.padEnd(26)}${k.scopes.join(',').padEnd(36)}${k.name}`;
+}
+
+async function revoke(keys: ApiKeysService, ref: string): Promise<void> {
+  const { info, alreadyRevoked } = await keys.revoke(ref);
+  process.stdout.write(alreadyRevoked ? `API key ${info.id} "${info.name}" was already revoked at ${info.revokedAt}\n` : `revoked API key ${info.id} "${info.name}" (prefix ${info.prefix})\n`);
+}

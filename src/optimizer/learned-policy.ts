@@ -1,0 +1,206 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig, LayerName } from '../config/config.schema';
+import type { CatalogueModel } from '../providers/model-catalogue.service';
+import { ModelCatalogue } from '../providers/model-catalogue.service';
+import type { ModelPolicy, PolicyChoice } from '../routing/model-policy';
+import type { Strategy } from './ab-test.entity';
+import type { AbTestDto } from './ab-tests.service';
+import { AbTestsService } from './ab-tests.service';
+import { BanditArm, ThompsonBandit } from './bandit';
+import type { ArmRow, FeedbackChange } from './outcomes.service';
+import { OutcomesService } from './outcomes.service';
+import { seededRng, unitHash } from './stats';
+
+/** Pseudo-observations of the prior (as the default policy): about this many outcomes outweigh it. */
+const PRIOR_WEIGHT = 10;
+
+/** One task type's learned ranking, for the audit and the tools. */
+export interface PolicyView {
+  taskType: string;
+  observed: number;
+  warm: boolean;
+  models: Array<{ model: string; n: number; successRate: number; utility: number }>;
+}
+
+interface RunningTest {
+  id: number;
+  taskType: string | null;
+  split: number;
+  strategyA: Strategy;
+  strategyB: Strategy;
+}
+
+/**
+ * The learned routing policy (LEARNED_MODEL_POLICY). For an `auto` request no rule matched it applies a
+ * strategy: `learned` (Thompson sampling over every model of the catalogue, per task type, once the task
+ * type has minSample outcomes; the classifier's layer until then), `greedy` (best expected utility, no
+ * exploration), `static` (the classifier's layer) or `cheapest`. The strategy is the arm of a running
+ * A/B test, else the last test's promoted winner, else `learned`. Within a layer, models are ranked by
+ * expected utility. Everything here is in memory: rank() and choose() are O(models).
+ */
+@Injectable()
+export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
+  private readonly logger = new Logger('LearnedPolicy');
+  readonly bandit: ThompsonBandit;
+  private readonly arms: BanditArm[];
+  private readonly models = new Map<string, CatalogueModel>();
+  private readonly armsById = new Map<string, BanditArm>();
+  private readonly cheapest?: BanditArm;
+  private readonly minSample: number;
+  private readonly enabled: boolean;
+  private tests: RunningTest[] = [];
+  private promoted = new Map<string, Strategy>();
+  private watermark: Date | null = null;
+  private readonly cache = new Map<string, { version: number; input: readonly CatalogueModel[]; ranked: readonly CatalogueModel[] }>();
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    catalogue: ModelCatalogue,
+    private readonly outcomes: OutcomesService,
+    private readonly abTests: AbTestsService,
+  ) {
+    const o = config.optimizer;
+    this.minSample = o.minSample;
+    this.enabled = o.enabled;
+    const all = catalogue.all();
+    const maxPrice = Math.max(0, ...all.map((m) => m.price.input + m.price.output));
+    this.arms = all.map((m) => ({ id: m.id, relativePrice: maxPrice > 0 ? (m.price.input + m.price.output) / maxPrice : 0, strengths: m.strengths }));
+    for (const m of all) this.models.set(m.id, m);
+    for (const a of this.arms) this.armsById.set(a.id, a);
+    this.cheapest = [...this.arms].sort((a, b) => a.relativePrice - b.relativePrice)[0];
+    const rng = o.seed === undefined ? Math.random : seededRng(o.seed);
+    this.bandit = new ThompsonBandit({ costWeight: o.costWeight, latencyWeight: o.latencyWeight, exploration: o.exploration, priorWeight: PRIOR_WEIGHT, margin: o.margin }, rng);
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.reload();
+    } catch (err) {
+      this.logger.warn(`loading the learned policy failed (${(err as Error).message}); routing starts from the priors`);
+    }
+  }
+
+  /** Rebuilds the posteriors from request_log and the A/B state from ab_tests. */
+  async reload(): Promise<void> {
+    const [{ rows, watermark }, state] = await Promise.all([this.outcomes.armStats(), this.abTests.routingState()]);
+    this.setOutcomes(rows, watermark);
+    this.setTests(state.running, state.promoted);
+  }
+
+  setOutcomes(rows: readonly ArmRow[], watermark: Date | null): void {
+    this.bandit.reset(rows);
+    this.watermark = watermark;
+  }
+
+  setTests(running: readonly AbTestDto[], promoted: Map<string, Strategy>): void {
+    // Task-specific tests first: they take precedence over a test of all traffic.
+    this.tests = running
+      .map((t) => ({ id: t.id, taskType: t.taskType, split: t.split, strategyA: t.strategyA as Strategy, strategyB: t.strategyB as Strategy }))
+      .sort((a, b) => Number(b.taskType !== null) - Number(a.taskType !== null));
+    this.promoted = promoted;
+  }
+
+  /**
+   * A feedback score, applied at once: a row the last rebuild counted is corrected (its reward changes
+   * from the assumed one to the score), a newer row is added (and counted exactly by the next rebuild).
+   */
+  applyFeedback(f: FeedbackChange): void {
+    if (!this.models.has(f.model)) return;
+    const counted = this.watermark !== null && f.ts < this.watermark;
+    const reward = f.success ? f.score : 0;
+    if (counted || f.previous !== null) {
+      const before = f.success ? (f.previous ?? 1) : 0;
+      this.bandit.observe(f.taskType, f.model, { n: 0, reward: reward - before });
+    } else {
+      this.bandit.observe(f.taskType, f.model, { n: 1, reward });
+    }
+  }
+
+  rank(taskType: string, layer: LayerName, candidates: readonly CatalogueModel[]): readonly CatalogueModel[] {
+    if (candidates.length < 2) return candidates;
+    const key = `${layer}|${taskType}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.version === this.bandit.version && hit.input === candidates) return hit.ranked;
+    const scored = candidates.map((m) => ({ m, u: this.bandit.meanUtility(taskType, this.armOf(m)) }));
+    scored.sort((a, b) => b.u - a.u || a.m.order - b.m.order);
+    const ranked = Object.freeze(scored.map((x) => x.m));
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(key, { version: this.bandit.version, input: candidates, ranked });
+    return ranked;
+  }
+
+  choose(taskType: string, layer: LayerName, requestId: string): PolicyChoice {
+    if (!this.enabled) return { layer, arm: null };
+    const { strategy, arm } = this.strategyFor(taskType, requestId);
+    return { ...this.apply(strategy, taskType, layer), arm };
+  }
+
+  /** The strategy a request gets: its A/B arm, else the promoted one, else `learned`. */
+  strategyFor(taskType: string, requestId: string): { strategy: Strategy; arm: string } {
+    for (const t of this.tests) {
+      if (t.taskType !== null && t.taskType !== taskType) continue;
+      const side = unitHash(`${t.id}:${requestId}`) < t.split ? 'B' : 'A';
+      const strategy = side === 'A' ? t.strategyA : t.strategyB;
+      return { strategy, arm: `ab:${t.id}:${side}:${strategy}` };
+    }
+    const strategy = this.promoted.get(taskType) ?? this.promoted.get('*') ?? 'learned';
+    return { strategy, arm: strategy };
+  }
+
+  /** Has this task type enough outcomes for the learned strategies? */
+  warm(taskType: string): boolean {
+    return this.bandit.observed(taskType, this.arms) >= this.minSample;
+  }
+
+  private apply(strategy: Strategy, taskType: string, layer: LayerName): { layer: LayerName; model?: string } {
+    let arm: BanditArm | undefined;
+    if (strategy === 'cheapest') arm = this.cheapest;
+    else if (strategy === 'learned' && this.warm(taskType)) arm = this.bandit.choose(taskType, this.arms);
+    else if (strategy === 'greedy' && this.warm(taskType)) arm = this.best(taskType);
+    const model = arm ? this.models.get(arm.id) : undefined;
+    return model ? { layer: model.layer, model: model.id } : { layer };
+  }
+
+  private best(taskType: string): BanditArm | undefined {
+    let best: BanditArm | undefined;
+    let bestU = -Infinity;
+    for (const arm of this.arms) {
+      const u = this.bandit.meanUtility(taskType, arm);
+      if (u > bestU) (best = arm), (bestU = u);
+    }
+    return best;
+  }
+
+  private armOf(m: CatalogueModel): BanditArm {
+    return this.armsById.get(m.id) ?? { id: m.id, relativePrice: 0, strengths: m.strengths };
+  }
+
+  /** The learned ranking of every task type with outcomes (best expected utility first). */
+  view(): PolicyView[] {
+    return this.viewOf(this.bandit);
+  }
+
+  /** The ranking these outcomes would give (a run's plan), without changing the live policy. */
+  preview(rows: readonly ArmRow[]): PolicyView[] {
+    const scratch = new ThompsonBandit(this.bandit.options, Math.random);
+    scratch.reset(rows);
+    return this.viewOf(scratch);
+  }
+
+  private viewOf(bandit: ThompsonBandit): PolicyView[] {
+    return bandit.taskTypes().map((taskType) => {
+      const observed = bandit.observed(taskType, this.arms);
+      const models = this.arms.map((arm) => {
+        const { alpha, beta } = bandit.posterior(taskType, arm);
+        return { model: arm.id, n: bandit.get(taskType, arm.id)?.n ?? 0, successRate: round(alpha / (alpha + beta)), utility: round(bandit.meanUtility(taskType, arm)) };
+      });
+      models.sort((a, b) => b.utility - a.utility || a.model.localeCompare(b.model));
+      return { taskType, observed, warm: observed >= this.minSample, models };
+    });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

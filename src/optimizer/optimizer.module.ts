@@ -1,0 +1,37 @@
+import { Global, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AnalyticsModule } from '../analytics/analytics.module';
+import { HeuristicsModule } from '../heuristics/heuristics.module';
+import { ProvidersModule } from '../providers/providers.module';
+import { RecordingModule } from '../recording/recording.module';
+import { LEARNED_MODEL_POLICY } from '../routing/model-policy';
+import { AbTestsService } from './ab-tests.service';
+import { FeedbackController } from './feedback.controller';
+import { FeedbackService } from './feedback.service';
+import { LearnedModelPolicy } from './learned-policy';
+import { OptimizerScheduler } from './optimizer.scheduler';
+import { OptimizerService } from './optimizer.service';
+import { OptimizerTools } from './optimizer.tools';
+import { OutcomesService } from './outcomes.service';
+
+/**
+ * The self-improvement loop: scheduled runs, feedback, A/B tests of strategies and the learned policy,
+ * which it provides as LEARNED_MODEL_POLICY (global) so that the router uses it.
+ */
+@Global()
+@Module({
+  imports: [ScheduleModule.forRoot(), AnalyticsModule, HeuristicsModule, ProvidersModule, RecordingModule],
+  controllers: [FeedbackController],
+  providers: [
+    OutcomesService,
+    AbTestsService,
+    LearnedModelPolicy,
+    { provide: LEARNED_MODEL_POLICY, useExisting: LearnedModelPolicy },
+    FeedbackService,
+    OptimizerService,
+    OptimizerScheduler,
+    OptimizerTools,
+  ],
+  exports: [LEARNED_MODEL_POLICY, LearnedModelPolicy, OptimizerService, FeedbackService, AbTestsService],
+})
+export class OptimizerModule {}

@@ -1,0 +1,211 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/config.schema';
+import { DatabaseService } from '../database/database.service';
+import { queryRows } from '../database/query';
+import { HeuristicsService } from '../heuristics/heuristics.service';
+import { ModelCatalogue } from '../providers/model-catalogue.service';
+import { RecorderService } from '../recording/recorder.service';
+import { ToolError } from '../tools/tool.types';
+import { abChange, decideAbTest } from './ab-decision';
+import { AbTestsService } from './ab-tests.service';
+import { LearnedModelPolicy, PolicyView } from './learned-policy';
+import type { OptimizerTrigger } from './optimizer-run.entity';
+import { ArmRow, OutcomesService } from './outcomes.service';
+import { OptimizerChange, proposeRules, ScoringOptions, scoreRules } from './rule-scoring';
+import { acquireRun, Mutex } from './run-lock';
+
+export interface RunOptions {
+  trigger: OptimizerTrigger;
+  dryRun?: boolean;
+  tick?: string | null;
+}
+
+export interface RunReport {
+  /** False when another replica (or an earlier run) already holds this tick. */
+  ran: boolean;
+  runId: number | null;
+  trigger: OptimizerTrigger;
+  dryRun: boolean;
+  tick: string | null;
+  startedAt: string;
+  finishedAt: string;
+  changes: OptimizerChange[];
+  policy: PolicyView[];
+}
+
+/** What a run will change, computed before anything is written. */
+interface Plan {
+  arms: ArmRow[];
+  watermark: Date | null;
+  changes: OptimizerChange[];
+  view: PolicyView[];
+}
+
+const RULE_LIMIT = 10_000;
+
+/**
+ * One optimizer run: reads request_log (with feedback) in the window and plans every change (rule
+ * priorities and deactivations, proposed rules, A/B conclusions, the learned policy's update); a dry
+ * run returns the plan, a real one applies it through the heuristics and A/B services and writes the
+ * audit row. Runs are serialised in this process and elected across replicas (see acquireRun).
+ */
+@Injectable()
+export class OptimizerService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Optimizer');
+  private readonly mutex = new Mutex();
+  private readonly scoring: ScoringOptions;
+  /** The policy as of the last run (or start): the `before` of policy.update changes. */
+  private lastView: PolicyView[] = [];
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly db: DatabaseService,
+    private readonly outcomes: OutcomesService,
+    private readonly heuristics: HeuristicsService,
+    private readonly abTests: AbTestsService,
+    private readonly policy: LearnedModelPolicy,
+    private readonly catalogue: ModelCatalogue,
+    private readonly recorder: RecorderService,
+  ) {
+    const o = config.optimizer;
+    const maxPrice = Math.max(0, ...catalogue.all().map((m) => m.price.input + m.price.output));
+    const relativePrice = (id: string) => {
+      const m = catalogue.get(id);
+      return m && maxPrice > 0 ? (m.price.input + m.price.output) / maxPrice : 0;
+    };
+    this.scoring = { minSample: o.minSample, confidence: o.confidence, costWeight: o.costWeight, latencyWeight: o.latencyWeight, relativePrice };
+  }
+
+  onApplicationBootstrap(): void {
+    this.lastView = this.policy.view();
+  }
+
+  /** Runs once (serialised in this process); `ran: false` when another replica has the lock or the tick. */
+  run(opts: RunOptions): Promise<RunReport> {
+    return this.mutex.exclusive(() => this.runExclusive(opts));
+  }
+
+  private async runExclusive(opts: RunOptions): Promise<RunReport> {
+    const dryRun = opts.dryRun ?? false;
+    const tick = opts.tick ?? null;
+    const startedAt = new Date().toISOString();
+    const base = { trigger: opts.trigger, dryRun, tick, startedAt };
+    const slot = await acquireRun(this.db, this.config.database.url, { trigger: opts.trigger, dryRun, tick });
+    if (!slot) return { ...base, ran: false, runId: null, finishedAt: new Date().toISOString(), changes: [], policy: [] };
+    const applied: OptimizerChange[] = [];
+    let plan: Plan | undefined;
+    try {
+      await this.recorder.flush();
+      plan = await this.plan();
+      if (!dryRun) await this.apply(plan, applied);
+    } finally {
+      await slot.finish(dryRun ? null : applied);
+    }
+    const changes = dryRun ? plan.changes : applied;
+    if (!dryRun) this.logger.log(`optimizer run ${slot.id} (${opts.trigger}${tick ? ` ${tick}` : ''}): ${changes.length} change(s)`);
+    return { ...base, ran: true, runId: slot.id, finishedAt: new Date().toISOString(), changes, policy: plan.view };
+  }
+
+  private async plan(): Promise<Plan> {
+    const [{ rows: arms, watermark }, ruleStats, rules, running] = await Promise.all([
+      this.outcomes.armStats(),
+      this.outcomes.ruleStats(),
+      this.heuristics.listRules({ limit: RULE_LIMIT }),
+      this.abTests.list('running'),
+    ]);
+    const changes: OptimizerChange[] = [...scoreRules(rules.items, ruleStats, arms, this.scoring)];
+    const patterns = new Set(rules.items.map((r) => r.pattern));
+    changes.push(...proposeRules(arms, patterns, (id) => this.catalogue.get(id)?.layer, this.scoring));
+    for (const test of running) {
+      const decision = decideAbTest(await this.outcomes.abMoments(test.id), this.scoring);
+      if (decision.winner) changes.push(abChange(test, decision));
+    }
+    const view = this.policy.preview(arms);
+    changes.push(...policyChanges(this.lastView, view));
+    return { arms, watermark, changes, view };
+  }
+
+  /** Applies the plan change by change; `applied` holds what was done (the audit), even if one fails. */
+  private async apply(plan: Plan, applied: OptimizerChange[]): Promise<void> {
+    for (const change of plan.changes) {
+      if (await this.applyOne(change)) applied.push(change);
+    }
+    this.lastView = plan.view;
+    // Posteriors from request_log as of now (the plan's, plus anything recorded since) and the A/B state just written.
+    await this.policy.reload();
+  }
+
+  private async applyOne(change: OptimizerChange): Promise<boolean> {
+    const after = change.after as Record<string, unknown>;
+    switch (change.kind) {
+      case 'rule.priority':
+      case 'rule.deactivate': {
+        const id = Number(change.target.slice('rule:'.length));
+        const current = await this.heuristics.getRule(id);
+        if (!current || current.pinned) return false;
+        const patch = change.kind === 'rule.priority' ? { priority: after.priority as number } : { active: false };
+        await this.heuristics.updateRule(id, { ...patch, metadata: { optimizer: { at: new Date().toISOString(), ...change.evidence } } });
+        return true;
+      }
+      case 'rule.propose': {
+        const p = after as { pattern: string; preferredLayer: 'fast' | 'balanced' | 'deep'; preferredModel: string };
+        const { created } = await this.heuristics.upsertRule({
+          pattern: p.pattern,
+          preferredLayer: p.preferredLayer,
+          preferredModel: p.preferredModel,
+          active: false,
+          priority: 0,
+          source: 'optimizer',
+          reasoning: `proposed by the optimizer: ${JSON.stringify(change.evidence)}`.slice(0, 2000),
+        });
+        return created;
+      }
+      case 'ab.conclude': {
+        const id = Number(change.target.split(':')[1]);
+        await this.abTests.conclude(id, 'finished', (after.winner as 'A' | 'B') ?? null, change.evidence);
+        return true;
+      }
+      case 'policy.update':
+        return true;
+    }
+  }
+
+  /** Runs and audit rows, newest first. */
+  async listRuns(limit = 20): Promise<Array<{ id: number; trigger: string; tick: string | null; startedAt: string; finishedAt: string | null; changes: OptimizerChange[] }>> {
+    const rows = await queryRows<Record<string, unknown>>(this.db.fork(), 'select * from optimizer_runs order by id desc limit ?', [limit]);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      trigger: String(r.trigger),
+      tick: (r.tick as string | null) ?? null,
+      startedAt: new Date(r.started_at as string).toISOString(),
+      finishedAt: r.finished_at ? new Date(r.finished_at as string).toISOString() : null,
+      changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as OptimizerChange[],
+    }));
+  }
+
+  /** Throws conflict when a tool or CLI run lost the election to another replica. */
+  static assertRan(report: RunReport): RunReport {
+    if (!report.ran) throw new ToolError('conflict', 'another replica is running the optimizer right now; try again in a moment');
+    return report;
+  }
+}
+
+/** A policy.update change per task type whose learned ranking (order of models) changed since the last run. */
+export function policyChanges(before: readonly PolicyView[], after: readonly PolicyView[]): OptimizerChange[] {
+  const prev = new Map(before.map((v) => [v.taskType, v]));
+  const out: OptimizerChange[] = [];
+  for (const v of after) {
+    const p = prev.get(v.taskType);
+    const order = v.models.map((m) => m.model).join(',');
+    if (p && p.models.map((m) => m.model).join(',') === order && p.warm === v.warm) continue;
+    out.push({
+      kind: 'policy.update',
+      target: `policy:${v.taskType}`,
+      before: p ? { ranking: p.models.map((m) => m.model), warm: p.warm } : null,
+      after: { ranking: v.models.map((m) => m.model), warm: v.warm },
+      evidence: { observed: v.observed, models: v.models },
+    });
+  }
+  return out;
+}
