@@ -45,7 +45,7 @@ export class ToolRegistry implements OnModuleInit {
     const scope = declaration.scope ?? (declaration.readOnly ? 'tools:read' : 'tools:write');
     const invoke = async (raw: unknown, ctx: ToolContext) => {
       const parsed = declaration.input.safeParse(raw ?? {});
-      if (!parsed.success) throw invalidInput(parsed.error);
+      if (!parsed.success) throw invalidInput(parsed.error, raw);
       const result = await handler(parsed.data, ctx);
       const checked = declaration.output.safeParse(result);
       if (!checked.success) {
@@ -86,10 +86,22 @@ export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<
   return json;
 }
 
-export function invalidInput(error: z.ZodError): ToolError {
-  const issues: ToolIssue[] = error.issues.map((i) => ({ path: i.path.length ? i.path.map(String).join('.') : '(root)', message: describeIssue(i) }));
+export function invalidInput(error: z.ZodError, input?: unknown): ToolError {
+  const issues: ToolIssue[] = error.issues.map((i) => ({
+    path: i.path.length ? i.path.map(String).join('.') : '(root)',
+    message: i.path.length && i.code !== 'unrecognized_keys' && valueAt(input, i.path) === undefined ? 'is required' : describeIssue(i),
+  }));
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
   return new ToolError('invalid_input', `Invalid input: ${summary}`, issues);
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let node = input;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
