@@ -19,6 +19,7 @@ import { compileRulePattern } from '../src/heuristics/rule-matcher';
 import { RouterService } from '../src/routing/router.service';
 import type { RouteRequest } from '../src/routing/routing.types';
 import { numberArg, pct, round, sortedCopy, table } from './lib';
+import { seededRandom } from '../libs/provider-sdk/src/random';
 
 // ---- rules: a deterministic mix of the shapes operators and the optimizer write ----
 
@@ -28,20 +29,8 @@ const LANGS = ['python', 'typescript', 'javascript', 'golang', 'rust', 'java', '
 const HUMAN = ['french', 'german', 'spanish', 'japanese', 'korean', 'portuguese', 'italian', 'dutch', 'polish', 'turkish', 'arabic', 'hindi', 'swahili', 'finnish', 'greek'];
 const QUESTION = ['how', 'why', 'when', 'where', 'which'];
 
-/** Small deterministic PRNG (mulberry32), so every run inserts the same rules. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makePatterns(n: number): string[] {
-  const r = rng(42);
+  const r = seededRandom(42); // every run inserts the same rules
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const noun = () => pick(NOUNS).replace(/ /g, '\\s+');
   const shapes: Array<() => string> = [

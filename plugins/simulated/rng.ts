@@ -1,24 +1,4 @@
-/** FNV-1a: a small, stable 32-bit string hash (the same on every platform and run). */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: a fast seeded PRNG with uniform output in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { hash32, seededRandom as mulberry32 } from '../../libs/provider-sdk/src/random';
 
 /** Standard normal by Box-Muller (1 - u keeps the log away from zero). */
 export function normal(rng: () => number): number {

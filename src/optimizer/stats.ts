@@ -1,28 +1,10 @@
 /** Small, dependency-free statistics for the optimizer: seeded RNG, Beta sampling, confidence bounds, tests. */
 
+import { hash32 } from '../../libs/provider-sdk/src/random';
+
+export { seededRandom as seededRng, hash32 } from '../../libs/provider-sdk/src/random';
+
 export type Rng = () => number;
-
-/** mulberry32: a fast seeded PRNG with uniform output in [0, 1). */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a 32-bit hash of a string (stable across runs and platforms). */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** A uniform number in [0, 1) derived from a string (A/B assignment by request id). */
 export function unitHash(text: string): number {

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './abort';
 export * from './sse';
 export * from './tokens';
+export * from './random';
 export * from './stream';
 export * from './validate';
 export * from './options';
