@@ -1,21 +1,14 @@
 import { onStopSignal } from './bootstrap/early-signals';
 import 'reflect-metadata';
 import { createGateway, GatewayHandle } from './bootstrap/gateway';
-import { reportFatal } from './bootstrap/fatal';
+import { loadConfigOrExit, reportFatal } from './bootstrap/fatal';
 import { createLogger, flushLogger } from './common/logging/logger';
-import { loadConfig } from './config/config.loader';
 
 /** Hard ceiling for a stop: SIGTERM must end the process within 10 s. */
 const STOP_DEADLINE_MS = 8000;
 
 async function main(): Promise<void> {
-  let loaded;
-  try {
-    loaded = loadConfig();
-  } catch (err) {
-    reportFatal(err);
-    process.exit(1);
-  }
+  const loaded = loadConfigOrExit();
   const { config, file } = loaded;
   const logger = createLogger({ level: config.logLevel });
   let gateway: GatewayHandle | undefined;

@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createGateway } from './bootstrap/gateway';
-import { reportFatal } from './bootstrap/fatal';
+import { loadConfigOrExit, reportFatal } from './bootstrap/fatal';
 import { createLogger, flushLogger } from './common/logging/logger';
-import { loadConfig } from './config/config.loader';
 import { readLockHolder } from './database/data-dir-lock';
 import { IN_MEMORY } from './database/orm-options';
 import { McpServerFactory } from './tools/mcp-server.factory';
@@ -15,13 +14,7 @@ import { McpServerFactory } from './tools/mcp-server.factory';
  * instead of opening the database a second time.
  */
 async function main(): Promise<void> {
-  let loaded;
-  try {
-    loaded = loadConfig();
-  } catch (err) {
-    reportFatal(err);
-    process.exit(1);
-  }
+  const loaded = loadConfigOrExit();
   const { config } = loaded;
   const logger = createLogger({ level: config.logLevel, fd: 2 });
   const holder = !config.database.url && config.database.dataDir !== IN_MEMORY ? readLockHolder(config.database.dataDir) : undefined;

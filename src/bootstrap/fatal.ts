@@ -1,5 +1,5 @@
 import { UnsafeBindError } from '../auth/binding';
-import { ConfigError } from '../config/config.loader';
+import { ConfigError, LoadedConfig, loadConfig } from '../config/config.loader';
 import { DatabaseUnreachableError } from '../database/database.errors';
 import { DataDirLockedError } from '../database/data-dir-lock';
 
@@ -17,4 +17,14 @@ export function reportFatal(err: unknown): void {
     return;
   }
   process.stderr.write(`ai-mcp-gateway: failed to start: ${e?.stack ?? String(err)}\n`);
+}
+
+/** The entry points' first step: the validated config, or one line on stderr and exit code 1. */
+export function loadConfigOrExit(): LoadedConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    reportFatal(err);
+    process.exit(1);
+  }
 }
