@@ -21,7 +21,7 @@ import {
   type ProviderInstance,
   type TokenUsage,
 } from '../../libs/provider-sdk/src';
-import { chunkDelta, chunkError, chunkSchema, completionSchema, estimatedUsage, mapFinish, mapUsage, modelListSchema, requestBody } from './wire';
+import { chunkDelta, chunkError, chunkSchema, completionSchema, estimatedUsage, mapFinish, mapUsage, modelListSchema, plainCompletion, requestBody } from './wire';
 
 export const openaiCompatibleOptionsSchema = z.strictObject({
   /** Up to and including the API version, e.g. http://127.0.0.1:11434/v1 (Ollama) or https://api.openai.com/v1. */
@@ -68,7 +68,7 @@ class OpenAICompatibleProvider implements ProviderInstance {
   async chat(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {
     if (this.missingKey) throw this.missingKey;
     const body = await this.http.json({ method: 'POST', path: '/chat/completions', body: requestBody(request, false) }, options);
-    const res = expectShape(completionSchema, body, `${this.ctx.providerId} chat completion`);
+    const res = plainCompletion(body) ?? expectShape(completionSchema, body, `${this.ctx.providerId} chat completion`);
     const choice = res.choices[0];
     const content = choice.message.content ?? null;
     const toolCalls = choice.message.tool_calls?.map((t) => ({ id: t.id, type: 'function' as const, function: t.function }));

@@ -58,6 +58,42 @@ export const chunkSchema = z.object({
 export const modelListSchema = z.object({ data: z.array(z.object({ id: z.string(), owned_by: z.string().optional() })) });
 
 export type Completion = z.infer<typeof completionSchema>;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isOptionalString(v: unknown): boolean {
+  return v === undefined || typeof v === 'string';
+}
+
+function isNullishString(v: unknown): boolean {
+  return v === undefined || v === null || typeof v === 'string';
+}
+
+/**
+ * The common reply (text choices, no tool calls) checked by hand: the body itself when it is
+ * certainly one completionSchema accepts, else undefined and the caller runs the schema (which also
+ * words the malformed_response error). The fields the plugin reads are exactly those checked here.
+ */
+export function plainCompletion(body: unknown): Completion | undefined {
+  if (!isRecord(body) || !isOptionalString(body.id) || !isOptionalString(body.model)) return undefined;
+  const choices = body.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return undefined;
+  for (const choice of choices) {
+    if (!isRecord(choice) || !isNullishString(choice.finish_reason)) return undefined;
+    const message = choice.message;
+    if (!isRecord(message) || !isNullishString(message.content)) return undefined;
+    if (message.tool_calls !== undefined && message.tool_calls !== null) return undefined;
+  }
+  const usage = body.usage;
+  if (usage !== undefined && usage !== null) {
+    if (!isRecord(usage)) return undefined;
+    if (typeof usage.prompt_tokens !== 'number' || !Number.isFinite(usage.prompt_tokens)) return undefined;
+    if (typeof usage.completion_tokens !== 'number' || !Number.isFinite(usage.completion_tokens)) return undefined;
+  }
+  return body as Completion;
+}
 export type Chunk = z.infer<typeof chunkSchema>;
 
 const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', function_call: 'tool_calls', content_filter: 'content_filter' };

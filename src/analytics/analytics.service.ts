@@ -53,6 +53,16 @@ const RECENT_BUGS = 10;
 const MAX_RANKED = 500;
 /** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 16 columns. */
 const INSERT_CHUNK = 1000;
+/** Rows per request_log insert on the embedded PGlite, whose statements hold the event loop while they run. */
+const PGLITE_INSERT_CHUNK = 100;
+const REQUEST_LOG_COLUMNS = 'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream';
+const REQUEST_LOG_JSON_INSERT = `insert into request_log (${REQUEST_LOG_COLUMNS})
+  select ${REQUEST_LOG_COLUMNS} from json_populate_recordset(null::request_log, ?::json) on conflict (id) do nothing returning id`;
+
+/** Lets pending I/O (requests) run before the next statement. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /**
  * Every call adds to the sums under the row lock that ON CONFLICT takes, and the averages are recomputed
@@ -153,6 +163,12 @@ export class AnalyticsService {
   /** One multi-row insert per chunk; a request id already logged is skipped, so a retried flush is harmless. */
   async insertRequestLogs(rows: readonly RequestLogInput[]): Promise<number> {
     const em = this.db.fork();
+    // PGlite runs each statement on this thread: small statements, with the event loop free in between.
+    if (this.db.kind === 'pglite') return this.insertRequestLogsAsJson(em, rows);
+    return this.insertRequestLogsAsParams(em, rows);
+  }
+
+  private async insertRequestLogsAsParams(em: EntityManager, rows: readonly RequestLogInput[]): Promise<number> {
     let inserted = 0;
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
@@ -164,6 +180,25 @@ export class AnalyticsService {
         chunk.flatMap(requestLogParams),
       );
       inserted += result.length;
+    }
+    return inserted;
+  }
+
+  /**
+   * The same rows on the embedded PGlite, whose statements run on this thread: one JSON parameter per
+   * statement instead of 16 per row (a third less CPU), in small statements with the event loop free
+   * in between, so that a flush never holds requests up for long.
+   */
+  private async insertRequestLogsAsJson(em: EntityManager, rows: readonly RequestLogInput[]): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < rows.length; i += PGLITE_INSERT_CHUNK) {
+      if (i > 0) await yieldToEventLoop();
+      const chunk = rows.slice(i, i + PGLITE_INSERT_CHUNK);
+      if (!chunk.every(jsonSafe)) {
+        inserted += await this.insertRequestLogsAsParams(em, chunk);
+        continue;
+      }
+      inserted += (await queryRows<{ id: string }>(em, REQUEST_LOG_JSON_INSERT, [JSON.stringify(chunk.map(requestLogJson))])).length;
     }
     return inserted;
   }
@@ -287,6 +322,56 @@ function requestLogParams(r: RequestLogInput): Knex.Value[] {
     r.attempts ?? 1,
     r.stream ?? false,
   ];
+}
+
+/** A string as its UTF-8 encoding would send it as a parameter: a lone surrogate (which JSON keeps as an escape Postgres refuses) becomes U+FFFD. */
+function wellFormed(value: string): string;
+function wellFormed(value: string | null): string | null;
+function wellFormed(value: string | null): string | null {
+  const s = value as (string & { isWellFormed(): boolean; toWellFormed(): string }) | null;
+  return s === null || s.isWellFormed() ? s : s.toWellFormed();
+}
+
+function finiteOrAbsent(v: number | null | undefined): boolean {
+  return v === undefined || v === null || Number.isFinite(v);
+}
+
+/** JSON has no NaN or Infinity (a bound parameter does) and no invalid date: such a row goes the parameter way. */
+function jsonSafe(r: RequestLogInput): boolean {
+  return (
+    r.ts instanceof Date &&
+    Number.isFinite(r.ts.getTime()) &&
+    finiteOrAbsent(r.ruleId) &&
+    finiteOrAbsent(r.tokensIn) &&
+    finiteOrAbsent(r.tokensOut) &&
+    finiteOrAbsent(r.cost) &&
+    finiteOrAbsent(r.latencyMs) &&
+    finiteOrAbsent(r.feedbackScore) &&
+    finiteOrAbsent(r.attempts) &&
+    typeof r.success === 'boolean'
+  );
+}
+
+/** requestLogParams as one JSON object per row, keyed by column (values and defaults identical). */
+function requestLogJson(r: RequestLogInput): Record<string, unknown> {
+  return {
+    id: wellFormed(r.id),
+    ts: r.ts,
+    task_type: wellFormed(r.taskType),
+    layer: wellFormed(r.layer),
+    model: wellFormed(r.model),
+    rule_id: r.ruleId ?? null,
+    strategy_arm: wellFormed(r.strategyArm ?? null),
+    tokens_in: r.tokensIn ?? 0,
+    tokens_out: r.tokensOut ?? 0,
+    cost: r.cost ?? 0,
+    latency_ms: r.latencyMs ?? 0,
+    success: r.success,
+    error_class: wellFormed(r.errorClass ?? null),
+    feedback_score: r.feedbackScore ?? null,
+    attempts: r.attempts ?? 1,
+    stream: r.stream ?? false,
+  };
 }
 
 export function toMetricDto(m: PerformanceMetric): MetricDto {

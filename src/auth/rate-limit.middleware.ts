@@ -48,7 +48,15 @@ export class RateLimitMiddleware implements OnModuleInit, OnModuleDestroy {
   }
 
   handler(): RequestHandler {
-    return (req, res, next) => void this.handle(req as AuthenticatedRequest, res, next).catch(next);
+    return (req, res, next) => {
+      let pending: Promise<void> | void;
+      try {
+        pending = this.handle(req as AuthenticatedRequest, res, next);
+      } catch (err) {
+        return next(err);
+      }
+      if (pending) pending.catch(next);
+    };
   }
 
   /** Gives Redis a moment to connect at start, so the first requests are already counted there. */
@@ -75,11 +83,16 @@ export class RateLimitMiddleware implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async handle(req: AuthenticatedRequest, res: Response, next: NextFunction): Promise<void> {
+  /** Synchronous with the in-memory limiter (no promise per request); a promise with Redis. */
+  private handle(req: AuthenticatedRequest, res: Response, next: NextFunction): Promise<void> | void {
     const path = normalizePath(req.path);
     if (requirementFor(req.method, path).public) return next();
     const id = req.auth ? `key:${req.auth.keyId}` : `ip:${clientIp(req)}`;
-    const decision = await this.take(id);
+    if (!this.redis) return this.apply(res, next, path, this.memory.takeSync(id));
+    return this.take(id).then((decision) => this.apply(res, next, path, decision));
+  }
+
+  private apply(res: Response, next: NextFunction, path: string, decision: RateDecision): void {
     res.setHeader('x-ratelimit-limit', String(decision.limit));
     res.setHeader('x-ratelimit-remaining', String(decision.remaining));
     if (decision.allowed) return next();

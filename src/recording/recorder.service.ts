@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AnalyticsService, type ModelCall, type RequestLogInput } from '../analytics/analytics.service';
+import { AnalyticsService, yieldToEventLoop, type ModelCall, type RequestLogInput } from '../analytics/analytics.service';
 import { BugPatternsService } from '../bug-patterns/bug-patterns.service';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { databaseUnavailableReason } from '../database/database.errors';
@@ -113,7 +113,11 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   private async flushOnce(): Promise<void> {
     this.meter();
     let ok = true;
-    while (ok && this.requests.length > 0) ok = await this.writeBatch();
+    for (let first = true; ok && this.requests.length > 0; first = false) {
+      // Requests waiting on the event loop go first: each batch is a statement that may hold it (PGlite).
+      if (!first) await yieldToEventLoop();
+      ok = await this.writeBatch();
+    }
     if (ok) ok = await this.writeFailures();
     if (ok) this.succeeded();
     else this.backOff();

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isProviderError, ProviderError, sleep, toProviderError, type CallOptions, type ChatRequest, type ProviderInstance } from '../../libs/provider-sdk/src';
+import { enforcedDeadline, isProviderError, ProviderError, sleep, toProviderError, type CallOptions, type ChatRequest, type ProviderInstance } from '../../libs/provider-sdk/src';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue.service';
@@ -86,11 +86,11 @@ export class ExecutorService {
       }
       state.attempts++;
       const timeoutMs = Math.max(1, Math.min(this.layers[model.layer].timeoutMs, Math.floor(state.scope.remainingMs())));
-      const attempt = new AttemptScope(state.scope.signal, timeoutMs, `${model.provider} ${model.id}`);
+      const attempt = new AttemptScope(state.scope, timeoutMs, `${model.provider} ${model.id}`);
       const started = performance.now();
       try {
         const upstream: ChatRequest = { ...req.params, model: model.upstreamModel, messages: req.messages, hints: { taskType: decision.taskType } };
-        const value = await attempt.race(call(instance, upstream, { signal: attempt.signal, timeoutMs }, model));
+        const value = await attempt.race(call(instance, upstream, enforcedDeadline({ signal: attempt.signal, timeoutMs }), model));
         breaker.onSuccess();
         return { value, model, request: state.scope, attempt, attempts: state.attempts, calls: state.calls, attemptMs: performance.now() - started };
       } catch (raw) {

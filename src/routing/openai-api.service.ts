@@ -7,6 +7,7 @@ import { ModelCatalogue } from '../providers/model-catalogue.service';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { ChunkWriter, toCompletion, toRouteRequest } from './openai.mapper';
 import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
+import { ClientLink } from './attempt-scope';
 import { RouterService } from './router.service';
 import { RoutingError } from './routing.errors';
 import type { RouteDecision, RouteRequest } from './routing.types';
@@ -44,9 +45,12 @@ export class OpenAiApiService {
       res.status(400).json({ error: { message, type: 'invalid_request_error', code: 'invalid_request', param } });
       return;
     }
-    const abort = new AbortController();
-    res.once('close', () => abort.abort());
-    const routeReq = toRouteRequest(parsed.data, req.id ?? `req-${Date.now()}`, abort.signal);
+    // Only a client that leaves before the answer is complete cancels anything: no AbortController,
+    // no abort and no DOMException for a response that finished.
+    const client = new ClientLink();
+    (res as LinkedResponse)[CLIENT_LINK] = client;
+    res.once('close', onResponseClose);
+    const routeReq = toRouteRequest(parsed.data, req.id ?? `req-${Date.now()}`, client);
     let decision: RouteDecision | undefined;
     try {
       decision = await this.router.decide(routeReq);
@@ -113,6 +117,14 @@ export class OpenAiApiService {
     this.logger.error(err instanceof Error ? err : String(err));
     res.status(500).json({ error: { message: 'An internal error occurred; it has been logged.', type: 'server_error', code: 'internal_error', param: null } });
   }
+}
+
+const CLIENT_LINK = Symbol('clientLink');
+type LinkedResponse = Response & { [CLIENT_LINK]?: ClientLink };
+
+/** 'close' of a chat response (this = the response): the client went away unless the answer was complete. */
+function onResponseClose(this: LinkedResponse): void {
+  if (!this.writableFinished) this[CLIENT_LINK]?.close();
 }
 
 /** JSON without express's per-response ETag hashing (an answer is never revalidated). */

@@ -17,7 +17,7 @@ function toChatMessage(m: RequestMessage): ChatMessage {
   return out;
 }
 
-export function toRouteRequest(body: ChatCompletionRequest, requestId: string, signal?: AbortSignal): RouteRequest {
+export function toRouteRequest(body: ChatCompletionRequest, requestId: string, signal?: RouteRequest['signal']): RouteRequest {
   const params: ChatParams = {};
   if (body.temperature !== undefined) params.temperature = body.temperature;
   if (body.top_p !== undefined) params.top_p = body.top_p;

@@ -1,3 +1,4 @@
+import type { ClientLink } from './attempt-scope';
 import type { ChatMessage, ChatRequest, ChatResponse, TokenUsage } from '../../libs/provider-sdk/src';
 import type { LayerName } from '../config/config.schema';
 import type { MatchedRule } from '../heuristics/rule-matcher';
@@ -17,8 +18,8 @@ export interface RouteRequest {
   /** Skips the classifier's task type. */
   taskType?: string;
   stream: boolean;
-  /** Aborts when the client goes away. */
-  signal?: AbortSignal;
+  /** Aborts when the client goes away (an AbortSignal, or the cheaper ClientLink of the HTTP door). */
+  signal?: AbortSignal | ClientLink;
 }
 
 export interface RouteDecision {

@@ -25,9 +25,37 @@ export interface Deadline {
   dispose(): void;
 }
 
+/** Signals that abort by themselves (with a ProviderError 'timeout') within the given ms: see enforcedDeadline. */
+const enforced = new WeakMap<AbortSignal, number>();
+
+function noop(): void {
+  // nothing to release
+}
+
+/**
+ * Declares that `options.signal` itself aborts, with a ProviderError 'timeout', no later than
+ * `options.timeoutMs` from now (the gateway's executor does so per attempt). startDeadline then uses
+ * the signal as it is instead of adding a second controller and timer that could never fire first.
+ */
+export function enforcedDeadline<T extends CallOptions>(options: T): T {
+  enforced.set(options.signal, options.timeoutMs);
+  return options;
+}
+
 export function startDeadline(options: CallOptions, what = 'request'): Deadline {
-  const controller = new AbortController();
   const parent = options.signal;
+  const limit = enforced.get(parent);
+  if (limit !== undefined && !(options.timeoutMs < limit)) {
+    return {
+      signal: parent,
+      error: () => abortError(parent, what),
+      throwIfAborted() {
+        if (parent.aborted) throw abortError(parent, what);
+      },
+      dispose: noop,
+    };
+  }
+  const controller = new AbortController();
   const onParentAbort = () => controller.abort(parent.reason);
   let timer: NodeJS.Timeout | undefined;
   if (parent.aborted) controller.abort(parent.reason);

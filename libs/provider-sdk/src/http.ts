@@ -90,10 +90,23 @@ export class HttpUpstream {
     return full + (full.includes('?') ? '&' : '?') + this.baseQuery;
   }
 
+  /** The request headers per (accept, has body), built once: undici only reads them. */
+  private readonly headerSets = new Map<string, Record<string, string>>();
+
+  private headersFor(accept: string, hasBody: boolean): Record<string, string> {
+    const key = hasBody ? `b ${accept}` : accept;
+    let headers = this.headerSets.get(key);
+    if (!headers) {
+      headers = { accept, ...this.opts.headers };
+      if (hasBody) headers['content-type'] = 'application/json';
+      this.headerSets.set(key, headers);
+    }
+    return headers;
+  }
+
   private async send(spec: HttpRequestSpec, signal: AbortSignal, accept: string) {
     if (this.closed) throw new ProviderError('connection', `${this.opts.name}: provider is closed`);
-    const headers: Record<string, string> = { accept, ...this.opts.headers };
-    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    const headers = this.headersFor(accept, spec.body !== undefined);
     return this.pool.request({
       path: this.path(spec.path),
       method: spec.method,
