@@ -4,7 +4,8 @@ import { DatabaseService } from '../database/database.service';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import { RegressionTestsService } from '../regression-tests/regression-tests.service';
 import { ToolError } from '../tools/tool.types';
-import { openTestDatabase } from '../../test/helpers/test-database';
+import { rejectionOf } from '../../test/helpers/assertions';
+import { useTestDatabase } from '../../test/helpers/test-database';
 import { analyzeMetricsInput, analyzeMetricsOutput, modelPerformanceSchema, recordMetricInput, updateModelPerformanceInput } from './analytics.schemas';
 import { AnalyticsService, ModelCall } from './analytics.service';
 import { AnalyticsTools } from './analytics.tools';
@@ -15,29 +16,18 @@ function config(mutate?: (c: GatewayConfig) => void): GatewayConfig {
   return cfg;
 }
 
-async function caught(promise: Promise<unknown>): Promise<ToolError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ToolError);
-  return err as ToolError;
-}
+const caught = (promise: Promise<unknown>) => rejectionOf(promise, ToolError);
 
 const TABLES = ['performance_metrics', 'model_performance', 'request_log', 'bug_patterns', 'routing_rules', 'regression_tests'];
 
 describe('AnalyticsService', () => {
   let db: DatabaseService;
-  let close: () => Promise<void>;
   let service: AnalyticsService;
-
-  // One database per file (opening PGlite costs seconds); each test starts from empty tables.
-  beforeAll(async () => {
-    ({ db, close } = await openTestDatabase());
+  const database = useTestDatabase(TABLES);
+  beforeAll(() => {
+    db = database.db;
     service = new AnalyticsService(db, config());
   });
-  afterAll(() => close());
-  beforeEach(() => db.fork().getConnection().execute(`truncate ${TABLES.join(', ')} restart identity`));
 
   async function count(table: string): Promise<number> {
     const res = (await db.fork().getKnex().raw(`select count(*)::int as n from ${table}`)) as { rows: { n: number }[] };

@@ -1,6 +1,7 @@
 import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
-import { createTestDatabase, ON_POSTGRES, openTestDatabase } from '../../test/helpers/test-database';
+import { rejectionOf } from '../../test/helpers/assertions';
+import { createTestDatabase, ON_POSTGRES, useTestDatabase } from '../../test/helpers/test-database';
 import { ApiKeysService, hashKey } from './api-keys.service';
 import { ApiKeyInputError, ApiKeyNotFoundError } from './scopes';
 
@@ -10,26 +11,14 @@ function config(url?: string): GatewayConfig {
   return cfg;
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Error);
-  return err as Error;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, Error);
 
 describe('ApiKeysService', () => {
   let db: DatabaseService;
-  let close: () => Promise<void>;
   let keys: ApiKeysService;
-
-  beforeAll(async () => {
-    ({ db, close } = await openTestDatabase());
-  });
-  afterAll(() => close());
+  const database = useTestDatabase(['api_keys']);
   beforeEach(async () => {
-    await db.fork().getConnection().execute('truncate api_keys restart identity');
+    db = database.db;
     keys = new ApiKeysService(db, config());
     await keys.onModuleInit();
   });

@@ -1,5 +1,5 @@
 import { DatabaseService } from '../database/database.service';
-import { openTestDatabase } from '../../test/helpers/test-database';
+import { useTestDatabase } from '../../test/helpers/test-database';
 import { getBugPatternsInput, getBugPatternsOutput, recordBugPatternInput, recordBugPatternOutput } from './bug-patterns.schemas';
 import { BugPatternsService } from './bug-patterns.service';
 import { BugPatternsTools } from './bug-patterns.tools';
@@ -7,16 +7,12 @@ import { bugFingerprint } from './fingerprint';
 
 describe('BugPatternsService', () => {
   let db: DatabaseService;
-  let close: () => Promise<void>;
   let service: BugPatternsService;
-
-  // One database per file (opening PGlite costs seconds); each test starts from an empty table.
-  beforeAll(async () => {
-    ({ db, close } = await openTestDatabase());
+  const database = useTestDatabase(['bug_patterns']);
+  beforeAll(() => {
+    db = database.db;
     service = new BugPatternsService(db);
   });
-  afterAll(() => close());
-  beforeEach(() => db.fork().getConnection().execute('truncate bug_patterns restart identity'));
 
   it('inserts a new pattern with its fingerprint', async () => {
     const { row, isNew } = await service.record({ category: 'timeout', pattern: 'upstream timeout after 3000ms', description: 'slow', severity: 'medium' });

@@ -1,7 +1,8 @@
 import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { ToolError } from '../tools/tool.types';
-import { createTestDatabase, ON_POSTGRES, openTestDatabase } from '../../test/helpers/test-database';
+import { rejectionOf } from '../../test/helpers/assertions';
+import { createTestDatabase, ON_POSTGRES, useTestDatabase } from '../../test/helpers/test-database';
 import { getRoutingHeuristicsInput, updateRoutingHeuristicInput } from './heuristics.schemas';
 import { HeuristicsService } from './heuristics.service';
 
@@ -11,27 +12,14 @@ function config(mutate?: (c: GatewayConfig) => void): GatewayConfig {
   return cfg;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ToolError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ToolError);
-  return err as ToolError;
-}
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, ToolError);
 
 describe('HeuristicsService', () => {
   let db: DatabaseService;
-  let close: () => Promise<void>;
   let service: HeuristicsService;
-
-  // One database per file (opening PGlite costs seconds); each test starts from empty tables.
-  beforeAll(async () => {
-    ({ db, close } = await openTestDatabase());
-  });
-  afterAll(() => close());
-  beforeEach(async () => {
-    await db.fork().getConnection().execute('truncate routing_rules restart identity');
+  const database = useTestDatabase(['routing_rules']);
+  beforeEach(() => {
+    db = database.db;
     service = new HeuristicsService(db, config());
   });
 

@@ -1,7 +1,8 @@
 import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { ToolError } from '../tools/tool.types';
-import { openTestDatabase } from '../../test/helpers/test-database';
+import { rejectionOf } from '../../test/helpers/assertions';
+import { useTestDatabase } from '../../test/helpers/test-database';
 import { generateRegressionTestInput, getRegressionTestsInput, getRegressionTestsOutput, regressionTestSchema } from './regression-tests.schemas';
 import { NewRegressionTest, RegressionTestsService } from './regression-tests.service';
 import { RegressionTestsTools } from './regression-tests.tools';
@@ -24,27 +25,16 @@ function sample(overrides: Partial<NewRegressionTest> = {}): NewRegressionTest {
   };
 }
 
-async function caught(promise: Promise<unknown>): Promise<ToolError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ToolError);
-  return err as ToolError;
-}
+const caught = (promise: Promise<unknown>) => rejectionOf(promise, ToolError);
 
 describe('RegressionTestsService', () => {
   let db: DatabaseService;
-  let close: () => Promise<void>;
   let service: RegressionTestsService;
-
-  // One database per file (opening PGlite costs seconds); each test starts from an empty table.
-  beforeAll(async () => {
-    ({ db, close } = await openTestDatabase());
+  const database = useTestDatabase(['regression_tests']);
+  beforeAll(() => {
+    db = database.db;
     service = new RegressionTestsService(db, config());
   });
-  afterAll(() => close());
-  beforeEach(() => db.fork().getConnection().execute('truncate regression_tests restart identity'));
 
   it('stores test code as text without running it', async () => {
     const test = await service.create(sample({ metadata: { ticket: 42 } }));

@@ -50,3 +50,20 @@ export async function openTestDatabase(): Promise<{ db: DatabaseService; close()
     },
   };
 }
+
+/**
+ * One database per spec file (opening PGlite costs seconds); the listed tables are emptied before each
+ * test. Read `.db` inside hooks and tests, not at registration time.
+ */
+export function useTestDatabase(tables: readonly string[]): { readonly db: DatabaseService } {
+  const ref = {} as { db: DatabaseService };
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await openTestDatabase();
+    ref.db = opened.db;
+    close = opened.close;
+  });
+  afterAll(() => close?.());
+  beforeEach(() => ref.db.fork().getConnection().execute(`truncate ${tables.join(', ')} restart identity`));
+  return ref;
+}
