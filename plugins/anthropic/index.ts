@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import {
-  HttpUpstream,
-  ProviderError,
+  HttpProvider,
   defineProviderPlugin,
   expectShape,
   headersSchema,
   internalCall,
   modelListSchema,
   parseEventJson,
-  readApiKey,
   toModelInfos,
   type CallOptions,
   type ChatDelta,
   type ChatRequest,
   type ChatResponse,
-  type HealthStatus,
   type ModelInfo,
   type PluginContext,
   type ProviderInstance,
@@ -41,20 +38,19 @@ export type AnthropicOptions = z.infer<typeof anthropicOptionsSchema>;
 /** Model pages fetched at most, so that a misbehaving has_more cannot loop forever. */
 const MAX_MODEL_PAGES = 10;
 
-class AnthropicProvider implements ProviderInstance {
-  private readonly http: HttpUpstream;
-  private readonly missingKey?: ProviderError;
-
-  constructor(private readonly options: AnthropicOptions, private readonly ctx: PluginContext) {
-    const { key, missing } = readApiKey(ctx, options.apiKeyEnv);
-    this.missingKey = missing;
-    const headers = { ...options.headers, 'anthropic-version': options.anthropicVersion, ...(key ? { 'x-api-key': key } : {}) };
-    this.http = new HttpUpstream({ baseUrl: options.baseUrl, headers, maxConnections: options.maxConnections, name: ctx.providerId, secrets: key ? [key] : [] });
+class AnthropicProvider extends HttpProvider implements ProviderInstance {
+  constructor(private readonly options: AnthropicOptions, ctx: PluginContext) {
+    super(ctx, {
+      ...options,
+      headers: { ...options.headers, 'anthropic-version': options.anthropicVersion },
+      authHeaders: (key) => ({ 'x-api-key': key }),
+      healthPath: '/v1/models?limit=1',
+    });
   }
 
   async listModels(): Promise<ModelInfo[]> {
     if (this.options.models) return toModelInfos(this.options.models, 'anthropic');
-    if (this.missingKey) throw this.missingKey;
+    this.requireKey();
     const out: ModelInfo[] = [];
     let after: string | undefined;
     for (let page = 0; page < MAX_MODEL_PAGES; page++) {
@@ -68,18 +64,8 @@ class AnthropicProvider implements ProviderInstance {
     return out;
   }
 
-  async healthCheck(): Promise<HealthStatus> {
-    try {
-      if (this.missingKey) throw this.missingKey;
-      await this.http.json({ method: 'GET', path: '/v1/models?limit=1' }, internalCall(5000));
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, detail: (err as Error).message };
-    }
-  }
-
   async chat(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {
-    if (this.missingKey) throw this.missingKey;
+    this.requireKey();
     const body = messagesBody(request, this.options.maxTokensDefault, false);
     const res = await this.http.json({ method: 'POST', path: '/v1/messages', body }, options);
     return toChatResponse(res, request.model, this.ctx.providerId);
@@ -90,7 +76,7 @@ class AnthropicProvider implements ProviderInstance {
   }
 
   private async *stream(request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta> {
-    if (this.missingKey) throw this.missingKey;
+    this.requireKey();
     const body = messagesBody(request, this.options.maxTokensDefault, true);
     const state = new StreamState(this.ctx.providerId);
     const what = `${this.ctx.providerId} stream event`;
@@ -102,9 +88,6 @@ class AnthropicProvider implements ProviderInstance {
     yield state.finish();
   }
 
-  async close(): Promise<void> {
-    await this.http.close();
-  }
 }
 
 /** Anthropic's Messages API (Claude models). */

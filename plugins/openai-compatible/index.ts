@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  HttpUpstream,
+  HttpProvider,
   ProviderError,
   defineProviderPlugin,
   expectShape,
@@ -8,14 +8,12 @@ import {
   internalCall,
   modelListSchema as staticModelsSchema,
   parseEventJson,
-  readApiKey,
   toModelInfos,
   type CallOptions,
   type ChatDelta,
   type ChatRequest,
   type ChatResponse,
   type FinishReason,
-  type HealthStatus,
   type ModelInfo,
   type PluginContext,
   type ProviderInstance,
@@ -36,37 +34,21 @@ export const openaiCompatibleOptionsSchema = z.strictObject({
 
 export type OpenAICompatibleOptions = z.infer<typeof openaiCompatibleOptionsSchema>;
 
-class OpenAICompatibleProvider implements ProviderInstance {
-  private readonly http: HttpUpstream;
-  private readonly missingKey?: ProviderError;
-
-  constructor(private readonly options: OpenAICompatibleOptions, private readonly ctx: PluginContext) {
-    const { key, missing } = readApiKey(ctx, options.apiKeyEnv);
-    this.missingKey = missing;
-    const headers = { ...options.headers, ...(key ? { authorization: `Bearer ${key}` } : {}) };
-    this.http = new HttpUpstream({ baseUrl: options.baseUrl, headers, maxConnections: options.maxConnections, name: ctx.providerId, secrets: key ? [key] : [] });
+class OpenAICompatibleProvider extends HttpProvider implements ProviderInstance {
+  constructor(private readonly options: OpenAICompatibleOptions, ctx: PluginContext) {
+    super(ctx, { ...options, authHeaders: (key) => ({ authorization: `Bearer ${key}` }), healthPath: '/models' });
   }
 
   async listModels(): Promise<ModelInfo[]> {
     if (this.options.models) return toModelInfos(this.options.models);
-    if (this.missingKey) throw this.missingKey;
+    this.requireKey();
     const body = await this.http.json({ method: 'GET', path: '/models' }, internalCall(10_000));
     const list = expectShape(modelListSchema, body, `${this.ctx.providerId} model list`);
     return list.data.map((m) => ({ id: m.id, ownedBy: m.owned_by }));
   }
 
-  async healthCheck(): Promise<HealthStatus> {
-    try {
-      if (this.missingKey) throw this.missingKey;
-      await this.http.json({ method: 'GET', path: '/models' }, internalCall(5000));
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, detail: (err as Error).message };
-    }
-  }
-
   async chat(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {
-    if (this.missingKey) throw this.missingKey;
+    this.requireKey();
     const body = await this.http.json({ method: 'POST', path: '/chat/completions', body: requestBody(request, false) }, options);
     const res = plainCompletion(body) ?? expectShape(completionSchema, body, `${this.ctx.providerId} chat completion`);
     const choice = res.choices[0];
@@ -93,7 +75,7 @@ class OpenAICompatibleProvider implements ProviderInstance {
    * include_usage, the usage chunk arrives after the chunk that carries finish_reason.
    */
   private async *stream(request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta> {
-    if (this.missingKey) throw this.missingKey;
+    this.requireKey();
     const what = `${this.ctx.providerId} stream chunk`;
     let finish: FinishReason | undefined;
     let usage: TokenUsage | undefined;
@@ -118,9 +100,6 @@ class OpenAICompatibleProvider implements ProviderInstance {
     yield last;
   }
 
-  async close(): Promise<void> {
-    await this.http.close();
-  }
 }
 
 /** Any server that speaks OpenAI chat completions: OpenAI, Ollama, vLLM, LM Studio, llama.cpp, LiteLLM... */
