@@ -231,6 +231,8 @@ onPostgres('database outage past recording.maxBuffered', () => {
       proxy.restore();
       const recorder = gw.app.get(RecorderService);
       await waitFor(async () => (recorder.pending.requests === 0 ? true : undefined), 20000, 'the flush');
+      // pending counts the queue only: the batch taken off it may still be in flight; flush() waits for it.
+      await recorder.flush();
       const logged = (await query<{ id: string }>(directUrl, 'select id from request_log')).map((r) => r.id).sort();
       expect(logged).toEqual(ids.slice(15).sort());
     } finally {
