@@ -16,12 +16,21 @@ const COMPLETION = Buffer.from(
     object: 'chat.completion',
     created: 1_700_000_000,
     model: 'bench-fast',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello! How can I help you today?' }, finish_reason: 'stop' }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content: 'Hello! How can I help you today?' }, finish_reason: 'stop' },
+    ],
     usage: { prompt_tokens: 12, completion_tokens: 9, total_tokens: 21 },
   }),
 );
-const MODELS = Buffer.from(JSON.stringify({ object: 'list', data: BENCH_MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'bench' })) }));
-const NOT_FOUND = Buffer.from(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', code: 'not_found' } }));
+const MODELS = Buffer.from(
+  JSON.stringify({
+    object: 'list',
+    data: BENCH_MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'bench' })),
+  }),
+);
+const NOT_FOUND = Buffer.from(
+  JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', code: 'not_found' } }),
+);
 
 export function startFakeUpstream(port = 0): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {

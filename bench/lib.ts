@@ -21,7 +21,8 @@ export function flag(name: string): boolean {
 
 export function numberArg(name: string, fallback: number, min: number, max: number): number {
   const v = Number(arg(name, String(fallback)));
-  if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number between ${min} and ${max}`);
+  if (!Number.isFinite(v) || v < min || v > max)
+    throw new Error(`--${name} must be a number between ${min} and ${max}`);
   return v;
 }
 
@@ -93,23 +94,35 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): 
   };
   proc.stdout!.on('data', keep);
   proc.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { proc, output: () => out, exited };
 }
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string, child?: Child): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+  child?: Child,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe().catch(() => undefined);
     if (v !== undefined) return v;
-    if (child && child.proc.exitCode !== null) throw new Error(`${what}: the process exited (${child.proc.exitCode}); output:\n${child.output().slice(-3000)}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${child ? `; output:\n${child.output().slice(-3000)}` : ''}`);
+    if (child && child.proc.exitCode !== null)
+      throw new Error(`${what}: the process exited (${child.proc.exitCode}); output:\n${child.output().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${child ? `; output:\n${child.output().slice(-3000)}` : ''}`);
     await sleep(100);
   }
 }
 
 /** SIGTERM, then SIGKILL after the grace period. */
-export async function stopChild(child: Child, graceMs = 12_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
+export async function stopChild(
+  child: Child,
+  graceMs = 12_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
   if (child.proc.exitCode !== null || child.proc.signalCode !== null) return { ...(await child.exited), killed: false };
   child.proc.kill('SIGTERM');
   const timer = sleep(graceMs).then(() => 'timeout' as const);

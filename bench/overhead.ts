@@ -57,10 +57,22 @@ function gatewayConfig(upstreamUrl: string): string {
   const config = {
     server: { host: '127.0.0.1', port: 3000 },
     logLevel: 'warn',
-    providers: [{ id: 'bench', plugin: 'openai-compatible', options: { baseUrl: `${upstreamUrl}/v1`, models: [...BENCH_MODELS], maxConnections: 128 } }],
+    providers: [
+      {
+        id: 'bench',
+        plugin: 'openai-compatible',
+        options: { baseUrl: `${upstreamUrl}/v1`, models: [...BENCH_MODELS], maxConnections: 128 },
+      },
+    ],
     models: [
       { id: 'bench-fast', provider: 'bench', layer: 'fast', price: { input: 0.15, output: 0.6 }, contextWindow: 16384 },
-      { id: 'bench-balanced', provider: 'bench', layer: 'balanced', price: { input: 1, output: 4 }, contextWindow: 65536 },
+      {
+        id: 'bench-balanced',
+        provider: 'bench',
+        layer: 'balanced',
+        price: { input: 1, output: 4 },
+        contextWindow: 65536,
+      },
       { id: 'bench-deep', provider: 'bench', layer: 'deep', price: { input: 5, output: 20 }, contextWindow: 200000 },
     ],
     // Recording exactly as the default config has it (batches of 200, flushed every second).
@@ -83,12 +95,18 @@ interface PhaseRow {
 }
 
 /** Runs a phase and measures the CPU a process used during it, in µs per scheduled request. */
-async function withCpu<T extends { scheduled?: number; ok?: number; errors?: number }>(pid: number | undefined, run: () => Promise<T>): Promise<{ result: T; cpuUs?: number }> {
+async function withCpu<T extends { scheduled?: number; ok?: number; errors?: number }>(
+  pid: number | undefined,
+  run: () => Promise<T>,
+): Promise<{ result: T; cpuUs?: number }> {
   const before = processCpuMs(pid);
   const result = await run();
   const after = processCpuMs(pid);
   const n = result.scheduled ?? (result.ok ?? 0) + (result.errors ?? 0);
-  return { result, cpuUs: before === undefined || after === undefined || n === 0 ? undefined : round(((after - before) * 1000) / n, 0) };
+  return {
+    result,
+    cpuUs: before === undefined || after === undefined || n === 0 ? undefined : round(((after - before) * 1000) / n, 0),
+  };
 }
 
 function merge(results: OpenLoopResult[]): OpenLoopResult {
@@ -130,7 +148,12 @@ async function main(): Promise<void> {
     // 1. The fake upstream, in its own process.
     upstream = spawnNode([join(PROJECT_ROOT, 'dist/bench/fake-upstream.js'), '0'], baseEnv, PROJECT_ROOT);
     const up = upstream;
-    const upstreamUrl = await waitUntil(async () => up.output().match(/listening on (http:\/\/[^\s]+)/)?.[1], 10_000, 'the fake upstream', up);
+    const upstreamUrl = await waitUntil(
+      async () => up.output().match(/listening on (http:\/\/[^\s]+)/)?.[1],
+      10_000,
+      'the fake upstream',
+      up,
+    );
 
     // 2. The real gateway.
     const configFile = join(work, 'gateway.yaml');
@@ -138,28 +161,73 @@ async function main(): Promise<void> {
     const port = await freePort();
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     if (profileDir) mkdirSync(profileDir, { recursive: true });
-    gateway = spawnNode([...nodeArgs, join(PROJECT_ROOT, 'dist/src/main.js')], { ...baseEnv, GATEWAY_CONFIG: configFile, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, PROJECT_ROOT);
+    gateway = spawnNode(
+      [...nodeArgs, join(PROJECT_ROOT, 'dist/src/main.js')],
+      {
+        ...baseEnv,
+        GATEWAY_CONFIG: configFile,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      },
+      PROJECT_ROOT,
+    );
     const gatewayUrl = `http://127.0.0.1:${port}`;
     const gw = gateway;
-    await waitUntil(async () => ((await request(`${gatewayUrl}/health`)).statusCode < 500 ? true : undefined), 60_000, 'the gateway to answer /health', gw);
-    console.log(`upstream ${upstreamUrl}, gateway ${gatewayUrl}, database ${databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}${profileDir ? ` (cpu profile -> ${profileDir})` : ''}`);
+    await waitUntil(
+      async () => ((await request(`${gatewayUrl}/health`)).statusCode < 500 ? true : undefined),
+      60_000,
+      'the gateway to answer /health',
+      gw,
+    );
+    console.log(
+      `upstream ${upstreamUrl}, gateway ${gatewayUrl}, database ${databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}${profileDir ? ` (cpu profile -> ${profileDir})` : ''}`,
+    );
 
-    const poolOpts = { connections: 256, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 };
+    const poolOpts = {
+      connections: 256,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    };
     const directPool = new Pool(upstreamUrl, poolOpts);
     const gatewayPool = new Pool(gatewayUrl, poolOpts);
     pools.push(directPool, gatewayPool);
-    const direct: Target = { name: 'direct', pool: directPool, path: '/v1/chat/completions', body: CHAT_BODY, headers: JSON_HEADERS };
-    const viaGateway: Target = { name: 'gateway', pool: gatewayPool, path: '/v1/chat/completions', body: CHAT_BODY, headers: JSON_HEADERS };
+    const direct: Target = {
+      name: 'direct',
+      pool: directPool,
+      path: '/v1/chat/completions',
+      body: CHAT_BODY,
+      headers: JSON_HEADERS,
+    };
+    const viaGateway: Target = {
+      name: 'gateway',
+      pool: gatewayPool,
+      path: '/v1/chat/completions',
+      body: CHAT_BODY,
+      headers: JSON_HEADERS,
+    };
     let gatewayRequests = 0;
 
     // Sanity: the gateway routes the concrete model to the upstream.
-    const probe = await gatewayPool.request({ path: '/v1/chat/completions', method: 'POST', headers: JSON_HEADERS, body: CHAT_BODY });
+    const probe = await gatewayPool.request({
+      path: '/v1/chat/completions',
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: CHAT_BODY,
+    });
     gatewayRequests++;
     const probeBody = (await probe.body.json()) as { choices?: Array<{ message?: { content?: string } }> };
     if (probe.statusCode !== 200 || probe.headers['x-gateway-model'] !== MODEL) {
-      throw new Error(`the gateway did not route to ${MODEL}: HTTP ${probe.statusCode} ${JSON.stringify(probeBody).slice(0, 300)}`);
+      throw new Error(
+        `the gateway did not route to ${MODEL}: HTTP ${probe.statusCode} ${JSON.stringify(probeBody).slice(0, 300)}`,
+      );
     }
-    console.log(`probe: HTTP 200, x-gateway-model ${probe.headers['x-gateway-model']}, x-gateway-layer ${probe.headers['x-gateway-layer']}, answer "${probeBody.choices?.[0]?.message?.content}"`);
+    console.log(
+      `probe: HTTP 200, x-gateway-model ${probe.headers['x-gateway-model']}, x-gateway-layer ${probe.headers['x-gateway-layer']}, answer "${probeBody.choices?.[0]?.message?.content}"`,
+    );
 
     // 3. Warm-up, interleaved (JIT, pools, PGlite write path), not measured.
     if (warmup > 0) {
@@ -198,7 +266,9 @@ async function main(): Promise<void> {
     }
 
     // 5. Saturation (closed loop).
-    let sat: { direct: ClosedLoopResult; gateway: ClosedLoopResult; gatewayCpuUs?: number; upstreamCpuUs?: number } | undefined;
+    let sat:
+      | { direct: ClosedLoopResult; gateway: ClosedLoopResult; gatewayCpuUs?: number; upstreamCpuUs?: number }
+      | undefined;
     if (doMax) {
       const sd = await withCpu(upstream.proc.pid, () => closedLoop(direct, connections, maxSeconds));
       await sleep(1000);
@@ -213,10 +283,18 @@ async function main(): Promise<void> {
     await sleep(2500);
     let modelCalls: number | undefined;
     try {
-      const res = await request(`${gatewayUrl}/tools/analyze_metrics`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ includeReport: true }) });
-      const body = (await res.body.json()) as { report?: { counts?: { modelCalls?: number } }; result?: { report?: { counts?: { modelCalls?: number } } } };
+      const res = await request(`${gatewayUrl}/tools/analyze_metrics`, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ includeReport: true }),
+      });
+      const body = (await res.body.json()) as {
+        report?: { counts?: { modelCalls?: number } };
+        result?: { report?: { counts?: { modelCalls?: number } } };
+      };
       modelCalls = body.report?.counts?.modelCalls ?? body.result?.report?.counts?.modelCalls;
-      if (modelCalls === undefined) console.log(`analyze_metrics answered HTTP ${res.statusCode}: ${JSON.stringify(body).slice(0, 300)}`);
+      if (modelCalls === undefined)
+        console.log(`analyze_metrics answered HTTP ${res.statusCode}: ${JSON.stringify(body).slice(0, 300)}`);
     } catch (err) {
       console.log(`analyze_metrics failed: ${(err as Error).message}`);
     }
@@ -249,10 +327,23 @@ async function main(): Promise<void> {
 
     // 8. Report.
     console.log('');
-    console.log(`open loop, ${seconds} s per phase, latency in ms from the scheduled send time (${rounds > 1 ? `worst of ${rounds} rounds` : 'one round'})`);
+    console.log(
+      `open loop, ${seconds} s per phase, latency in ms from the scheduled send time (${rounds > 1 ? `worst of ${rounds} rounds` : 'one round'})`,
+    );
     console.log(
       table(
-        ['rate', 'direct p50', 'direct p99', 'gateway p50', 'gateway p99', 'overhead p50', 'overhead p99', 'achieved direct', 'achieved gw', 'errors d/gw'],
+        [
+          'rate',
+          'direct p50',
+          'direct p99',
+          'gateway p50',
+          'gateway p99',
+          'overhead p50',
+          'overhead p99',
+          'achieved direct',
+          'achieved gw',
+          'errors d/gw',
+        ],
         rows.map((r) => [
           r.rate,
           r.direct.p50.toFixed(3),
@@ -268,8 +359,12 @@ async function main(): Promise<void> {
       ),
     );
     console.log('');
-    console.log('detail (ms): p90, max; service time from the actual send p50/p99; send lag of the load generator p50/p99;');
-    console.log('CPU µs per request of the process serving the phase (upstream for direct, gateway for gateway; /proc, 10 ms ticks)');
+    console.log(
+      'detail (ms): p90, max; service time from the actual send p50/p99; send lag of the load generator p50/p99;',
+    );
+    console.log(
+      'CPU µs per request of the process serving the phase (upstream for direct, gateway for gateway; /proc, 10 ms ticks)',
+    );
     console.log(
       table(
         ['rate', 'target', 'p90', 'max', 'svc p50', 'svc p99', 'lag p50', 'lag p99', 'CPU µs/req'],
@@ -288,22 +383,36 @@ async function main(): Promise<void> {
         ),
       ),
     );
-    for (const r of rows) for (const k of ['direct', 'gateway'] as const) if (r[k].errorSamples.length) console.log(`errors (${k} @ ${r.rate}/s): ${r[k].errorSamples.join(' | ')}`);
+    for (const r of rows)
+      for (const k of ['direct', 'gateway'] as const)
+        if (r[k].errorSamples.length) console.log(`errors (${k} @ ${r.rate}/s): ${r[k].errorSamples.join(' | ')}`);
     if (sat) {
       console.log('');
       console.log(`saturation, closed loop, ${connections} connections, ${maxSeconds} s`);
       console.log(
         table(
           ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req'],
-          (['direct', 'gateway'] as const).map((k) => [k, sat![k].reqPerSec, sat![k].p50.toFixed(3), sat![k].p99.toFixed(3), sat![k].errors, (k === 'direct' ? sat!.upstreamCpuUs : sat!.gatewayCpuUs) ?? 'n/a']),
+          (['direct', 'gateway'] as const).map((k) => [
+            k,
+            sat![k].reqPerSec,
+            sat![k].p50.toFixed(3),
+            sat![k].p99.toFixed(3),
+            sat![k].errors,
+            (k === 'direct' ? sat!.upstreamCpuUs : sat!.gatewayCpuUs) ?? 'n/a',
+          ]),
         ),
       );
-      for (const k of ['direct', 'gateway'] as const) if (sat[k].errorSamples.length) console.log(`errors (${k} saturation): ${sat[k].errorSamples.join(' | ')}`);
+      for (const k of ['direct', 'gateway'] as const)
+        if (sat[k].errorSamples.length) console.log(`errors (${k} saturation): ${sat[k].errorSamples.join(' | ')}`);
     }
     console.log('');
     const logMatches = requestLogRows === gatewayRequests;
-    console.log(`recording: gateway chat requests sent ${gatewayRequests}; request_log rows after SIGTERM ${requestLogRows ?? 'n/a'} (${logMatches ? 'match' : 'MISMATCH'}); model_performance calls before stop (analyze_metrics) ${modelCalls ?? 'n/a'}`);
-    console.log(`gateway stop: ${stopMs} ms, exit ${stopped.code ?? stopped.signal}${stopped.killed ? ' (KILLED after the grace period)' : ''}`);
+    console.log(
+      `recording: gateway chat requests sent ${gatewayRequests}; request_log rows after SIGTERM ${requestLogRows ?? 'n/a'} (${logMatches ? 'match' : 'MISMATCH'}); model_performance calls before stop (analyze_metrics) ${modelCalls ?? 'n/a'}`,
+    );
+    console.log(
+      `gateway stop: ${stopMs} ms, exit ${stopped.code ?? stopped.signal}${stopped.killed ? ' (KILLED after the grace period)' : ''}`,
+    );
     console.log(`load average after: ${loadAfter}`);
     const target1000 = rows.find((r) => r.rate === 1000);
     const result = {
@@ -320,13 +429,30 @@ async function main(): Promise<void> {
         overhead: { p50: round(r.gateway.p50 - r.direct.p50), p99: round(r.gateway.p99 - r.direct.p99) },
         cpuUsPerRequest: { upstream: r.upstreamCpuUs, gateway: r.gatewayCpuUs },
       })),
-      rounds_detail: rounds > 1 ? perRound.map((p) => ({ rate: p.rate, round: p.round, direct: [p.direct.p50, p.direct.p99], gateway: [p.gateway.p50, p.gateway.p99] })) : undefined,
+      rounds_detail:
+        rounds > 1
+          ? perRound.map((p) => ({
+              rate: p.rate,
+              round: p.round,
+              direct: [p.direct.p50, p.direct.p99],
+              gateway: [p.gateway.p50, p.gateway.p99],
+            }))
+          : undefined,
       saturation: sat
-        ? { connections, seconds: maxSeconds, direct: sat.direct.reqPerSec, gateway: sat.gateway.reqPerSec, cpuUsPerRequest: { upstream: sat.upstreamCpuUs, gateway: sat.gatewayCpuUs } }
+        ? {
+            connections,
+            seconds: maxSeconds,
+            direct: sat.direct.reqPerSec,
+            gateway: sat.gateway.reqPerSec,
+            cpuUsPerRequest: { upstream: sat.upstreamCpuUs, gateway: sat.gatewayCpuUs },
+          }
         : undefined,
       recording: { gatewayRequests, requestLogRows, modelCalls, match: logMatches },
       targets: target1000
-        ? { overheadP50Under1ms: target1000.gateway.p50 - target1000.direct.p50 < 1, overheadP99Under5ms: target1000.gateway.p99 - target1000.direct.p99 < 5 }
+        ? {
+            overheadP50Under1ms: target1000.gateway.p50 - target1000.direct.p50 < 1,
+            overheadP99Under5ms: target1000.gateway.p99 - target1000.direct.p99 < 5,
+          }
         : undefined,
       loadAverageAfter: loadAfter,
     };

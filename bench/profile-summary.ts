@@ -39,7 +39,12 @@ function areaOf(url: string, fn: string): string {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const dist = url.indexOf('/dist/');
-  if (dist >= 0) return url.slice(dist + 1).split('/').slice(0, 3).join('/');
+  if (dist >= 0)
+    return url
+      .slice(dist + 1)
+      .split('/')
+      .slice(0, 3)
+      .join('/');
   return url;
 }
 
@@ -53,7 +58,8 @@ function shortUrl(url: string): string {
 
 function main(): void {
   const file = process.argv[2];
-  if (!file || file.startsWith('--')) throw new Error('usage: profile-summary FILE.cpuprofile [--top N] [--include fn1,fn2]');
+  if (!file || file.startsWith('--'))
+    throw new Error('usage: profile-summary FILE.cpuprofile [--top N] [--include fn1,fn2]');
   const top = numberArg('top', 40, 1, 500);
   const include = arg('include', '')
     .split(',')
@@ -81,7 +87,9 @@ function main(): void {
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + dt);
     total += dt;
   }
-  const idle = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, v]) => a + v, 0);
+  const idle = [...selfUs]
+    .filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)')
+    .reduce((a, [, v]) => a + v, 0);
   const busy = total - idle;
 
   const byFn = new Map<string, number>();
@@ -96,32 +104,71 @@ function main(): void {
   }
   const ms = (us: number) => (us / 1000).toFixed(1);
   const share = (us: number) => `${((100 * us) / busy).toFixed(1)}%`;
-  console.log(`${file}: ${skipMs ? `first ${skipMs} ms skipped; ` : ''}${ms(total)} ms profiled, ${ms(idle)} ms idle, ${ms(busy)} ms busy (percentages are of busy time)`);
+  console.log(
+    `${file}: ${skipMs ? `first ${skipMs} ms skipped; ` : ''}${ms(total)} ms profiled, ${ms(idle)} ms idle, ${ms(busy)} ms busy (percentages are of busy time)`,
+  );
   console.log('');
   console.log('self time by area');
-  console.log(table(['area', 'ms', 'share'], [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => [k, ms(v), share(v)])));
+  console.log(
+    table(
+      ['area', 'ms', 'share'],
+      [...byArea]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 25)
+        .map(([k, v]) => [k, ms(v), share(v)]),
+    ),
+  );
   console.log('');
   console.log(`top ${top} functions by self time`);
-  console.log(table(['function  location', 'ms', 'share'], [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, ms(v), share(v)])));
+  console.log(
+    table(
+      ['function  location', 'ms', 'share'],
+      [...byFn]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([k, v]) => [k, ms(v), share(v)]),
+    ),
+  );
 
   // Where the time goes along the request path: each sample goes to the leaf-most frame that names a part.
   const parts: Array<[string, (f: CallFrame) => boolean]> = [
     // wasm frames are attributed through their JS caller (PGlite's Postgres, or undici's llhttp parser).
-    ['database: PGlite/pg + ORM (recording writes)', (f) => /pglite|node_modules\/(pg|pg-protocol|pg-pool)\/|@mikro-orm|knex|recorder\.service|analytics\.service/.test(f.url)],
-    ['socket write syscalls (writev etc.)', (f) => !f.url && /^(writev|writeBuffer|writeUtf8String|writeLatin1String)$/.test(f.functionName)],
+    [
+      'database: PGlite/pg + ORM (recording writes)',
+      (f) =>
+        /pglite|node_modules\/(pg|pg-protocol|pg-pool)\/|@mikro-orm|knex|recorder\.service|analytics\.service/.test(
+          f.url,
+        ),
+    ],
+    [
+      'socket write syscalls (writev etc.)',
+      (f) => !f.url && /^(writev|writeBuffer|writeUtf8String|writeLatin1String)$/.test(f.functionName),
+    ],
     ['zod validation', (f) => f.url.includes('/zod/')],
     ['undici (upstream client)', (f) => f.url.includes('/undici/')],
     ['provider plugin + sdk', (f) => /dist\/(libs\/provider-sdk|plugins)\//.test(f.url)],
-    ['body parsing (body-parser, raw-body)', (f) => /\/(body-parser|raw-body|type-is|content-type|iconv-lite|bytes|media-typer)\//.test(f.url)],
-    ['express + router', (f) => /node_modules\/(express|router|finalhandler|send|on-finished|depd|encodeurl|parseurl)\//.test(f.url)],
+    [
+      'body parsing (body-parser, raw-body)',
+      (f) => /\/(body-parser|raw-body|type-is|content-type|iconv-lite|bytes|media-typer)\//.test(f.url),
+    ],
+    [
+      'express + router',
+      (f) => /node_modules\/(express|router|finalhandler|send|on-finished|depd|encodeurl|parseurl)\//.test(f.url),
+    ],
     ['nest pipeline', (f) => f.url.includes('@nestjs/')],
     ['prom-client metrics', (f) => f.url.includes('prom-client')],
     ['pino logging', (f) => f.url.includes('/pino')],
     ['routing (router, executor, api service)', (f) => f.url.includes('dist/src/routing/')],
     ['auth, rate limit, request id', (f) => /dist\/src\/(auth|common)\//.test(f.url)],
     ['other gateway code', (f) => f.url.includes('/dist/')],
-    ['abort signals, events, timers (node internals)', (f) => /abort_controller|event_target|domexception|node:events|timers/.test(f.url)],
-    ['node http/net/streams', (f) => /^node:(internal\/)?(_http|http|net|stream|internal\/streams)/.test(f.url) || /^node:_http/.test(f.url)],
+    [
+      'abort signals, events, timers (node internals)',
+      (f) => /abort_controller|event_target|domexception|node:events|timers/.test(f.url),
+    ],
+    [
+      'node http/net/streams',
+      (f) => /^node:(internal\/)?(_http|http|net|stream|internal\/streams)/.test(f.url) || /^node:_http/.test(f.url),
+    ],
     ['garbage collector', (f) => f.functionName === '(garbage collector)'],
   ];
   const byPart = new Map<string, number>();
@@ -141,13 +188,19 @@ function main(): void {
   }
   console.log('');
   console.log('busy time by part (leaf-most frame that names a part)');
-  console.log(table(['part', 'ms', 'share'], [...byPart].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v), share(v)])));
+  console.log(
+    table(
+      ['part', 'ms', 'share'],
+      [...byPart].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v), share(v)]),
+    ),
+  );
 
   // Stretches of consecutive samples inside the database (PGlite runs synchronously on the event loop):
   // how long a recording flush holds every request up.
   {
     const inDb = (sample: number) => {
-      for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) if (byId.get(id)!.callFrame.url.includes('pglite')) return true;
+      for (let id: number | undefined = sample; id !== undefined; id = parent.get(id))
+        if (byId.get(id)!.callFrame.url.includes('pglite')) return true;
       return false;
     };
     const runs: number[] = [];
@@ -187,7 +240,12 @@ function main(): void {
     }
     console.log('');
     console.log('inclusive time');
-    console.log(table(['function', 'ms', 'share'], [...inclusive].map(([k, v]) => [k, ms(v), share(v)])));
+    console.log(
+      table(
+        ['function', 'ms', 'share'],
+        [...inclusive].map(([k, v]) => [k, ms(v), share(v)]),
+      ),
+    );
   }
 
   if (callers) {
@@ -195,10 +253,16 @@ function main(): void {
     for (let i = 0; i < profile.samples.length; i++) {
       const frames: string[] = [];
       let through = false;
-      for (let id: number | undefined = profile.samples[i]; id !== undefined && frames.length < 40; id = parent.get(id)) {
+      for (
+        let id: number | undefined = profile.samples[i];
+        id !== undefined && frames.length < 40;
+        id = parent.get(id)
+      ) {
         const f = byId.get(id)!.callFrame;
         if (f.functionName === '(root)') break;
-        frames.push(`${f.functionName || '(anon)'}@${shortUrl(f.url).split('/').slice(-2).join('/')}:${f.lineNumber + 1}`);
+        frames.push(
+          `${f.functionName || '(anon)'}@${shortUrl(f.url).split('/').slice(-2).join('/')}:${f.lineNumber + 1}`,
+        );
         if (f.functionName === callers) through = true;
       }
       if (!through) continue;
@@ -208,7 +272,8 @@ function main(): void {
     }
     console.log('');
     console.log(`heaviest stacks through ${callers} (2 frames below it, 8 above)`);
-    for (const [k, v] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`${ms(v).padStart(8)} ms  ${k}`);
+    for (const [k, v] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 12))
+      console.log(`${ms(v).padStart(8)} ms  ${k}`);
   }
 }
 

@@ -23,10 +23,109 @@ import { seededRandom } from '../libs/provider-sdk/src/random';
 
 // ---- rules: a deterministic mix of the shapes operators and the optimizer write ----
 
-const VERBS = ['refactor', 'rewrite', 'optimi[sz]e', 'debug', 'explain', 'summari[sz]e', 'translate', 'review', 'document', 'migrate', 'benchmark', 'deploy', 'validate', 'parse', 'serialize', 'compile', 'profile', 'audit', 'scaffold', 'vectori[sz]e'];
-const NOUNS = ['parser', 'dockerfile', 'kubernetes manifest', 'helm chart', 'terraform module', 'sql query', 'regex', 'graphql schema', 'react component', 'rust crate', 'unit tests?', 'stack trace', 'segfault', 'race condition', 'memory leak', 'webpack config', 'cron expression', 'json schema', 'openapi spec', 'protobuf', 'invoice', 'contract clause', 'sonnet', 'haiku', 'limerick', 'cover letter', 'press release', 'differential equation', 'eigenvalues?', 'integral', 'proof', 'theorem', 'lemma', 'matrix', 'derivative', 'bash script', 'makefile', 'nginx config', 'systemd unit', 'ci pipeline'];
-const LANGS = ['python', 'typescript', 'javascript', 'golang', 'rust', 'java', 'kotlin', 'c\\+\\+', 'c#', 'haskell', 'elixir', 'scala', 'ruby', 'php', 'swift', 'lua', 'zig', 'ocaml', 'clojure', 'julia'];
-const HUMAN = ['french', 'german', 'spanish', 'japanese', 'korean', 'portuguese', 'italian', 'dutch', 'polish', 'turkish', 'arabic', 'hindi', 'swahili', 'finnish', 'greek'];
+const VERBS = [
+  'refactor',
+  'rewrite',
+  'optimi[sz]e',
+  'debug',
+  'explain',
+  'summari[sz]e',
+  'translate',
+  'review',
+  'document',
+  'migrate',
+  'benchmark',
+  'deploy',
+  'validate',
+  'parse',
+  'serialize',
+  'compile',
+  'profile',
+  'audit',
+  'scaffold',
+  'vectori[sz]e',
+];
+const NOUNS = [
+  'parser',
+  'dockerfile',
+  'kubernetes manifest',
+  'helm chart',
+  'terraform module',
+  'sql query',
+  'regex',
+  'graphql schema',
+  'react component',
+  'rust crate',
+  'unit tests?',
+  'stack trace',
+  'segfault',
+  'race condition',
+  'memory leak',
+  'webpack config',
+  'cron expression',
+  'json schema',
+  'openapi spec',
+  'protobuf',
+  'invoice',
+  'contract clause',
+  'sonnet',
+  'haiku',
+  'limerick',
+  'cover letter',
+  'press release',
+  'differential equation',
+  'eigenvalues?',
+  'integral',
+  'proof',
+  'theorem',
+  'lemma',
+  'matrix',
+  'derivative',
+  'bash script',
+  'makefile',
+  'nginx config',
+  'systemd unit',
+  'ci pipeline',
+];
+const LANGS = [
+  'python',
+  'typescript',
+  'javascript',
+  'golang',
+  'rust',
+  'java',
+  'kotlin',
+  'c\\+\\+',
+  'c#',
+  'haskell',
+  'elixir',
+  'scala',
+  'ruby',
+  'php',
+  'swift',
+  'lua',
+  'zig',
+  'ocaml',
+  'clojure',
+  'julia',
+];
+const HUMAN = [
+  'french',
+  'german',
+  'spanish',
+  'japanese',
+  'korean',
+  'portuguese',
+  'italian',
+  'dutch',
+  'polish',
+  'turkish',
+  'arabic',
+  'hindi',
+  'swahili',
+  'finnish',
+  'greek',
+];
 const QUESTION = ['how', 'why', 'when', 'where', 'which'];
 
 function makePatterns(n: number): string[] {
@@ -82,7 +181,13 @@ function stats(samplesUs: Float64Array): Stats {
   const s = sortedCopy(samplesUs);
   let sum = 0;
   for (const v of s) sum += v;
-  return { p50: round(pct(s, 50), 1), p90: round(pct(s, 90), 1), p99: round(pct(s, 99), 1), max: round(pct(s, 100), 1), mean: round(sum / s.length, 1) };
+  return {
+    p50: round(pct(s, 50), 1),
+    p90: round(pct(s, 90), 1),
+    p99: round(pct(s, 99), 1),
+    max: round(pct(s, 100), 1),
+    mean: round(sum / s.length, 1),
+  };
 }
 
 async function timeAsync(iterations: number, warmup: number, fn: () => Promise<unknown>): Promise<Stats> {
@@ -111,7 +216,9 @@ async function main(): Promise<void> {
   const ruleCount = numberArg('rules', 1000, 1, 20_000);
   const iterations = numberArg('iterations', 20_000, 100, 1_000_000);
   const warmup = numberArg('warmup', 2000, 0, 100_000);
-  const loadBefore = loadavg().map((v) => v.toFixed(2)).join(' ');
+  const loadBefore = loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
   console.log(`load average before: ${loadBefore} (1/5/15 min), node ${process.version}`);
 
   const env = { ...process.env };
@@ -135,7 +242,12 @@ async function main(): Promise<void> {
     if (compiled.some((re) => re.test(noMatch))) throw new Error('a generated rule matches the "no match" prompt');
     // The one-match prompt ends with a request only the last rule (lowest in decision order) matches.
     const lastPattern = patterns[patterns.length - 1];
-    const candidates = ['Also, could you explain the regex in python that we use for booking confirmations?', 'Also, how do I debug a memory leak in rust?', 'Finally, translate the outline into german please.', 'Also solve this integral for me.'];
+    const candidates = [
+      'Also, could you explain the regex in python that we use for booking confirmations?',
+      'Also, how do I debug a memory leak in rust?',
+      'Finally, translate the outline into german please.',
+      'Also solve this integral for me.',
+    ];
     let oneMatch = '';
     let matchingIndex = -1;
     for (const c of candidates) {
@@ -148,7 +260,13 @@ async function main(): Promise<void> {
       }
     }
 
-    const request = (prompt: string): RouteRequest => ({ requestId: 'bench', model: 'auto', messages: [{ role: 'user', content: prompt }], params: {}, stream: false });
+    const request = (prompt: string): RouteRequest => ({
+      requestId: 'bench',
+      model: 'auto',
+      messages: [{ role: 'user', content: prompt }],
+      params: {},
+      stream: false,
+    });
     const reqNoMatch = request(noMatch);
 
     // Baseline: no rules.
@@ -157,7 +275,12 @@ async function main(): Promise<void> {
     if (zeroMatcher.size !== 0) throw new Error(`expected an empty rule set, found ${zeroMatcher.size} rules`);
 
     const insertStarted = performance.now();
-    for (const pattern of patterns) await heuristics.upsertRule({ pattern, preferredLayer: (['fast', 'balanced', 'deep'] as const)[pattern.length % 3], reasoning: 'bench' });
+    for (const pattern of patterns)
+      await heuristics.upsertRule({
+        pattern,
+        preferredLayer: (['fast', 'balanced', 'deep'] as const)[pattern.length % 3],
+        reasoning: 'bench',
+      });
     const insertMs = performance.now() - insertStarted;
     const compileStarted = performance.now();
     const matcher = await heuristics.getMatcher();
@@ -165,11 +288,14 @@ async function main(): Promise<void> {
     if (matcher.size !== ruleCount) throw new Error(`the matcher holds ${matcher.size} rules, expected ${ruleCount}`);
     if (matcher.match(noMatch)) throw new Error('the matcher matched the "no match" prompt');
     const matched = oneMatch ? matcher.match(oneMatch) : undefined;
-    if (oneMatch && matched?.pattern !== patterns[matchingIndex]) throw new Error(`the one-match prompt matched ${matched?.pattern}, expected ${patterns[matchingIndex]}`);
+    if (oneMatch && matched?.pattern !== patterns[matchingIndex])
+      throw new Error(`the one-match prompt matched ${matched?.pattern}, expected ${patterns[matchingIndex]}`);
 
     const rulesNoMatch = await timeAsync(iterations, warmup, () => router.decide(reqNoMatch));
     const reqOneMatch = oneMatch ? request(oneMatch) : undefined;
-    const rulesOneMatch = reqOneMatch ? await timeAsync(iterations, warmup, () => router.decide(reqOneMatch)) : undefined;
+    const rulesOneMatch = reqOneMatch
+      ? await timeAsync(iterations, warmup, () => router.decide(reqOneMatch))
+      : undefined;
     const decided = reqOneMatch ? await router.decide(reqOneMatch) : undefined;
     const matcherNoMatch = timeSync(iterations, warmup, () => matcher.match(noMatch));
     const matcherOneMatch = oneMatch ? timeSync(iterations, warmup, () => matcher.match(oneMatch)) : undefined;
@@ -178,8 +304,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < iterations; i++) internal[i] = (await router.decide(reqNoMatch)).decisionUs;
     const internalStats = stats(internal);
 
-    console.log(`config ${file} (simulated provider), in-memory PGlite; ${ruleCount} active rules inserted via upsertRule in ${Math.round(insertMs)} ms, matcher compiled in ${Math.round(compileMs)} ms`);
-    console.log(`prompt ${noMatch.length} chars; one-match prompt ${oneMatch.length} chars, matching rule #${matchingIndex + 1} of ${ruleCount} ("${lastPattern === patterns[matchingIndex] ? 'the last one' : patterns[matchingIndex]}") -> layer ${decided?.layer}, reason ${decided?.reason}`);
+    console.log(
+      `config ${file} (simulated provider), in-memory PGlite; ${ruleCount} active rules inserted via upsertRule in ${Math.round(insertMs)} ms, matcher compiled in ${Math.round(compileMs)} ms`,
+    );
+    console.log(
+      `prompt ${noMatch.length} chars; one-match prompt ${oneMatch.length} chars, matching rule #${matchingIndex + 1} of ${ruleCount} ("${lastPattern === patterns[matchingIndex] ? 'the last one' : patterns[matchingIndex]}") -> layer ${decided?.layer}, reason ${decided?.reason}`,
+    );
     console.log(`${iterations} timed iterations after ${warmup} warm-up; µs`);
     const rows: Array<[string, Stats | undefined]> = [
       ['decide(), 0 rules (baseline)', zeroRules],
@@ -192,12 +322,25 @@ async function main(): Promise<void> {
     console.log(
       table(
         ['case', 'p50', 'p90', 'p99', 'max', 'mean'],
-        rows.filter(([, s]) => s).map(([name, s]) => [name, s!.p50.toFixed(1), s!.p90.toFixed(1), s!.p99.toFixed(1), s!.max.toFixed(1), s!.mean.toFixed(1)]),
+        rows
+          .filter(([, s]) => s)
+          .map(([name, s]) => [
+            name,
+            s!.p50.toFixed(1),
+            s!.p90.toFixed(1),
+            s!.p99.toFixed(1),
+            s!.max.toFixed(1),
+            s!.mean.toFixed(1),
+          ]),
       ),
     );
     const worstP99 = Math.max(rulesNoMatch.p99, rulesOneMatch?.p99 ?? 0);
-    console.log(`target: decision p99 < 100 µs with ${ruleCount} rules and a 2 KB prompt: ${worstP99 < 100 ? 'met' : 'MISSED'} (${worstP99} µs)`);
-    const loadAfter = loadavg().map((v) => v.toFixed(2)).join(' ');
+    console.log(
+      `target: decision p99 < 100 µs with ${ruleCount} rules and a 2 KB prompt: ${worstP99 < 100 ? 'met' : 'MISSED'} (${worstP99} µs)`,
+    );
+    const loadAfter = loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
     console.log(`load average after: ${loadAfter}`);
     console.log(
       JSON.stringify({

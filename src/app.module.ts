@@ -16,7 +16,19 @@ import { RoutingModule } from './routing/routing.module';
 import { ToolsModule } from './tools/tools.module';
 
 /** Feature modules, wired only by dependency injection. */
-const FEATURE_MODULES = [HealthModule, AuthModule, ToolsModule, HeuristicsModule, BugPatternsModule, RegressionTestsModule, AnalyticsModule, ProvidersModule, RecordingModule, OptimizerModule, RoutingModule];
+const FEATURE_MODULES = [
+  HealthModule,
+  AuthModule,
+  ToolsModule,
+  HeuristicsModule,
+  BugPatternsModule,
+  RegressionTestsModule,
+  AnalyticsModule,
+  ProvidersModule,
+  RecordingModule,
+  OptimizerModule,
+  RoutingModule,
+];
 
 @Module({})
 export class AppModule {

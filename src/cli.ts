@@ -17,7 +17,11 @@ const COMMANDS: Record<string, { help: string; run: Command }> = {
       const db = await DatabaseService.connect({ url: config.database.url, dataDir: config.database.dataDir });
       try {
         const { applied } = await db.migrate();
-        process.stdout.write(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'no pending migrations\n');
+        process.stdout.write(
+          applied.length
+            ? `applied ${applied.length} migration(s): ${applied.join(', ')}\n`
+            : 'no pending migrations\n',
+        );
         return 0;
       } finally {
         await db.close();
@@ -37,7 +41,9 @@ async function main(argv: string[]): Promise<void> {
     const list = Object.entries(COMMANDS)
       .map(([n, c]) => `  ${n.padEnd(14)} ${c.help}`)
       .join('\n');
-    process.stderr.write(`${name ? `unknown command "${name}"\n` : ''}usage: node dist/src/cli.js <command>\n${list}\n`);
+    process.stderr.write(
+      `${name ? `unknown command "${name}"\n` : ''}usage: node dist/src/cli.js <command>\n${list}\n`,
+    );
     process.exit(name ? 2 : 0);
   }
   try {

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const loaded = loadConfigOrExit();
   const { config } = loaded;
   const logger = createLogger({ level: config.logLevel, fd: 2 });
-  const holder = !config.database.url && config.database.dataDir !== IN_MEMORY ? readLockHolder(config.database.dataDir) : undefined;
+  const holder =
+    !config.database.url && config.database.dataDir !== IN_MEMORY ? readLockHolder(config.database.dataDir) : undefined;
   if (holder?.url) {
     logger.info({ server: holder.url }, 'DATA_DIR is held by a running gateway: bridging stdio to its /mcp');
     await bridge(new URL('/mcp', holder.url), logger);
@@ -55,8 +56,10 @@ async function bridge(url: URL, logger: ReturnType<typeof createLogger>): Promis
     flushLogger(logger);
     process.exit(0);
   };
-  local.onmessage = (message) => void remote.send(message).catch((err) => logger.error({ err }, 'bridge: sending to the server failed'));
-  remote.onmessage = (message) => void local.send(message).catch((err) => logger.error({ err }, 'bridge: writing to stdio failed'));
+  local.onmessage = (message) =>
+    void remote.send(message).catch((err) => logger.error({ err }, 'bridge: sending to the server failed'));
+  remote.onmessage = (message) =>
+    void local.send(message).catch((err) => logger.error({ err }, 'bridge: writing to stdio failed'));
   local.onclose = () => void close();
   remote.onerror = (err) => logger.error({ err }, 'bridge: server connection error');
   process.stdin.on('end', () => void close());

@@ -12,15 +12,29 @@ import { createTestDatabase, ON_POSTGRES, TestDatabase } from './helpers/test-da
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
 
 const whoami = z.object({ keyId: z.number().nullable(), scopes: z.array(z.string()).nullable() });
-const echo = async (_input: unknown, ctx: ToolContext) => ({ keyId: ctx.keyId ?? null, scopes: ctx.scopes ? [...ctx.scopes] : null });
-const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'auth-e2e', version: '1' } } };
+const echo = async (_input: unknown, ctx: ToolContext) => ({
+  keyId: ctx.keyId ?? null,
+  scopes: ctx.scopes ? [...ctx.scopes] : null,
+});
+const INIT = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'auth-e2e', version: '1' } },
+};
 const MCP_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 
 /** Two probe tools: one read-only (tools:read), one that changes state (tools:write); both echo the caller. */
 function registerProbes(gw: TestGateway): void {
   const registry = gw.app.get(ToolRegistry);
-  registry.register({ name: 'auth_probe_read', description: 'echo the caller', input: z.object({}), output: whoami, readOnly: true }, echo);
-  registry.register({ name: 'auth_probe_write', description: 'echo the caller', input: z.object({}), output: whoami }, echo);
+  registry.register(
+    { name: 'auth_probe_read', description: 'echo the caller', input: z.object({}), output: whoami, readOnly: true },
+    echo,
+  );
+  registry.register(
+    { name: 'auth_probe_write', description: 'echo the caller', input: z.object({}), output: whoami },
+    echo,
+  );
 }
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -56,16 +70,32 @@ describe('auth: keys, scopes and the doors', () => {
     await ensureKeys();
     await request(gw.url).get('/health').expect(200);
     await request(gw.url).get('/metrics').expect(200);
-    for (const [method, path] of [['get', '/tools'], ['get', '/tools/auth_probe_read'], ['post', '/tools/auth_probe_write'], ['get', '/docs'], ['get', '/nowhere'], ['post', '/health']] as const) {
+    for (const [method, path] of [
+      ['get', '/tools'],
+      ['get', '/tools/auth_probe_read'],
+      ['post', '/tools/auth_probe_write'],
+      ['get', '/docs'],
+      ['get', '/nowhere'],
+      ['post', '/health'],
+    ] as const) {
       const res = await request(gw.url)[method](path);
       expect([path, res.status]).toEqual([path, 401]);
-      expect(res.body).toEqual({ error: expect.stringContaining('bearer key is required'), kind: 'unauthorized', issues: [] });
+      expect(res.body).toEqual({
+        error: expect.stringContaining('bearer key is required'),
+        kind: 'unauthorized',
+        issues: [],
+      });
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     }
-    const unknown = await request(gw.url).get('/tools').set(bearer(`gw_${'A'.repeat(43)}`));
+    const unknown = await request(gw.url)
+      .get('/tools')
+      .set(bearer(`gw_${'A'.repeat(43)}`));
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toMatch(/unknown or revoked/);
-    await request(gw.url).get('/tools').set({ authorization: `Basic ${Buffer.from(`u:${k.admin}`).toString('base64')}` }).expect(401);
+    await request(gw.url)
+      .get('/tools')
+      .set({ authorization: `Basic ${Buffer.from(`u:${k.admin}`).toString('base64')}` })
+      .expect(401);
   });
 
   it('the tool listing needs tools:read; each tool needs its own scope; admin passes everything', async () => {
@@ -76,7 +106,11 @@ describe('auth: keys, scopes and the doors', () => {
     const read = await request(gw.url).get('/tools/auth_probe_read').set(bearer(k.read)).expect(200);
     expect(read.body).toEqual({ keyId: expect.any(Number), scopes: ['tools:read'] });
     const denied = await request(gw.url).get('/tools/auth_probe_read').set(bearer(k.write)).expect(403);
-    expect(denied.body).toEqual({ error: 'tool "auth_probe_read" needs the "tools:read" scope', kind: 'forbidden', issues: [] });
+    expect(denied.body).toEqual({
+      error: 'tool "auth_probe_read" needs the "tools:read" scope',
+      kind: 'forbidden',
+      issues: [],
+    });
     await request(gw.url).post('/tools/auth_probe_write').set(bearer(k.read)).send({}).expect(403);
     await request(gw.url).post('/tools/auth_probe_write').set(bearer(k.route)).send({}).expect(403);
     await request(gw.url).post('/tools/auth_probe_write').set(bearer(k.write)).send({}).expect(200);
@@ -86,10 +120,17 @@ describe('auth: keys, scopes and the doors', () => {
   it('the OpenAI API needs route, answering in the OpenAI error shape', async () => {
     await ensureKeys();
     const none = await request(gw.url).get('/v1/models').expect(401);
-    expect(none.body).toEqual({ error: { message: expect.any(String), type: 'authentication_error', code: 'invalid_api_key', param: null } });
-    const wrong = await request(gw.url).post('/v1/chat/completions').set(bearer(k.read)).send({ model: 'auto', messages: [] }).expect(403);
+    expect(none.body).toEqual({
+      error: { message: expect.any(String), type: 'authentication_error', code: 'invalid_api_key', param: null },
+    });
+    const wrong = await request(gw.url)
+      .post('/v1/chat/completions')
+      .set(bearer(k.read))
+      .send({ model: 'auto', messages: [] })
+      .expect(403);
     expect(wrong.body.error).toMatchObject({ type: 'permission_error', code: 'insufficient_scope' });
-    for (const path of ['/V1/models', '//v1/models/', '/%76%31/models']) await request(gw.url).get(path).set(bearer(k.read)).expect(403);
+    for (const path of ['/V1/models', '//v1/models/', '/%76%31/models'])
+      await request(gw.url).get(path).set(bearer(k.read)).expect(403);
     for (const key of [k.route, k.admin]) {
       const ok = await request(gw.url).get('/v1/models').set(bearer(key)).expect(200);
       expect(ok.body.object).toBe('list');
@@ -99,7 +140,11 @@ describe('auth: keys, scopes and the doors', () => {
   it('/mcp: 401 without a key, per-tool scopes inside the session, sessions bound to their key', async () => {
     await ensureKeys();
     const none = await request(gw.url).post('/mcp').set(MCP_HEADERS).send(INIT).expect(401);
-    expect(none.body).toEqual({ jsonrpc: '2.0', error: { code: -32001, message: expect.stringContaining('bearer key') }, id: null });
+    expect(none.body).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32001, message: expect.stringContaining('bearer key') },
+      id: null,
+    });
     const { client } = await connectHttp(gw.url, bearer(k.read));
     try {
       const read = await client.callTool({ name: 'auth_probe_read', arguments: {} });
@@ -114,16 +159,31 @@ describe('auth: keys, scopes and the doors', () => {
     const opened = await request(gw.url).post('/mcp').set(MCP_HEADERS).set(bearer(k.read)).send(INIT).expect(200);
     const session = opened.headers['mcp-session-id'];
     expect(session).toBeTruthy();
-    const hijack = await request(gw.url).post('/mcp').set(MCP_HEADERS).set(bearer(k.admin)).set('mcp-session-id', session).send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    const hijack = await request(gw.url)
+      .post('/mcp')
+      .set(MCP_HEADERS)
+      .set(bearer(k.admin))
+      .set('mcp-session-id', session)
+      .send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
     expect(hijack.status).toBe(403);
   });
 
   it('/mcp refuses a foreign Origin or Host even with a valid key', async () => {
     await ensureKeys();
-    const origin = await request(gw.url).post('/mcp').set(MCP_HEADERS).set(bearer(k.admin)).set('origin', 'https://evil.example').send(INIT);
+    const origin = await request(gw.url)
+      .post('/mcp')
+      .set(MCP_HEADERS)
+      .set(bearer(k.admin))
+      .set('origin', 'https://evil.example')
+      .send(INIT);
     expect(origin.status).toBe(403);
     expect(origin.body.error.message).toMatch(/Origin "https:\/\/evil.example" is not allowed/);
-    const host = await request(gw.url).post('/mcp').set(MCP_HEADERS).set(bearer(k.admin)).set('host', 'evil.example').send(INIT);
+    const host = await request(gw.url)
+      .post('/mcp')
+      .set(MCP_HEADERS)
+      .set(bearer(k.admin))
+      .set('host', 'evil.example')
+      .send(INIT);
     expect(host.status).toBe(403);
     expect(host.body.error.message).toMatch(/Host "evil.example" is not allowed/);
   });
@@ -191,8 +251,17 @@ describe('auth: the real processes (CLI, safe binding, secrets in logs)', () => 
       const url = await listeningUrl(proc);
       const bodies: string[] = [];
       for (const headers of [bearer(key), bearer(`${key}x`), { authorization: key }]) {
-        for (const path of ['/tools', '/tools/no_such_tool', '/v1/models', `/tools?key=${key}`]) bodies.push((await request(url).get(path).set(headers)).text);
-        bodies.push((await request(url).post('/tools/no_such_tool').set(headers).set('content-type', 'application/json').send(`{"broken": "${key}`)).text);
+        for (const path of ['/tools', '/tools/no_such_tool', '/v1/models', `/tools?key=${key}`])
+          bodies.push((await request(url).get(path).set(headers)).text);
+        bodies.push(
+          (
+            await request(url)
+              .post('/tools/no_such_tool')
+              .set(headers)
+              .set('content-type', 'application/json')
+              .send(`{"broken": "${key}`)
+          ).text,
+        );
         bodies.push((await request(url).post('/mcp').set(MCP_HEADERS).set(headers).send(INIT)).text);
       }
       expect(bodies.join('\n')).not.toContain(key);
@@ -205,20 +274,24 @@ describe('auth: the real processes (CLI, safe binding, secrets in logs)', () => 
     expect(proc.stdout() + proc.stderr()).not.toContain(key.slice(12));
   }, 60000);
 
-  (ON_POSTGRES ? it : it.skip)('on Postgres, a key revoked by the CLI stops working on the running gateway at once', async () => {
-    const created = await cli('create', '--name', 'to-revoke', '--scopes', 'tools:read');
-    const key = created.out.match(/gw_[A-Za-z0-9_-]{43}/)![0];
-    const proc = spawnEntry('main', [], { ...dbEnv, PORT: '0' });
-    try {
-      const url = await listeningUrl(proc);
-      await request(url).get('/tools').set(bearer(key)).expect(200);
-      const revoked = await cli('revoke', key.slice(0, 10));
-      expect(revoked.code).toBe(0);
-      expect(revoked.out).toMatch(/revoked API key \d+ "to-revoke"/);
-      await request(url).get('/tools').set(bearer(key)).expect(401);
-    } finally {
-      proc.child.kill('SIGTERM');
-      await proc.exited;
-    }
-  }, 60000);
+  (ON_POSTGRES ? it : it.skip)(
+    'on Postgres, a key revoked by the CLI stops working on the running gateway at once',
+    async () => {
+      const created = await cli('create', '--name', 'to-revoke', '--scopes', 'tools:read');
+      const key = created.out.match(/gw_[A-Za-z0-9_-]{43}/)![0];
+      const proc = spawnEntry('main', [], { ...dbEnv, PORT: '0' });
+      try {
+        const url = await listeningUrl(proc);
+        await request(url).get('/tools').set(bearer(key)).expect(200);
+        const revoked = await cli('revoke', key.slice(0, 10));
+        expect(revoked.code).toBe(0);
+        expect(revoked.out).toMatch(/revoked API key \d+ "to-revoke"/);
+        await request(url).get('/tools').set(bearer(key)).expect(401);
+      } finally {
+        proc.child.kill('SIGTERM');
+        await proc.exited;
+      }
+    },
+    60000,
+  );
 });

@@ -16,7 +16,10 @@ describe('fault suite against a local fake upstream', () => {
   let recorder: RecorderService;
 
   const chats = () => fake.requests.filter((r) => r.path === '/v1/chat/completions').length;
-  const post = (body: Record<string, unknown>) => request(gw.url).post('/v1/chat/completions').send({ ...ASK, ...body });
+  const post = (body: Record<string, unknown>) =>
+    request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ ...ASK, ...body });
   const rows = <T>(sql: string) => gw.db.fork().getConnection().execute<T[]>(sql);
 
   beforeAll(async () => {
@@ -29,7 +32,15 @@ describe('fault suite against a local fake upstream', () => {
       cfg.recording.flushIntervalMs = 600000;
       cfg.layers.fast.timeoutMs = 300;
       cfg.layers.balanced.timeoutMs = 300;
-      cfg.routing = { ...cfg.routing, maxRetries: 1, backoffBaseMs: 10, backoffMaxMs: 40, deadlineMs: 5000, escalate: true, breaker: { failureThreshold: 5, cooldownMs: 60000 } };
+      cfg.routing = {
+        ...cfg.routing,
+        maxRetries: 1,
+        backoffBaseMs: 10,
+        backoffMaxMs: 40,
+        deadlineMs: 5000,
+        escalate: true,
+        breaker: { failureThreshold: 5, cooldownMs: 60000 },
+      };
     });
     recorder = gw.app.get(RecorderService);
   });
@@ -77,7 +88,9 @@ describe('fault suite against a local fake upstream', () => {
     expect(res.headers['x-gateway-model']).toBe('fake-large');
     expect(chats()).toBe(1);
     await recorder.flush();
-    const [row] = await rows<{ attempts: number; model: string }>(`select attempts, model from request_log where id = '${res.headers['x-request-id']}'`);
+    const [row] = await rows<{ attempts: number; model: string }>(
+      `select attempts, model from request_log where id = '${res.headers['x-request-id']}'`,
+    );
     expect(row).toEqual({ attempts: 3, model: 'fake-large' });
   });
 
@@ -104,7 +117,12 @@ describe('fault suite against a local fake upstream', () => {
     fake.fail({ type: 'status', status: 500 });
     const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 });
     let text = '';
-    for await (const c of await client.chat.completions.create({ model: 'fake-small', ...ASK, stream: true } as never) as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>) text += c.choices[0]?.delta?.content ?? '';
+    for await (const c of (await client.chat.completions.create({
+      model: 'fake-small',
+      ...ASK,
+      stream: true,
+    } as never)) as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>)
+      text += c.choices[0]?.delta?.content ?? '';
     expect(text).toBe(fake.reply.content);
   });
 
@@ -126,10 +144,16 @@ describe('fault suite against a local fake upstream', () => {
     // The official client surfaces it as an error while iterating.
     fake.fail({ type: 'stream_cut', afterEvents: 3 });
     const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 });
-    const stream = await client.chat.completions.create({ model: 'fake-small', messages: [{ role: 'user', content: 'hello' }], stream: true });
-    await expect((async () => {
-      for await (const _ of stream) void _;
-    })()).rejects.toThrow();
+    const stream = await client.chat.completions.create({
+      model: 'fake-small',
+      messages: [{ role: 'user', content: 'hello' }],
+      stream: true,
+    });
+    await expect(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    ).rejects.toThrow();
   });
 
   it('the breaker opens after repeated failures: 503 for that model, skipped as a fallback candidate', async () => {
@@ -142,18 +166,37 @@ describe('fault suite against a local fake upstream', () => {
     const res = await post({ model: 'balanced' }).expect(200);
     expect(res.headers['x-gateway-model']).toBe('fake-large');
     await recorder.flush();
-    const [last] = await rows<{ attempts: number }>(`select attempts from request_log where id = '${res.headers['x-request-id']}'`);
+    const [last] = await rows<{ attempts: number }>(
+      `select attempts from request_log where id = '${res.headers['x-request-id']}'`,
+    );
     expect(Number(last.attempts)).toBe(1);
   });
 
   it('records every fault as a bug pattern, one regression test per new fingerprint, redacted', async () => {
     await recorder.flush();
-    const bugs = await rows<{ category: string; occurrences: number; fingerprint: string }>('select category, occurrences, fingerprint from bug_patterns');
+    const bugs = await rows<{ category: string; occurrences: number; fingerprint: string }>(
+      'select category, occurrences, fingerprint from bug_patterns',
+    );
     const categories = new Set(bugs.map((b) => b.category));
-    for (const c of ['provider:upstream', 'provider:rate_limited', 'provider:timeout', 'provider:malformed_response', 'provider:connection', 'routing:upstream_error', 'routing:upstream_timeout', 'routing:stream_interrupted']) {
+    for (const c of [
+      'provider:upstream',
+      'provider:rate_limited',
+      'provider:timeout',
+      'provider:malformed_response',
+      'provider:connection',
+      'routing:upstream_error',
+      'routing:upstream_timeout',
+      'routing:stream_interrupted',
+    ]) {
       expect(categories).toContain(c);
     }
-    const tests = await rows<{ test_name: string; category: string; discovered_from: string; replay: Record<string, any>; metadata: Record<string, any> }>('select * from regression_tests');
+    const tests = await rows<{
+      test_name: string;
+      category: string;
+      discovered_from: string;
+      replay: Record<string, any>;
+      metadata: Record<string, any>;
+    }>('select * from regression_tests');
     expect(tests).toHaveLength(bugs.length);
     expect(new Set(tests.map((t) => t.metadata.fingerprint))).toEqual(new Set(bugs.map((b) => b.fingerprint)));
     for (const t of tests) {
@@ -166,7 +209,9 @@ describe('fault suite against a local fake upstream', () => {
     fake.fail({ type: 'status', status: 500 });
     await post({ model: 'fake-small' }).expect(200);
     await recorder.flush();
-    const [again] = await rows<{ occurrences: number }>(`select occurrences from bug_patterns where fingerprint = '${upstream.fingerprint}'`);
+    const [again] = await rows<{ occurrences: number }>(
+      `select occurrences from bug_patterns where fingerprint = '${upstream.fingerprint}'`,
+    );
     expect(Number(again.occurrences)).toBe(Number(upstream.occurrences) + 1);
     expect(await rows('select id from regression_tests')).toHaveLength(tests.length);
   });

@@ -8,7 +8,16 @@ import { createTestDatabase, ON_POSTGRES } from './helpers/test-database';
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
 import { listeningUrl, spawnEntry, waitFor } from './helpers/process';
 
-const TABLES = ['regression_tests', 'routing_rules', 'bug_patterns', 'performance_metrics', 'model_performance', 'request_log', 'optimizer_runs', 'api_keys'];
+const TABLES = [
+  'regression_tests',
+  'routing_rules',
+  'bug_patterns',
+  'performance_metrics',
+  'model_performance',
+  'request_log',
+  'optimizer_runs',
+  'api_keys',
+];
 
 describe('foundation: app, health, schema', () => {
   let gw: TestGateway;
@@ -21,31 +30,63 @@ describe('foundation: app, health, schema', () => {
 
   it('GET /health answers 200 with the database kind, version and uptime', async () => {
     const res = await request(gw.url).get('/health').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', database: ON_POSTGRES ? 'postgres' : 'pglite', databaseReachable: true, version: '0.1.0' });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      database: ON_POSTGRES ? 'postgres' : 'pglite',
+      databaseReachable: true,
+      version: '0.1.0',
+    });
     expect(typeof res.body.uptime).toBe('number');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('echoes a sane client request id and replaces an unsafe one', async () => {
-    expect((await request(gw.url).get('/health').set('x-request-id', 'abc-123')).headers['x-request-id']).toBe('abc-123');
-    expect((await request(gw.url).get('/health').set('x-request-id', 'x'.repeat(100))).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await request(gw.url).get('/health').set('x-request-id', 'abc-123')).headers['x-request-id']).toBe(
+      'abc-123',
+    );
+    expect((await request(gw.url).get('/health').set('x-request-id', 'x'.repeat(100))).headers['x-request-id']).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
   });
 
   it('has every table of SPEC section 3, and the entities match the migrated schema exactly', async () => {
-    const rows = await gw.db.fork().getConnection().execute<{ table_name: string }[]>(`select table_name from information_schema.tables where table_schema = 'public'`);
+    const rows = await gw.db
+      .fork()
+      .getConnection()
+      .execute<{ table_name: string }[]>(
+        `select table_name from information_schema.tables where table_schema = 'public'`,
+      );
     expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(TABLES));
     const diff = await gw.db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
     expect(diff.trim()).toBe('');
   });
 
   it('has the unique constraints and indexes SPEC section 3 names', async () => {
-    const uniques = await gw.db.fork().getConnection().execute<{ conname: string }[]>(`select conname from pg_constraint where contype = 'u'`);
+    const uniques = await gw.db
+      .fork()
+      .getConnection()
+      .execute<{ conname: string }[]>(`select conname from pg_constraint where contype = 'u'`);
     expect(uniques.map((u) => u.conname)).toEqual(
-      expect.arrayContaining(['regression_tests_test_name_unique', 'routing_rules_pattern_unique', 'bug_patterns_fingerprint_unique', 'model_performance_model_task_unique', 'api_keys_key_hash_unique']),
+      expect.arrayContaining([
+        'regression_tests_test_name_unique',
+        'routing_rules_pattern_unique',
+        'bug_patterns_fingerprint_unique',
+        'model_performance_model_task_unique',
+        'api_keys_key_hash_unique',
+      ]),
     );
-    const indexes = await gw.db.fork().getConnection().execute<{ indexname: string }[]>(`select indexname from pg_indexes where schemaname = 'public'`);
+    const indexes = await gw.db
+      .fork()
+      .getConnection()
+      .execute<{ indexname: string }[]>(`select indexname from pg_indexes where schemaname = 'public'`);
     expect(indexes.map((i) => i.indexname)).toEqual(
-      expect.arrayContaining(['routing_rules_active_priority_idx', 'bug_patterns_category_idx', 'regression_tests_category_idx', 'request_log_ts_idx', 'performance_metrics_name_recorded_idx']),
+      expect.arrayContaining([
+        'routing_rules_active_priority_idx',
+        'bug_patterns_category_idx',
+        'regression_tests_category_idx',
+        'request_log_ts_idx',
+        'performance_metrics_name_recorded_idx',
+      ]),
     );
   });
 
@@ -57,7 +98,10 @@ describe('foundation: app, health, schema', () => {
   it('answers 413 for a body over the limit and 400 for malformed JSON, without a 500', async () => {
     const big = JSON.stringify({ x: 'a'.repeat(1_100_000) });
     await request(gw.url).post('/tools/record_metric').set('content-type', 'application/json').send(big).expect(413);
-    const bad = await request(gw.url).post('/tools/record_metric').set('content-type', 'application/json').send('{"name":');
+    const bad = await request(gw.url)
+      .post('/tools/record_metric')
+      .set('content-type', 'application/json')
+      .send('{"name":');
     expect(bad.status).toBe(400);
   });
 });
@@ -86,7 +130,12 @@ describe('foundation: the real process', () => {
     const url = await listeningUrl(first);
     await request(url).post('/tools/record_metric').send({ name: 'restart_probe', value: 7, unit: 'count' });
     // Requests in flight when the signal lands.
-    const load = Array.from({ length: 40 }, () => request(url).get('/health').then((r) => r.status).catch(() => 0));
+    const load = Array.from({ length: 40 }, () =>
+      request(url)
+        .get('/health')
+        .then((r) => r.status)
+        .catch(() => 0),
+    );
     first.child.kill('SIGTERM');
     const stopped = await first.exited;
     await Promise.all(load);
@@ -109,7 +158,11 @@ describe('foundation: the real process', () => {
     // synchronous WASM step (seconds on a loaded machine) that no timer can interrupt.
     expect((await spawnEntry('cli', ['migrate'], { DATA_DIR: dataDir }).exited).code).toBe(0);
     const proc = spawnEntry('main', [], { DATA_DIR: dataDir, PORT: '0' });
-    await waitFor(async () => (proc.stdout().includes('"msg":"starting"') ? true : undefined), 20000, 'the start to begin');
+    await waitFor(
+      async () => (proc.stdout().includes('"msg":"starting"') ? true : undefined),
+      20000,
+      'the start to begin',
+    );
     const signalled = Date.now();
     proc.child.kill('SIGTERM');
     const result = await proc.exited;
@@ -139,28 +192,38 @@ describe('foundation: the real process', () => {
     ['malformed YAML', 'server:\n  host: [unclosed\n', /malformed YAML/],
     ['an unknown key', 'server:\n  hots: 127.0.0.1\n', /at server: unknown key "hots"/],
     ['a wrong type', 'routing:\n  maxRetries: lots\n', /at routing\.maxRetries: .*expected number/i],
-    ['a model naming a missing provider', 'models:\n  - id: m\n    provider: ghost\n    layer: fast\n    price: { input: 1, output: 1 }\n', /at models\[0\]\.provider: .*"ghost"/],
+    [
+      'a model naming a missing provider',
+      'models:\n  - id: m\n    provider: ghost\n    layer: fast\n    price: { input: 1, output: 1 }\n',
+      /at models\[0\]\.provider: .*"ghost"/,
+    ],
   ];
-  it.each(badConfigs)('exits 1 with one line naming the key for %s, writing nothing', async (_name, yaml, reason) => {
-    const cfg = join(tmp, `bad-${Math.random().toString(36).slice(2)}.yaml`);
-    writeFileSync(cfg, yaml);
-    const dataDir = join(tmp, `never-${Math.random().toString(36).slice(2)}`);
-    const proc = spawnEntry('main', [], { GATEWAY_CONFIG: cfg, DATA_DIR: dataDir, PORT: '0' });
-    const result = await proc.exited;
-    expect(result.code).toBe(1);
-    const lines = proc.stderr().trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(cfg);
-    expect(lines[0]).toMatch(reason);
-    expect(existsSync(dataDir)).toBe(false);
-  }, 30000);
+  it.each(badConfigs)(
+    'exits 1 with one line naming the key for %s, writing nothing',
+    async (_name, yaml, reason) => {
+      const cfg = join(tmp, `bad-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(cfg, yaml);
+      const dataDir = join(tmp, `never-${Math.random().toString(36).slice(2)}`);
+      const proc = spawnEntry('main', [], { GATEWAY_CONFIG: cfg, DATA_DIR: dataDir, PORT: '0' });
+      const result = await proc.exited;
+      expect(result.code).toBe(1);
+      const lines = proc.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(cfg);
+      expect(lines[0]).toMatch(reason);
+      expect(existsSync(dataDir)).toBe(false);
+    },
+    30000,
+  );
 
   it('an unreachable DATABASE_URL ends the start within 10 s with a clear line', async () => {
     const proc = spawnEntry('main', [], { DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/nowhere', PORT: '0' });
     const result = await proc.exited;
     expect(result.code).toBe(1);
     expect(result.ms).toBeLessThan(10000);
-    expect(proc.stderr()).toMatch(/Cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/nowhere: ECONNREFUSED/);
+    expect(proc.stderr()).toMatch(
+      /Cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/nowhere: ECONNREFUSED/,
+    );
     expect(proc.stderr()).not.toContain('secret');
     expect(proc.stderr().trim().split('\n')).toHaveLength(1);
   }, 20000);

@@ -37,7 +37,11 @@ describe('limits: per-caller rate limit in memory', () => {
     }
     const limited = await request(gw.url).get('/tools').expect(429);
     expect(limited.headers['retry-after']).toMatch(/^(19|20)$/);
-    expect(limited.body).toEqual({ error: expect.stringContaining('rate limit of 3 requests per minute'), kind: 'rate_limited', issues: [] });
+    expect(limited.body).toEqual({
+      error: expect.stringContaining('rate limit of 3 requests per minute'),
+      kind: 'rate_limited',
+      issues: [],
+    });
     const openAi = await request(gw.url).get('/v1/models').expect(429);
     expect(openAi.body.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
     expect(openAi.headers['retry-after']).toBeDefined();
@@ -54,7 +58,10 @@ describe('limits: per-caller rate limit in memory', () => {
     await request(gw.url).get('/tools').set(bearer(a)).expect(429);
     await request(gw.url).get('/tools').set(bearer(b)).expect(200);
     // A refused key is answered by the auth check before it can spend anyone's tokens.
-    await request(gw.url).get('/tools').set(bearer(`gw_${'B'.repeat(43)}`)).expect(401);
+    await request(gw.url)
+      .get('/tools')
+      .set(bearer(`gw_${'B'.repeat(43)}`))
+      .expect(401);
   });
 });
 
@@ -65,7 +72,10 @@ describe('limits: shared through Redis', () => {
   let redis: Redis;
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
-    [a, b] = [await startTestGateway(limits(4, REDIS_URL, prefix)), await startTestGateway(limits(4, REDIS_URL, prefix))];
+    [a, b] = [
+      await startTestGateway(limits(4, REDIS_URL, prefix)),
+      await startTestGateway(limits(4, REDIS_URL, prefix)),
+    ];
   });
   afterAll(async () => {
     await Promise.all([a.stop(), b.stop()]);

@@ -27,10 +27,22 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
 }
 
 /** Writes one of each kind through the given door, with names unique to the door. */
-async function writeThrough(door: (name: string, args: Record<string, unknown>) => Promise<unknown>, tag: string): Promise<void> {
+async function writeThrough(
+  door: (name: string, args: Record<string, unknown>) => Promise<unknown>,
+  tag: string,
+): Promise<void> {
   await door('record_metric', { name: `latency_${tag}`, value: 245, unit: 'ms', context: { endpoint: '/api/chat' } });
-  await door('update_routing_heuristic', { pattern: `refactor ${tag}`, preferredLayer: 'deep', reasoning: 'large code changes' });
-  await door('record_bug_pattern', { category: `timeout-${tag}`, pattern: 'upstream timed out after 30000 ms', description: 'slow upstream', severity: 'high' });
+  await door('update_routing_heuristic', {
+    pattern: `refactor ${tag}`,
+    preferredLayer: 'deep',
+    reasoning: 'large code changes',
+  });
+  await door('record_bug_pattern', {
+    category: `timeout-${tag}`,
+    pattern: 'upstream timed out after 30000 ms',
+    description: 'slow upstream',
+    severity: 'high',
+  });
   await door('generate_regression_test', {
     testName: `handles timeout ${tag}`,
     category: 'routing',
@@ -39,7 +51,13 @@ async function writeThrough(door: (name: string, args: Record<string, unknown>) 
     expectedBehavior: 'falls back to the next model',
     discoveredFrom: 'bug',
   });
-  await door('update_model_performance', { modelId: `model-${tag}`, taskType: 'coding', success: true, latencyMs: 120, cost: 0.002 });
+  await door('update_model_performance', {
+    modelId: `model-${tag}`,
+    taskType: 'coding',
+    success: true,
+    latencyMs: 120,
+    cost: 0.002,
+  });
 }
 
 const READS: Array<[string, Record<string, unknown>]> = [
@@ -129,7 +147,10 @@ describe('MCP over Streamable HTTP (/mcp) and REST give the same results', () =>
   });
 
   it('refuses a request without a session that is not an initialize request', async () => {
-    const res = await request(gw.url).post('/mcp').set('accept', 'application/json, text/event-stream').send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    const res = await request(gw.url)
+      .post('/mcp')
+      .set('accept', 'application/json, text/event-stream')
+      .send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     expect(res.status).toBe(400);
   });
 });

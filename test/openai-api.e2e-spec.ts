@@ -68,9 +68,15 @@ describe('OpenAI-compatible API on the default (simulated) config', () => {
   });
 
   it('accepts a layer name and a concrete model id', async () => {
-    const byLayer = await request(gw.url).post('/v1/chat/completions').send({ model: 'deep', messages: [{ role: 'user', content: 'hi' }] }).expect(200);
+    const byLayer = await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ model: 'deep', messages: [{ role: 'user', content: 'hi' }] })
+      .expect(200);
     expect(byLayer.headers['x-gateway-layer']).toBe('deep');
-    const byId = await request(gw.url).post('/v1/chat/completions').send({ model: 'sim-balanced', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] }).expect(200);
+    const byId = await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ model: 'sim-balanced', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] })
+      .expect(200);
     expect(byId.body.model).toBe('sim-balanced');
     expect(byId.headers['x-gateway-model']).toBe('sim-balanced');
   });
@@ -78,7 +84,9 @@ describe('OpenAI-compatible API on the default (simulated) config', () => {
   it('GET /v1/models lists the catalogue, the layers and auto', async () => {
     const page = await client.models.list();
     const ids = page.data.map((m) => m.id);
-    expect(ids).toEqual(expect.arrayContaining(['auto', 'fast', 'balanced', 'deep', 'sim-fast', 'sim-balanced', 'sim-deep']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['auto', 'fast', 'balanced', 'deep', 'sim-fast', 'sim-balanced', 'sim-deep']),
+    );
     expect(page.data.find((m) => m.id === 'sim-fast')).toMatchObject({ object: 'model', owned_by: 'sim' });
   });
 
@@ -97,13 +105,21 @@ describe('OpenAI-compatible API on the default (simulated) config', () => {
   });
 
   it('404 for an unknown model, in OpenAI error shape (the client raises NotFoundError)', async () => {
-    await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    const res = await request(gw.url).post('/v1/chat/completions').send({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }).expect(404);
+    await expect(
+      client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const res = await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] })
+      .expect(404);
     expect(res.body.error).toMatchObject({ code: 'model_not_found', param: 'model', type: 'invalid_request_error' });
   });
 
   it('the route and list_models tools answer over REST', async () => {
-    const routed = await request(gw.url).post('/tools/route').send({ prompt: 'Write a python function that reverses a list' }).expect(200);
+    const routed = await request(gw.url)
+      .post('/tools/route')
+      .send({ prompt: 'Write a python function that reverses a list' })
+      .expect(200);
     expect(routed.body.answer).toEqual(expect.any(String));
     expect(routed.body.decision).toMatchObject({ taskType: 'coding', attempts: 1 });
     expect(routed.body.decision.cost).toBeGreaterThan(0);
@@ -115,9 +131,15 @@ describe('OpenAI-compatible API on the default (simulated) config', () => {
   it('records every request after flush()', async () => {
     const recorder = gw.app.get(RecorderService);
     await recorder.flush();
-    const rows = await gw.db.fork().getConnection().execute<{ n: string }[]>('select count(*)::int as n from request_log');
+    const rows = await gw.db
+      .fork()
+      .getConnection()
+      .execute<{ n: string }[]>('select count(*)::int as n from request_log');
     expect(Number(rows[0].n)).toBeGreaterThanOrEqual(6);
-    const perf = await gw.db.fork().getConnection().execute<{ total: string }[]>('select sum(total_calls)::int as total from model_performance');
+    const perf = await gw.db
+      .fork()
+      .getConnection()
+      .execute<{ total: string }[]>('select sum(total_calls)::int as total from model_performance');
     expect(Number(perf[0].total)).toBeGreaterThanOrEqual(6);
   });
 });

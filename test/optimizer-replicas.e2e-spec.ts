@@ -29,7 +29,11 @@ import pino from 'pino';
   it('the same tick fired on both replicas at once runs once', async () => {
     const at = new Date('2030-01-01T00:15:00.000Z');
     await Promise.all([first.app.get(OptimizerScheduler).fire(at), second.app.get(OptimizerScheduler).fire(at)]);
-    const rows = await queryRows<{ n: number }>(first.db.fork(), 'select count(*)::int as n from optimizer_runs where tick = ?', [tickOf(at)]);
+    const rows = await queryRows<{ n: number }>(
+      first.db.fork(),
+      'select count(*)::int as n from optimizer_runs where tick = ?',
+      [tickOf(at)],
+    );
     expect(Number(rows[0].n)).toBe(1);
   });
 
@@ -37,9 +41,11 @@ import pino from 'pino';
     await new Promise((r) => setTimeout(r, 4500));
     const a = first.app.get(OptimizerScheduler).stats;
     const b = second.app.get(OptimizerScheduler).stats;
-    const rows = await queryRows<{ tick: string; n: number }>(first.db.fork(), `select tick, count(*)::int as n from optimizer_runs where trigger = 'cron' and tick <> ? group by tick`, [
-      tickOf(new Date('2030-01-01T00:15:00.000Z')),
-    ]);
+    const rows = await queryRows<{ tick: string; n: number }>(
+      first.db.fork(),
+      `select tick, count(*)::int as n from optimizer_runs where trigger = 'cron' and tick <> ? group by tick`,
+      [tickOf(new Date('2030-01-01T00:15:00.000Z'))],
+    );
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
     expect(a.failed + b.failed).toBe(0);

@@ -36,7 +36,9 @@ function steady(cfg: GatewayConfig): void {
   }
 }
 
-async function startBehindProxy(mutate: (cfg: GatewayConfig) => void): Promise<{ gw: TestGateway; proxy: TcpProxy; directUrl: string }> {
+async function startBehindProxy(
+  mutate: (cfg: GatewayConfig) => void,
+): Promise<{ gw: TestGateway; proxy: TcpProxy; directUrl: string }> {
   const pg = new URL(process.env.DATABASE_URL!);
   const proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
   let directUrl = '';
@@ -81,7 +83,10 @@ onPostgres('database outage: Postgres cut for 8 s under 20 req/s', () => {
   });
 
   it('keeps routing (rules from memory), answers 503 for tool writes, reports degraded, and loses no record', async () => {
-    const rule = await request(gw.url).post('/tools/update_routing_heuristic').send({ pattern: 'outage-marker-\\d+', preferredLayer: 'deep' }).expect(200);
+    const rule = await request(gw.url)
+      .post('/tools/update_routing_heuristic')
+      .send({ pattern: 'outage-marker-\\d+', preferredLayer: 'deep' })
+      .expect(200);
     const ruleId = String(rule.body.rule.id);
     const { client: mcp } = await connectHttp(gw.url);
     const analytics = gw.app.get(AnalyticsService);
@@ -102,10 +107,21 @@ onPostgres('database outage: Postgres cut for 8 s under 20 req/s', () => {
       const content = i % 2 === 0 ? `outage-marker-${i} please` : `hello number ${i}`;
       const p0 = phase;
       const started = performance.now();
-      const p = fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content }] }) })
+      const p = fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content }] }),
+      })
         .then(async (res) => {
           await res.arrayBuffer();
-          sent.push({ id: res.headers.get('x-request-id') ?? '', status: res.status, ms: performance.now() - started, phase: p0, rule: res.headers.get('x-gateway-rule') ?? undefined, model: res.headers.get('x-gateway-model') ?? undefined });
+          sent.push({
+            id: res.headers.get('x-request-id') ?? '',
+            status: res.status,
+            ms: performance.now() - started,
+            phase: p0,
+            rule: res.headers.get('x-gateway-rule') ?? undefined,
+            model: res.headers.get('x-gateway-model') ?? undefined,
+          });
         })
         .catch((err) => {
           sent.push({ id: '', status: 0, ms: performance.now() - started, phase: p0, model: String(err) });
@@ -123,15 +139,23 @@ onPostgres('database outage: Postgres cut for 8 s under 20 req/s', () => {
 
       // Tool writes over REST and MCP: 503 with the reason, fast (the pool propagates the connect error).
       const t0 = Date.now();
-      const write = await request(gw.url).post('/tools/update_routing_heuristic').send({ pattern: 'during-outage', preferredLayer: 'fast' });
+      const write = await request(gw.url)
+        .post('/tools/update_routing_heuristic')
+        .send({ pattern: 'during-outage', preferredLayer: 'fast' });
       const writeMs = Date.now() - t0;
       expect(write.status).toBe(503);
-      expect(write.body).toMatchObject({ kind: 'unavailable', error: expect.stringMatching(/^The database is unavailable: /) });
+      expect(write.body).toMatchObject({
+        kind: 'unavailable',
+        error: expect.stringMatching(/^The database is unavailable: /),
+      });
       const metric = await request(gw.url).post('/tools/record_metric').send({ name: 'x', value: 1, unit: 'ms' });
       expect(metric.status).toBe(503);
       const read = await request(gw.url).get('/tools/get_bug_patterns');
       expect(read.status).toBe(503);
-      const viaMcp = await mcp.callTool({ name: 'record_bug_pattern', arguments: { category: 'outage', pattern: 'x', description: 'y', severity: 'low' } });
+      const viaMcp = await mcp.callTool({
+        name: 'record_bug_pattern',
+        arguments: { category: 'outage', pattern: 'x', description: 'y', severity: 'low' },
+      });
       expect(viaMcp.isError).toBe(true);
       expect(JSON.stringify(viaMcp.content)).toMatch(/database is unavailable/i);
 
@@ -156,7 +180,11 @@ onPostgres('database outage: Postgres cut for 8 s under 20 req/s', () => {
       expect(status).toMatchObject({ degraded: true, dropped: 0 });
       expect(status.failedWrites).toBeGreaterThanOrEqual(1);
 
-      await waitFor(async () => (recorder.pending.requests === 0 && recorder.pending.failures === 0 ? true : undefined), 20000, 'the recorder to flush the outage backlog');
+      await waitFor(
+        async () => (recorder.pending.requests === 0 && recorder.pending.failures === 0 ? true : undefined),
+        20000,
+        'the recorder to flush the outage backlog',
+      );
       await recorder.flush();
       spy.mockRestore();
 
@@ -174,11 +202,17 @@ onPostgres('database outage: Postgres cut for 8 s under 20 req/s', () => {
       const missing = ok.filter((s) => !logged.has(s.id)).map((s) => s.id);
       expect(missing).toEqual([]);
       expect(logged.size).toBe(ok.length);
-      const [perf] = await query<{ calls: string; successes: string }>(directUrl, 'select coalesce(sum(total_calls), 0)::int as calls, coalesce(sum(successes), 0)::int as successes from model_performance');
+      const [perf] = await query<{ calls: string; successes: string }>(
+        directUrl,
+        'select coalesce(sum(total_calls), 0)::int as calls, coalesce(sum(successes), 0)::int as successes from model_performance',
+      );
       expect(Number(perf.calls)).toBe(ok.length);
       expect(Number(perf.successes)).toBe(ok.length);
       // Writes work again, and /health is ok.
-      await request(gw.url).post('/tools/update_routing_heuristic').send({ pattern: 'after-outage', preferredLayer: 'fast' }).expect(200);
+      await request(gw.url)
+        .post('/tools/update_routing_heuristic')
+        .send({ pattern: 'after-outage', preferredLayer: 'fast' })
+        .expect(200);
       const healthAfter = await request(gw.url).get('/health').expect(200);
       expect(healthAfter.body).toMatchObject({ status: 'ok', databaseReachable: true });
       expect(rejections).toEqual([]);
@@ -220,13 +254,20 @@ onPostgres('database outage past recording.maxBuffered', () => {
       proxy.cut();
       const ids: string[] = [];
       for (let i = 0; i < 40; i++) {
-        const res = await request(gw.url).post('/v1/chat/completions').send({ messages: [{ role: 'user', content: `overflow ${i}` }] }).expect(200);
+        const res = await request(gw.url)
+          .post('/v1/chat/completions')
+          .send({ messages: [{ role: 'user', content: `overflow ${i}` }] })
+          .expect(200);
         ids.push(res.headers['x-request-id']);
       }
       const metrics = await request(gw.url).get('/metrics').expect(200);
       expect(metrics.text).toMatch(/gateway_recording_dropped_total\{kind="requests"\} 15\b/);
       expect(metrics.text).toMatch(/gateway_recording_buffered 25\b/);
-      expect((await request(gw.url).get('/health')).body.checks.recorder).toMatchObject({ dropped: 15, buffered: 25, maxBuffered: 25 });
+      expect((await request(gw.url).get('/health')).body.checks.recorder).toMatchObject({
+        dropped: 15,
+        buffered: 25,
+        maxBuffered: 25,
+      });
       expect(errors.some((m) => /recording buffer full .*dropped \d+ records/.test(m))).toBe(true);
       proxy.restore();
       const recorder = gw.app.get(RecorderService);

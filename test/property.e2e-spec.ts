@@ -13,24 +13,89 @@ import { startTestGateway, type TestGateway } from './helpers/test-gateway';
  * every table change only for calls that answered 200.
  */
 
-const TABLES = ['routing_rules', 'bug_patterns', 'regression_tests', 'performance_metrics', 'model_performance', 'request_log', 'api_keys', 'optimizer_runs'];
+const TABLES = [
+  'routing_rules',
+  'bug_patterns',
+  'regression_tests',
+  'performance_metrics',
+  'model_performance',
+  'request_log',
+  'api_keys',
+  'optimizer_runs',
+];
 
-type Schema = { type?: string | string[]; enum?: unknown[]; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[] };
+type Schema = {
+  type?: string | string[];
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  anyOf?: Schema[];
+};
 
 /** Strings a parser, a regex engine, a database or a logger may choke on. */
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '\uD800', '\uDFFF\uD800', '\u202Eevil', '%00', "'; drop table routing_rules; --", '${7*7}', '{{7*7}}', '<script>alert(1)</script>', '../../etc/passwd', '__proto__', 'constructor', 'prototype', '(a+)+$', '(?=x)', '(a)\\1', '[', '\\', 'NaN', 'Infinity', '-0', '1e308', 'null', 'true', '😀'.repeat(1000), 'é'.repeat(3000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '\uD800',
+    '\uDFFF\uD800',
+    '\u202Eevil',
+    '%00',
+    "'; drop table routing_rules; --",
+    '${7*7}',
+    '{{7*7}}',
+    '<script>alert(1)</script>',
+    '../../etc/passwd',
+    '__proto__',
+    'constructor',
+    'prototype',
+    '(a+)+$',
+    '(?=x)',
+    '(a)\\1',
+    '[',
+    '\\',
+    'NaN',
+    'Infinity',
+    '-0',
+    '1e308',
+    'null',
+    'true',
+    '😀'.repeat(1000),
+    'é'.repeat(3000),
+  ),
   fc.integer({ min: 1000, max: 300_000 }).map((n) => 'x'.repeat(n)),
 );
-const hostileNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e308, -1e308, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, -(2 ** 31) - 1, 5e-324, 0.1 + 0.2));
+const hostileNumber = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(
+    0,
+    -0,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER + 2,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    5e-324,
+    0.1 + 0.2,
+  ),
+);
 const nested = (depth: number, leaf: unknown = 1): unknown => {
   let v: unknown = leaf;
   for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
   return v;
 };
-const pollution = fc.constantFrom<Record<string, unknown>>(JSON.parse('{"__proto__": {"polluted": "yes"}}'), JSON.parse('{"constructor": {"prototype": {"polluted": "yes"}}}'), { prototype: { polluted: 'yes' } }, JSON.parse('{"__proto__": null}'));
+const pollution = fc.constantFrom<Record<string, unknown>>(
+  JSON.parse('{"__proto__": {"polluted": "yes"}}'),
+  JSON.parse('{"constructor": {"prototype": {"polluted": "yes"}}}'),
+  { prototype: { polluted: 'yes' } },
+  JSON.parse('{"__proto__": null}'),
+);
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   hostileNumber,
@@ -48,11 +113,24 @@ function valueFor(schema: Schema | undefined): fc.Arbitrary<unknown> {
   const typed: fc.Arbitrary<unknown>[] = [];
   if (schema?.enum) typed.push(fc.constantFrom(...schema.enum));
   if (types.includes('string')) typed.push(hostileString);
-  if (types.includes('number') || types.includes('integer')) typed.push(hostileNumber, fc.integer({ min: -5, max: 200 }));
+  if (types.includes('number') || types.includes('integer'))
+    typed.push(hostileNumber, fc.integer({ min: -5, max: 200 }));
   if (types.includes('boolean')) typed.push(fc.boolean());
-  if (types.includes('object')) typed.push(fc.dictionary(hostileString.filter((s) => s.length < 50), hostileValue, { maxKeys: 5 }), pollution, fc.integer({ min: 10, max: 1000 }).map((d) => ({ deep: nested(d) })));
-  if (types.includes('array')) typed.push(fc.array(schema?.items ? valueFor(schema.items) : hostileValue, { maxLength: 5 }));
-  return typed.length ? fc.oneof({ arbitrary: fc.oneof(...typed), weight: 3 }, { arbitrary: hostileValue, weight: 1 }) : hostileValue;
+  if (types.includes('object'))
+    typed.push(
+      fc.dictionary(
+        hostileString.filter((s) => s.length < 50),
+        hostileValue,
+        { maxKeys: 5 },
+      ),
+      pollution,
+      fc.integer({ min: 10, max: 1000 }).map((d) => ({ deep: nested(d) })),
+    );
+  if (types.includes('array'))
+    typed.push(fc.array(schema?.items ? valueFor(schema.items) : hostileValue, { maxLength: 5 }));
+  return typed.length
+    ? fc.oneof({ arbitrary: fc.oneof(...typed), weight: 3 }, { arbitrary: hostileValue, weight: 1 })
+    : hostileValue;
 }
 
 function shapedInput(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
@@ -60,7 +138,15 @@ function shapedInput(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [k, s] of Object.entries(props)) model[k] = valueFor(s);
   const keys = Object.keys(model);
-  return fc.tuple(keys.length ? fc.record(model, { requiredKeys: [] }) : fc.constant({}), fc.option(fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'extra', 'toString', 'hasOwnProperty'), hostileValue), { nil: undefined })).map(([a, b]) => ({ ...a, ...(b ?? {}) }));
+  return fc
+    .tuple(
+      keys.length ? fc.record(model, { requiredKeys: [] }) : fc.constant({}),
+      fc.option(
+        fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'extra', 'toString', 'hasOwnProperty'), hostileValue),
+        { nil: undefined },
+      ),
+    )
+    .map(([a, b]) => ({ ...a, ...(b ?? {}) }));
 }
 
 /** Raw bodies: invalid JSON bytes, JSON numbers JavaScript cannot hold, deep nesting, pollution keys. */
@@ -98,11 +184,28 @@ const short = (v: unknown) => {
 
 /** Inputs that pass validation of the routing entry points with hostile text, so that they are routed and recorded. */
 const routeInputArb = fc.record(
-  { prompt: hostileString.filter((s) => s.length > 0), taskType: fc.option(hostileString.filter((s) => s.length > 0 && s.length <= 100), { nil: undefined }), model: fc.constantFrom('auto', 'fast', 'balanced', 'deep') },
+  {
+    prompt: hostileString.filter((s) => s.length > 0),
+    taskType: fc.option(
+      hostileString.filter((s) => s.length > 0 && s.length <= 100),
+      { nil: undefined },
+    ),
+    model: fc.constantFrom('auto', 'fast', 'balanced', 'deep'),
+  },
   { requiredKeys: ['prompt'] },
 );
 
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', '', 'application/json; charset=""');
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  '',
+  'application/json; charset=""',
+);
 
 describe('hostile input at scale (fast-check)', () => {
   const rejections: unknown[] = [];
@@ -136,9 +239,13 @@ describe('hostile input at scale (fast-check)', () => {
       // The recorder writes only when the test flushes, so that routed requests can be counted exactly.
       cfg.recording.flushIntervalMs = 600_000;
       cfg.recording.batchSize = 100_000;
-      for (const p of cfg.providers) for (const m of (p.options as { models?: Array<{ failureRate?: number }> }).models ?? []) m.failureRate = 0;
+      for (const p of cfg.providers)
+        for (const m of (p.options as { models?: Array<{ failureRate?: number }> }).models ?? []) m.failureRate = 0;
     });
-    tools = gw.app.get(ToolRegistry).describe().map((t) => ({ name: t.name, readOnly: Boolean(t.readOnly), inputSchema: t.inputSchema as Schema }));
+    tools = gw.app
+      .get(ToolRegistry)
+      .describe()
+      .map((t) => ({ name: t.name, readOnly: Boolean(t.readOnly), inputSchema: t.inputSchema as Schema }));
     ({ client: mcp } = await connectHttp(gw.url));
   });
   afterAll(async () => {
@@ -188,17 +295,43 @@ describe('hostile input at scale (fast-check)', () => {
   }, 120_000);
 
   it('REST GET: hostile query strings (brackets, repeats, pollution keys) for read-only tools and the rest', async () => {
-    const key = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('limit', 'offset', 'activeOnly', 'taskType', 'includeReport', 'category', '__proto__', '__proto__[polluted]', 'constructor[prototype][polluted]', 'a[b][c]', 'limit[]', 'x'.repeat(5000)));
+    const key = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom(
+        'limit',
+        'offset',
+        'activeOnly',
+        'taskType',
+        'includeReport',
+        'category',
+        '__proto__',
+        '__proto__[polluted]',
+        'constructor[prototype][polluted]',
+        'a[b][c]',
+        'limit[]',
+        'x'.repeat(5000),
+      ),
+    );
     await fc.assert(
-      fc.asyncProperty(toolArb(), fc.array(fc.tuple(key, hostileString.filter((s) => s.length < 20_000)), { maxLength: 6 }), async (tool, pairs) => {
-        const qs = pairs.map(([k, v]) => `${pct(k).replace(/%5b/g, '[').replace(/%5d/g, ']')}=${pct(v)}`).join('&');
-        const status = await guarded(`GET ${tool.name}?${qs.slice(0, 300)}`, async () => {
-          const res = await request(gw.url).get(`/tools/${tool.name}?${qs}`);
-          return { status: res.status, ok: res.status === 200 };
-        });
-        expect(status).not.toBe(500);
-        if (!tool.readOnly) expect([405, 414, 431]).toContain(status);
-      }),
+      fc.asyncProperty(
+        toolArb(),
+        fc.array(
+          fc.tuple(
+            key,
+            hostileString.filter((s) => s.length < 20_000),
+          ),
+          { maxLength: 6 },
+        ),
+        async (tool, pairs) => {
+          const qs = pairs.map(([k, v]) => `${pct(k).replace(/%5b/g, '[').replace(/%5d/g, ']')}=${pct(v)}`).join('&');
+          const status = await guarded(`GET ${tool.name}?${qs.slice(0, 300)}`, async () => {
+            const res = await request(gw.url).get(`/tools/${tool.name}?${qs}`);
+            return { status: res.status, ok: res.status === 200 };
+          });
+          expect(status).not.toBe(500);
+          if (!tool.readOnly) expect([405, 414, 431]).toContain(status);
+        },
+      ),
       { numRuns: 100 },
     );
     expect(server500).toEqual([]);
@@ -208,8 +341,15 @@ describe('hostile input at scale (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          toolArb().chain((t) => fc.tuple(fc.constant(t), fc.oneof(shapedInput(t.inputSchema), fc.dictionary(fc.string(), hostileValue, { maxKeys: 4 })))),
-          routeInputArb.map((input) => [tools.find((t) => t.name === 'route')!, input as Record<string, unknown>] as const),
+          toolArb().chain((t) =>
+            fc.tuple(
+              fc.constant(t),
+              fc.oneof(shapedInput(t.inputSchema), fc.dictionary(fc.string(), hostileValue, { maxKeys: 4 })),
+            ),
+          ),
+          routeInputArb.map(
+            (input) => [tools.find((t) => t.name === 'route')!, input as Record<string, unknown>] as const,
+          ),
         ),
         async ([tool, args]) => {
           await guarded(`MCP ${tool.name} ${short(args)}`, async () => {
@@ -231,9 +371,21 @@ describe('hostile input at scale (fast-check)', () => {
   }, 120_000);
 
   it('/v1/chat/completions: hostile bodies never 500, and only routed requests are logged', async () => {
-    const message = fc.record({ role: fc.oneof(fc.constantFrom('user', 'system', 'assistant', 'tool', 'developer'), hostileString), content: fc.oneof(hostileString, fc.constant(null), hostileValue) }, { requiredKeys: [] });
+    const message = fc.record(
+      {
+        role: fc.oneof(fc.constantFrom('user', 'system', 'assistant', 'tool', 'developer'), hostileString),
+        content: fc.oneof(hostileString, fc.constant(null), hostileValue),
+      },
+      { requiredKeys: [] },
+    );
     const body = fc.oneof(
-      fc.record({ model: fc.constantFrom('auto', 'fast', 'deep'), messages: fc.array(fc.record({ role: fc.constantFrom('user', 'system', 'assistant'), content: hostileString }), { minLength: 1, maxLength: 3 }) }),
+      fc.record({
+        model: fc.constantFrom('auto', 'fast', 'deep'),
+        messages: fc.array(
+          fc.record({ role: fc.constantFrom('user', 'system', 'assistant'), content: hostileString }),
+          { minLength: 1, maxLength: 3 },
+        ),
+      }),
       fc.record(
         {
           model: fc.oneof(fc.constantFrom('auto', 'fast', 'balanced', 'deep', 'sim-fast'), hostileString),
@@ -249,15 +401,19 @@ describe('hostile input at scale (fast-check)', () => {
       hostileValue,
     );
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ arbitrary: body, weight: 3 }, { arbitrary: rawBody, weight: 1 }), contentType, async (b, type) => {
-        const res = await request(gw.url)
-          .post('/v1/chat/completions')
-          .set('content-type', type || 'application/json')
-          .send(typeof b === 'string' || Buffer.isBuffer(b) ? b : JSON.stringify(b));
-        if (res.status >= 500) server500.push(`chat ${short(b)} -> ${res.status} ${res.text.slice(0, 200)}`);
-        if (res.status === 200) routed200++;
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.oneof({ arbitrary: body, weight: 3 }, { arbitrary: rawBody, weight: 1 }),
+        contentType,
+        async (b, type) => {
+          const res = await request(gw.url)
+            .post('/v1/chat/completions')
+            .set('content-type', type || 'application/json')
+            .send(typeof b === 'string' || Buffer.isBuffer(b) ? b : JSON.stringify(b));
+          if (res.status >= 500) server500.push(`chat ${short(b)} -> ${res.status} ${res.text.slice(0, 200)}`);
+          if (res.status === 200) routed200++;
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 150 },
     );
     expect(server500).toEqual([]);

@@ -18,7 +18,8 @@ describe('ReDoS', () => {
     await gw?.stop();
   });
 
-  const upsert = (pattern: string) => request(gw.url).post('/tools/update_routing_heuristic').send({ pattern, preferredLayer: 'deep' });
+  const upsert = (pattern: string) =>
+    request(gw.url).post('/tools/update_routing_heuristic').send({ pattern, preferredLayer: 'deep' });
 
   it.each([
     ['backreference', '(a)\\1'],
@@ -40,7 +41,13 @@ describe('ReDoS', () => {
     const samples: number[] = [];
     let ruleId: number | null = null;
     for (let i = 0; i < 7; i++) {
-      const d = await router.decide({ requestId: `redos-${i}`, model: 'auto', messages: [{ role: 'user', content: prompt }], params: {}, stream: false });
+      const d = await router.decide({
+        requestId: `redos-${i}`,
+        model: 'auto',
+        messages: [{ role: 'user', content: prompt }],
+        params: {},
+        stream: false,
+      });
       samples.push(d.decisionUs / 1000);
       ruleId = d.rule?.id ?? null;
     }
@@ -59,21 +66,39 @@ describe('ReDoS', () => {
     // A matching prompt is routed by the rule.
     expect((await decisionMs('a'.repeat(100_000))).ruleId).toBe(created.body.rule.id);
     // End to end through the OpenAI API too.
-    const res = await request(gw.url).post('/v1/chat/completions').send({ messages: [{ role: 'user', content: ADVERSARIAL }] }).expect(200);
+    const res = await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ messages: [{ role: 'user', content: ADVERSARIAL }] })
+      .expect(200);
     expect(res.headers['x-gateway-rule']).toBeUndefined();
     console.log(`redos figures: 1 rule, 100 KB adversarial prompt, median decision ${ms.toFixed(3)} ms`);
   });
 
   it('with 100 catastrophic-style rules active, the 100 KB adversarial prompt is still decided in under 10 ms', async () => {
     const heuristics = gw.app.get(HeuristicsService);
-    const families = ['(a+)+$', '(a|a)+$', '(a|aa)+$', '(a*)*$', '([a-z]+)*$', '(.*a){12}$', '(a?){30}a{30}$', '(\\w+\\s?)+$', '^(a+)+b', '(x+x+)+y'];
-    for (let i = 0; i < 100; i++) await heuristics.upsertRule({ pattern: `${families[i % families.length]}|never-${i}`, preferredLayer: 'deep' });
+    const families = [
+      '(a+)+$',
+      '(a|a)+$',
+      '(a|aa)+$',
+      '(a*)*$',
+      '([a-z]+)*$',
+      '(.*a){12}$',
+      '(a?){30}a{30}$',
+      '(\\w+\\s?)+$',
+      '^(a+)+b',
+      '(x+x+)+y',
+    ];
+    for (let i = 0; i < 100; i++)
+      await heuristics.upsertRule({ pattern: `${families[i % families.length]}|never-${i}`, preferredLayer: 'deep' });
     const size = (await heuristics.getMatcher()).size;
     expect(size).toBeGreaterThanOrEqual(100);
     const { ms } = await decisionMs(ADVERSARIAL);
     expect(ms).toBeLessThan(10);
     const started = performance.now();
-    await request(gw.url).post('/v1/chat/completions').send({ messages: [{ role: 'user', content: ADVERSARIAL }] }).expect(200);
+    await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ messages: [{ role: 'user', content: ADVERSARIAL }] })
+      .expect(200);
     expect(performance.now() - started).toBeLessThan(2000);
     console.log(`redos figures: ${size} rules, 100 KB adversarial prompt, median decision ${ms.toFixed(3)} ms`);
   });

@@ -25,15 +25,27 @@ describe('routing through openai-compatible to a local OpenAI-style server', () 
   });
 
   it('requests reach the upstream with the upstream model name, and answers come back', async () => {
-    const res = await client.chat.completions.create({ model: 'fake-small', messages: [{ role: 'user', content: 'hello' }], temperature: 0.3 });
+    const res = await client.chat.completions.create({
+      model: 'fake-small',
+      messages: [{ role: 'user', content: 'hello' }],
+      temperature: 0.3,
+    });
     expect(res.choices[0].message.content).toContain('Hello from the fake upstream');
     const sent = fake.requests.filter((r) => r.path === '/v1/chat/completions');
     expect(sent).toHaveLength(1);
-    expect(sent[0].body).toMatchObject({ model: 'fake-small', temperature: 0.3, messages: [{ role: 'user', content: 'hello' }] });
+    expect(sent[0].body).toMatchObject({
+      model: 'fake-small',
+      temperature: 0.3,
+      messages: [{ role: 'user', content: 'hello' }],
+    });
   });
 
   it('streams from the upstream through the gateway', async () => {
-    const stream = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toBe(fake.reply.content);
@@ -52,7 +64,11 @@ describe('routing through openai-compatible to a local OpenAI-style server', () 
         request(gw.url)
           .post('/v1/chat/completions')
           .set('x-request-id', `bulk-${i}`)
-          .send({ model: i % 2 ? 'fast' : 'balanced', messages: [{ role: 'user', content: `question ${i}` }], stream: i % 3 === 0 })
+          .send({
+            model: i % 2 ? 'fast' : 'balanced',
+            messages: [{ role: 'user', content: `question ${i}` }],
+            stream: i % 3 === 0,
+          })
           .expect(200),
       ),
     );
@@ -61,28 +77,60 @@ describe('routing through openai-compatible to a local OpenAI-style server', () 
     await gw.app.get(RecorderService).flush();
     expect(await count(gw, 'select count(*)::int as n from request_log')).toBe(total);
     expect(await count(gw, 'select coalesce(sum(total_calls), 0)::int as n from model_performance')).toBe(total);
-    expect(await count(gw, "select count(*)::int as n from request_log where id like 'bulk-%' and success and attempts = 1")).toBe(calls);
+    expect(
+      await count(gw, "select count(*)::int as n from request_log where id like 'bulk-%' and success and attempts = 1"),
+    ).toBe(calls);
     expect(await count(gw, "select count(*)::int as n from request_log where id like 'bulk-%' and stream")).toBe(4);
-    expect(await count(gw, "select count(*)::int as n from request_log where id like 'bulk-%' and cost > 0 and tokens_in > 0 and tokens_out > 0")).toBe(calls);
-    const perf = await gw.db.fork().getConnection().execute<{ model_id: string; total_calls: number; success_rate: number }[]>('select model_id, total_calls, success_rate from model_performance');
+    expect(
+      await count(
+        gw,
+        "select count(*)::int as n from request_log where id like 'bulk-%' and cost > 0 and tokens_in > 0 and tokens_out > 0",
+      ),
+    ).toBe(calls);
+    const perf = await gw.db
+      .fork()
+      .getConnection()
+      .execute<{ model_id: string; total_calls: number; success_rate: number }[]>(
+        'select model_id, total_calls, success_rate from model_performance',
+      );
     for (const p of perf) expect(Number(p.success_rate)).toBe(100);
   });
 
   it('a new rule from update_routing_heuristic applies to the next request without a restart', async () => {
     const prompt = 'Tell me about the migration habits of zebras';
-    const before = await request(gw.url).post('/v1/chat/completions').send({ model: 'auto', messages: [{ role: 'user', content: prompt }] }).expect(200);
+    const before = await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ model: 'auto', messages: [{ role: 'user', content: prompt }] })
+      .expect(200);
     expect(before.headers['x-gateway-rule']).toBeUndefined();
     expect(before.headers['x-gateway-layer']).toBe('fast');
-    const created = await request(gw.url).post('/tools/update_routing_heuristic').send({ pattern: 'zebras?', preferredLayer: 'balanced', preferredModel: 'fake-large', reasoning: 'test' }).expect(200);
+    const created = await request(gw.url)
+      .post('/tools/update_routing_heuristic')
+      .send({ pattern: 'zebras?', preferredLayer: 'balanced', preferredModel: 'fake-large', reasoning: 'test' })
+      .expect(200);
     const ruleId = created.body.rule.id;
-    const after = await request(gw.url).post('/v1/chat/completions').send({ model: 'auto', messages: [{ role: 'user', content: prompt }] }).expect(200);
+    const after = await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ model: 'auto', messages: [{ role: 'user', content: prompt }] })
+      .expect(200);
     expect(after.headers['x-gateway-rule']).toBe(String(ruleId));
     expect(after.headers['x-gateway-layer']).toBe('balanced');
     expect(after.headers['x-gateway-model']).toBe('fake-large');
     const routed = await request(gw.url).post('/tools/route').send({ prompt }).expect(200);
-    expect(routed.body.decision).toMatchObject({ rule: { id: ruleId, pattern: 'zebras?' }, layer: 'balanced', model: 'fake-large', reason: 'rule' });
-    await request(gw.url).post('/tools/update_routing_heuristic').send({ pattern: 'zebras?', preferredLayer: 'balanced', active: false }).expect(200);
-    const off = await request(gw.url).post('/v1/chat/completions').send({ model: 'auto', messages: [{ role: 'user', content: prompt }] }).expect(200);
+    expect(routed.body.decision).toMatchObject({
+      rule: { id: ruleId, pattern: 'zebras?' },
+      layer: 'balanced',
+      model: 'fake-large',
+      reason: 'rule',
+    });
+    await request(gw.url)
+      .post('/tools/update_routing_heuristic')
+      .send({ pattern: 'zebras?', preferredLayer: 'balanced', active: false })
+      .expect(200);
+    const off = await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({ model: 'auto', messages: [{ role: 'user', content: prompt }] })
+      .expect(200);
     expect(off.headers['x-gateway-rule']).toBeUndefined();
   });
 });

@@ -28,7 +28,8 @@ describe('secrets never leak', () => {
   let url: string;
   const seen: string[] = [];
 
-  const leaks = (where: string, text: string) => SECRETS.filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 12)}...`);
+  const leaks = (where: string, text: string) =>
+    SECRETS.filter((s) => text.includes(s)).map((s) => `${where}: ${s.slice(0, 12)}...`);
   const chat = (body: Record<string, unknown>) =>
     request(url)
       .post('/v1/chat/completions')
@@ -43,12 +44,39 @@ describe('secrets never leak', () => {
     const config = testConfig((cfg) => {
       cfg.server = { host: '127.0.0.1', port: 0 };
       cfg.database = { url: tdb.target.url, dataDir: tdb.target.dataDir };
-      cfg.providers = [{ id: 'up', plugin: 'openai-compatible', options: { baseUrl: `${fake.url}/v1`, apiKeyEnv: ENV, models: ['fake-small', 'fake-large'] }, enabled: true }];
-      cfg.models = [
-        { id: 'fake-small', provider: 'up', layer: 'fast', price: { input: 0.5, output: 1.5 }, contextWindow: 16384, strengths: [] },
-        { id: 'fake-large', provider: 'up', layer: 'balanced', price: { input: 3, output: 15 }, contextWindow: 65536, strengths: [] },
+      cfg.providers = [
+        {
+          id: 'up',
+          plugin: 'openai-compatible',
+          options: { baseUrl: `${fake.url}/v1`, apiKeyEnv: ENV, models: ['fake-small', 'fake-large'] },
+          enabled: true,
+        },
       ];
-      cfg.routing = { ...cfg.routing, maxRetries: 0, backoffBaseMs: 1, backoffMaxMs: 2, breaker: { failureThreshold: 1000, cooldownMs: 1000 } };
+      cfg.models = [
+        {
+          id: 'fake-small',
+          provider: 'up',
+          layer: 'fast',
+          price: { input: 0.5, output: 1.5 },
+          contextWindow: 16384,
+          strengths: [],
+        },
+        {
+          id: 'fake-large',
+          provider: 'up',
+          layer: 'balanced',
+          price: { input: 3, output: 15 },
+          contextWindow: 65536,
+          strengths: [],
+        },
+      ];
+      cfg.routing = {
+        ...cfg.routing,
+        maxRetries: 0,
+        backoffBaseMs: 1,
+        backoffMaxMs: 2,
+        breaker: { failureThreshold: 1000, cooldownMs: 1000 },
+      };
       cfg.recording.flushIntervalMs = 600_000;
     });
     const sink = new Writable({
@@ -73,7 +101,11 @@ describe('secrets never leak', () => {
     // The upstream echoes the provider key in its errors: 401, 400, 500 (then a new bug pattern and a regression test).
     fake.fail({ type: 'status', status: 401, message: `Incorrect API key provided: ${PROVIDER_KEY}` });
     expect((await chat({ model: 'fake-small' })).status).toBeGreaterThanOrEqual(400);
-    fake.fail({ type: 'status', status: 400, message: `bad request with key ${PROVIDER_KEY} and Authorization: Bearer ${PROVIDER_KEY}` });
+    fake.fail({
+      type: 'status',
+      status: 400,
+      message: `bad request with key ${PROVIDER_KEY} and Authorization: Bearer ${PROVIDER_KEY}`,
+    });
     expect((await chat({ model: 'fake-small' })).status).toBeGreaterThanOrEqual(400);
     fake.fail({ type: 'status', status: 500, message: `internal error for ${PROVIDER_KEY}` }, { times: 5 });
     expect((await chat({ model: 'fake-small' })).status).toBeGreaterThanOrEqual(500);
@@ -84,10 +116,16 @@ describe('secrets never leak', () => {
     await chat({ model: 'fake-small', stream: true });
     // The same over MCP (bearer in the transport headers) and the route tool.
     const { client } = await connectHttp(url, { authorization: `Bearer ${BEARER}` });
-    const ok = await client.callTool({ name: 'route', arguments: { prompt: `hello ${BODY_SECRET}`, model: 'fake-small' } });
+    const ok = await client.callTool({
+      name: 'route',
+      arguments: { prompt: `hello ${BODY_SECRET}`, model: 'fake-small' },
+    });
     seen.push(JSON.stringify(ok));
     fake.fail({ type: 'status', status: 500, message: `again ${PROVIDER_KEY}` }, { times: 5 });
-    const bad = await client.callTool({ name: 'route', arguments: { prompt: `hello ${BODY_SECRET}`, model: 'fake-large' } });
+    const bad = await client.callTool({
+      name: 'route',
+      arguments: { prompt: `hello ${BODY_SECRET}`, model: 'fake-large' },
+    });
     expect(bad.isError).toBe(true);
     seen.push(JSON.stringify(bad));
     await client.close();

@@ -1,4 +1,10 @@
-import { collectStream, startFakeUpstream, type FakeUpstream, type PluginContext, type ProviderInstance } from '../../libs/provider-sdk/src';
+import {
+  collectStream,
+  startFakeUpstream,
+  type FakeUpstream,
+  type PluginContext,
+  type ProviderInstance,
+} from '../../libs/provider-sdk/src';
 import { runConformanceSuite } from '../../libs/provider-sdk/src/conformance';
 import plugin from './index';
 
@@ -10,7 +16,13 @@ runConformanceSuite({
   model: 'claude-fake',
   env: { ANTHROPIC_API_KEY: SECRET },
   upstream: { dialect: 'anthropic' },
-  invalidOptions: [{ baseUrl: 'nope' }, { maxTokensDefault: 0 }, { models: [] }, { anthropicVersion: '' }, { apiKey: 'inline keys are refused' }],
+  invalidOptions: [
+    { baseUrl: 'nope' },
+    { maxTokensDefault: 0 },
+    { models: [] },
+    { anthropicVersion: '' },
+    { apiKey: 'inline keys are refused' },
+  ],
 });
 
 const ctx = (env: Record<string, string> = { ANTHROPIC_API_KEY: SECRET }): PluginContext => ({
@@ -19,7 +31,11 @@ const ctx = (env: Record<string, string> = { ANTHROPIC_API_KEY: SECRET }): Plugi
   env: (n) => env[n],
 });
 const call = () => ({ signal: new AbortController().signal, timeoutMs: 5000 });
-const weatherCall = { id: 'toolu_1', type: 'function' as const, function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+const weatherCall = {
+  id: 'toolu_1',
+  type: 'function' as const,
+  function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+};
 
 describe('anthropic plugin', () => {
   let upstream: FakeUpstream;
@@ -37,7 +53,10 @@ describe('anthropic plugin', () => {
 
   it('defaults to the public API, ANTHROPIC_API_KEY and version 2023-06-01', () => {
     expect(plugin.optionsSchema.parse({})).toMatchObject({
-      baseUrl: 'https://api.anthropic.com', apiKeyEnv: 'ANTHROPIC_API_KEY', anthropicVersion: '2023-06-01', maxTokensDefault: 1024,
+      baseUrl: 'https://api.anthropic.com',
+      apiKeyEnv: 'ANTHROPIC_API_KEY',
+      anthropicVersion: '2023-06-01',
+      maxTokensDefault: 1024,
     });
   });
 
@@ -51,40 +70,71 @@ describe('anthropic plugin', () => {
   });
 
   it('maps system, user, assistant, tool calls and tool results onto the Messages API', async () => {
-    await p.chat({
-      model: 'claude-a',
-      temperature: 0.3,
-      stop: ['END'],
-      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
-      tool_choice: 'required',
-      messages: [
-        { role: 'system', content: 'Be brief.' },
-        { role: 'system', content: 'Use metric units.' },
-        { role: 'user', content: 'Weather in Paris and Rome?' },
-        { role: 'assistant', content: 'Checking.', tool_calls: [weatherCall, { ...weatherCall, id: 'toolu_2', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }] },
-        { role: 'tool', tool_call_id: 'toolu_1', content: '18C' },
-        { role: 'tool', tool_call_id: 'toolu_2', content: '24C' },
-      ],
-    }, call());
+    await p.chat(
+      {
+        model: 'claude-a',
+        temperature: 0.3,
+        stop: ['END'],
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'get_weather',
+              description: 'Weather',
+              parameters: { type: 'object', properties: { city: { type: 'string' } } },
+            },
+          },
+        ],
+        tool_choice: 'required',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'system', content: 'Use metric units.' },
+          { role: 'user', content: 'Weather in Paris and Rome?' },
+          {
+            role: 'assistant',
+            content: 'Checking.',
+            tool_calls: [
+              weatherCall,
+              { ...weatherCall, id: 'toolu_2', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+            ],
+          },
+          { role: 'tool', tool_call_id: 'toolu_1', content: '18C' },
+          { role: 'tool', tool_call_id: 'toolu_2', content: '24C' },
+        ],
+      },
+      call(),
+    );
     expect(upstream.requests[0].body).toEqual({
       model: 'claude-a',
       max_tokens: 321,
       system: 'Be brief.\n\nUse metric units.',
       temperature: 0.3,
       stop_sequences: ['END'],
-      tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 'get_weather',
+          description: 'Weather',
+          input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      ],
       tool_choice: { type: 'any' },
       messages: [
         { role: 'user', content: 'Weather in Paris and Rome?' },
-        { role: 'assistant', content: [
-          { type: 'text', text: 'Checking.' },
-          { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
-          { type: 'tool_use', id: 'toolu_2', name: 'get_weather', input: { city: 'Rome' } },
-        ] },
-        { role: 'user', content: [
-          { type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' },
-          { type: 'tool_result', tool_use_id: 'toolu_2', content: '24C' },
-        ] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+            { type: 'tool_use', id: 'toolu_2', name: 'get_weather', input: { city: 'Rome' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: '18C' },
+            { type: 'tool_result', tool_use_id: 'toolu_2', content: '24C' },
+          ],
+        },
       ],
     });
   });
@@ -93,21 +143,31 @@ describe('anthropic plugin', () => {
     upstream.reply = { content: 'Let me check.', toolCalls: [weatherCall] };
     const res = await p.chat({ model: 'claude-a', messages: [{ role: 'user', content: 'weather?' }] }, call());
     expect(res).toMatchObject({ content: 'Let me check.', toolCalls: [weatherCall], finishReason: 'tool_calls' });
-    const streamed = await collectStream(p.chatStream({ model: 'claude-a', messages: [{ role: 'user', content: 'weather?' }] }, call()));
+    const streamed = await collectStream(
+      p.chatStream({ model: 'claude-a', messages: [{ role: 'user', content: 'weather?' }] }, call()),
+    );
     expect(streamed).toMatchObject({ content: 'Let me check.', toolCalls: [weatherCall], finishReason: 'tool_calls' });
   });
 
   it('maps stop_reason max_tokens to length and combines usage from message_start and message_delta', async () => {
     upstream.reply = { content: 'A cut answer', finishReason: 'length' };
-    const streamed = await collectStream(p.chatStream({ model: 'claude-a', messages: [{ role: 'user', content: 'long please' }] }, call()));
+    const streamed = await collectStream(
+      p.chatStream({ model: 'claude-a', messages: [{ role: 'user', content: 'long please' }] }, call()),
+    );
     const usage = upstream.requests[0].usage;
     expect(streamed.finishReason).toBe('length');
-    expect(streamed.usage).toEqual({ promptTokens: usage?.promptTokens, completionTokens: usage?.completionTokens, totalTokens: (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0) });
+    expect(streamed.usage).toEqual({
+      promptTokens: usage?.promptTokens,
+      completionTokens: usage?.completionTokens,
+      totalTokens: (usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0),
+    });
   });
 
   it('treats 529 overloaded as a retryable upstream error', async () => {
     upstream.fail({ type: 'status', status: 529 });
-    const err = await p.chat({ model: 'claude-a', messages: [{ role: 'user', content: 'hi' }] }, call()).catch((e: unknown) => e);
+    const err = await p
+      .chat({ model: 'claude-a', messages: [{ role: 'user', content: 'hi' }] }, call())
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'upstream', status: 529, retryable: true });
   });
 
@@ -118,21 +178,32 @@ describe('anthropic plugin', () => {
   });
 
   it('refuses tool-call arguments that are not JSON with bad_request, without a request', async () => {
-    const messages = [{ role: 'user' as const, content: 'x' }, { role: 'assistant' as const, content: null, tool_calls: [{ ...weatherCall, function: { name: 'f', arguments: '{oops' } }] }];
+    const messages = [
+      { role: 'user' as const, content: 'x' },
+      {
+        role: 'assistant' as const,
+        content: null,
+        tool_calls: [{ ...weatherCall, function: { name: 'f', arguments: '{oops' } }],
+      },
+    ];
     await expect(p.chat({ model: 'claude-a', messages }, call())).rejects.toMatchObject({ kind: 'bad_request' });
     expect(upstream.requests).toHaveLength(0);
   });
 
   it('fails with auth when ANTHROPIC_API_KEY is unset', async () => {
     const keyless = await plugin.create(plugin.optionsSchema.parse({ baseUrl: upstream.url }), ctx({}));
-    await expect(keyless.chat({ model: 'claude-a', messages: [{ role: 'user', content: 'hi' }] }, call())).rejects.toMatchObject({ kind: 'auth' });
+    await expect(
+      keyless.chat({ model: 'claude-a', messages: [{ role: 'user', content: 'hi' }] }, call()),
+    ).rejects.toMatchObject({ kind: 'auth' });
     expect(upstream.requests).toHaveLength(0);
     await keyless.close?.();
   });
 
   it('parses streams with CRLF line ends', async () => {
     upstream.lineEnding = '\r\n';
-    const streamed = await collectStream(p.chatStream({ model: 'claude-a', messages: [{ role: 'user', content: 'hi' }] }, call()));
+    const streamed = await collectStream(
+      p.chatStream({ model: 'claude-a', messages: [{ role: 'user', content: 'hi' }] }, call()),
+    );
     expect(streamed.content).toBe(upstream.reply.content);
   });
 });

@@ -39,7 +39,10 @@ export type AnthropicOptions = z.infer<typeof anthropicOptionsSchema>;
 const MAX_MODEL_PAGES = 10;
 
 class AnthropicProvider extends HttpProvider implements ProviderInstance {
-  constructor(private readonly options: AnthropicOptions, ctx: PluginContext) {
+  constructor(
+    private readonly options: AnthropicOptions,
+    ctx: PluginContext,
+  ) {
     super(ctx, {
       ...options,
       headers: { ...options.headers, 'anthropic-version': options.anthropicVersion },
@@ -87,7 +90,6 @@ class AnthropicProvider extends HttpProvider implements ProviderInstance {
     }
     yield state.finish();
   }
-
 }
 
 /** Anthropic's Messages API (Claude models). */

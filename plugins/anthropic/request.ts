@@ -11,7 +11,11 @@ interface WireMessage {
 
 const openaiToolSchema = z.object({
   type: z.literal('function'),
-  function: z.object({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 function badRequest(message: string, cause?: unknown): ProviderError {
@@ -63,7 +67,11 @@ function mapTools(tools: unknown[]): Block[] {
     const parsed = openaiToolSchema.safeParse(t);
     if (!parsed.success) throw badRequest(`tools[${i}] is not an OpenAI function tool`, parsed.error);
     const f = parsed.data.function;
-    return { name: f.name, ...(f.description ? { description: f.description } : {}), input_schema: f.parameters ?? { type: 'object', properties: {} } };
+    return {
+      name: f.name,
+      ...(f.description ? { description: f.description } : {}),
+      input_schema: f.parameters ?? { type: 'object', properties: {} },
+    };
   });
 }
 

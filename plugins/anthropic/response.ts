@@ -42,7 +42,12 @@ export const modelPageSchema = z.object({
 });
 
 const STOP: Record<string, FinishReason> = {
-  end_turn: 'stop', stop_sequence: 'stop', pause_turn: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter',
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
 };
 
 export function mapStop(reason: string | null | undefined): FinishReason {
@@ -61,7 +66,11 @@ export function toChatResponse(body: unknown, requestedModel: string, name: stri
   for (const block of msg.content) {
     if (block.type === 'text' && 'text' in block) text += block.text;
     else if (block.type === 'tool_use' && 'id' in block) {
-      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+      toolCalls.push({
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+      });
     }
   }
   const out: ChatResponse = {
@@ -76,24 +85,40 @@ export function toChatResponse(body: unknown, requestedModel: string, name: stri
 }
 
 const ERROR_KINDS: Record<string, ProviderErrorKind> = {
-  overloaded_error: 'upstream', api_error: 'upstream', rate_limit_error: 'rate_limited', authentication_error: 'auth',
-  permission_error: 'auth', invalid_request_error: 'bad_request', request_too_large: 'bad_request', not_found_error: 'not_found',
+  overloaded_error: 'upstream',
+  api_error: 'upstream',
+  rate_limit_error: 'rate_limited',
+  authentication_error: 'auth',
+  permission_error: 'auth',
+  invalid_request_error: 'bad_request',
+  request_too_large: 'bad_request',
+  not_found_error: 'not_found',
   timeout_error: 'timeout',
 };
 
 /** An `error` event sent in the middle of a stream (e.g. overloaded_error). */
 export function streamError(data: { error?: { type?: string; message?: string } }, name: string): ProviderError {
   const type = data.error?.type ?? 'api_error';
-  return new ProviderError(ERROR_KINDS[type] ?? 'upstream', `${name}: upstream failed mid-stream: ${type}: ${data.error?.message ?? 'no message'}`);
+  return new ProviderError(
+    ERROR_KINDS[type] ?? 'upstream',
+    `${name}: upstream failed mid-stream: ${type}: ${data.error?.message ?? 'no message'}`,
+  );
 }
 
 const eventSchema = z.object({
   type: z.string(),
   index: z.number().int().optional(),
   message: z.object({ usage: usageSchema.optional() }).optional(),
-  content_block: z.object({ type: z.string(), id: z.string().optional(), name: z.string().optional(), text: z.string().optional() }).optional(),
+  content_block: z
+    .object({ type: z.string(), id: z.string().optional(), name: z.string().optional(), text: z.string().optional() })
+    .optional(),
   delta: z
-    .object({ type: z.string().optional(), text: z.string().optional(), partial_json: z.string().optional(), stop_reason: z.string().nullish() })
+    .object({
+      type: z.string().optional(),
+      text: z.string().optional(),
+      partial_json: z.string().optional(),
+      stop_reason: z.string().nullish(),
+    })
     .optional(),
   usage: usageSchema.optional(),
   error: z.object({ type: z.string().optional(), message: z.string().optional() }).optional(),
@@ -149,7 +174,9 @@ export class StreamState {
     if (block?.type === 'tool_use' && ev.index !== undefined) {
       const index = this.toolIndex.size;
       this.toolIndex.set(ev.index, index);
-      return { toolCalls: [{ index, id: block.id, type: 'function', function: { name: block.name ?? '', arguments: '' } }] };
+      return {
+        toolCalls: [{ index, id: block.id, type: 'function', function: { name: block.name ?? '', arguments: '' } }],
+      };
     }
     return block?.type === 'text' && block.text ? { content: block.text } : undefined;
   }
@@ -158,8 +185,14 @@ export class StreamState {
     if (ev.delta?.type === 'text_delta' && ev.delta.text) return { content: ev.delta.text };
     if (ev.delta?.type === 'input_json_delta' && ev.index !== undefined) {
       const index = this.toolIndex.get(ev.index);
-      if (index === undefined) throw new ProviderError('malformed_response', `${this.name}: input_json_delta for block ${ev.index}, which is not a tool_use block`);
-      return ev.delta.partial_json ? { toolCalls: [{ index, function: { name: '', arguments: ev.delta.partial_json } }] } : undefined;
+      if (index === undefined)
+        throw new ProviderError(
+          'malformed_response',
+          `${this.name}: input_json_delta for block ${ev.index}, which is not a tool_use block`,
+        );
+      return ev.delta.partial_json
+        ? { toolCalls: [{ index, function: { name: '', arguments: ev.delta.partial_json } }] }
+        : undefined;
     }
     return undefined; // thinking and signature deltas are not part of the answer
   }

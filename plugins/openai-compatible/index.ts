@@ -19,7 +19,18 @@ import {
   type ProviderInstance,
   type TokenUsage,
 } from '../../libs/provider-sdk/src';
-import { chunkDelta, chunkError, chunkSchema, completionSchema, estimatedUsage, mapFinish, mapUsage, modelListSchema, plainCompletion, requestBody } from './wire';
+import {
+  chunkDelta,
+  chunkError,
+  chunkSchema,
+  completionSchema,
+  estimatedUsage,
+  mapFinish,
+  mapUsage,
+  modelListSchema,
+  plainCompletion,
+  requestBody,
+} from './wire';
 
 export const openaiCompatibleOptionsSchema = z.strictObject({
   /** Up to and including the API version, e.g. http://127.0.0.1:11434/v1 (Ollama) or https://api.openai.com/v1. */
@@ -35,7 +46,10 @@ export const openaiCompatibleOptionsSchema = z.strictObject({
 export type OpenAICompatibleOptions = z.infer<typeof openaiCompatibleOptionsSchema>;
 
 class OpenAICompatibleProvider extends HttpProvider implements ProviderInstance {
-  constructor(private readonly options: OpenAICompatibleOptions, ctx: PluginContext) {
+  constructor(
+    private readonly options: OpenAICompatibleOptions,
+    ctx: PluginContext,
+  ) {
     super(ctx, { ...options, authHeaders: (key) => ({ authorization: `Bearer ${key}` }), healthPath: '/models' });
   }
 
@@ -49,11 +63,18 @@ class OpenAICompatibleProvider extends HttpProvider implements ProviderInstance 
 
   async chat(request: ChatRequest, options: CallOptions): Promise<ChatResponse> {
     this.requireKey();
-    const body = await this.http.json({ method: 'POST', path: '/chat/completions', body: requestBody(request, false) }, options);
+    const body = await this.http.json(
+      { method: 'POST', path: '/chat/completions', body: requestBody(request, false) },
+      options,
+    );
     const res = plainCompletion(body) ?? expectShape(completionSchema, body, `${this.ctx.providerId} chat completion`);
     const choice = res.choices[0];
     const content = choice.message.content ?? null;
-    const toolCalls = choice.message.tool_calls?.map((t) => ({ id: t.id, type: 'function' as const, function: t.function }));
+    const toolCalls = choice.message.tool_calls?.map((t) => ({
+      id: t.id,
+      type: 'function' as const,
+      function: t.function,
+    }));
     const out: ChatResponse = {
       id: res.id,
       model: res.model ?? request.model,
@@ -80,7 +101,10 @@ class OpenAICompatibleProvider extends HttpProvider implements ProviderInstance 
     let finish: FinishReason | undefined;
     let usage: TokenUsage | undefined;
     let text = '';
-    for await (const ev of this.http.sse({ method: 'POST', path: '/chat/completions', body: requestBody(request, true) }, options)) {
+    for await (const ev of this.http.sse(
+      { method: 'POST', path: '/chat/completions', body: requestBody(request, true) },
+      options,
+    )) {
       if (ev.done) break;
       const chunk = expectShape(chunkSchema, parseEventJson(ev, what), what);
       const failure = chunkError(chunk, this.ctx.providerId);
@@ -94,12 +118,12 @@ class OpenAICompatibleProvider extends HttpProvider implements ProviderInstance 
       yield delta;
     }
     // A body that ends without any finish_reason was cut short, whatever the socket said.
-    if (!finish) throw new ProviderError('connection', `${this.ctx.providerId}: stream ended before the answer was finished`);
+    if (!finish)
+      throw new ProviderError('connection', `${this.ctx.providerId}: stream ended before the answer was finished`);
     const last: ChatDelta = { finishReason: finish, usage: usage ?? estimatedUsage(request, text) };
     if (!usage) last.providerMetadata = { usageEstimated: true };
     yield last;
   }
-
 }
 
 /** Any server that speaks OpenAI chat completions: OpenAI, Ollama, vLLM, LM Studio, llama.cpp, LiteLLM... */

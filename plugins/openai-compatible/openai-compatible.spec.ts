@@ -1,4 +1,10 @@
-import { collectStream, startFakeUpstream, type FakeUpstream, type PluginContext, type ProviderInstance } from '../../libs/provider-sdk/src';
+import {
+  collectStream,
+  startFakeUpstream,
+  type FakeUpstream,
+  type PluginContext,
+  type ProviderInstance,
+} from '../../libs/provider-sdk/src';
 import { runConformanceSuite } from '../../libs/provider-sdk/src/conformance';
 import plugin from './index';
 
@@ -10,7 +16,14 @@ runConformanceSuite({
   model: 'fake-gpt',
   env: { FAKE_OPENAI_KEY: SECRET },
   upstream: { dialect: 'openai' },
-  invalidOptions: [{}, { baseUrl: 'not a url' }, { baseUrl: 'ftp://127.0.0.1/v1' }, { baseUrl: 'http://127.0.0.1/v1', maxConnections: 0 }, { baseUrl: 'http://127.0.0.1/v1', models: [] }, { baseUrl: 'http://127.0.0.1/v1', extra: 1 }],
+  invalidOptions: [
+    {},
+    { baseUrl: 'not a url' },
+    { baseUrl: 'ftp://127.0.0.1/v1' },
+    { baseUrl: 'http://127.0.0.1/v1', maxConnections: 0 },
+    { baseUrl: 'http://127.0.0.1/v1', models: [] },
+    { baseUrl: 'http://127.0.0.1/v1', extra: 1 },
+  ],
 });
 
 const logs: string[] = [];
@@ -30,19 +43,31 @@ describe('openai-compatible plugin', () => {
   });
   beforeEach(async () => {
     upstream.reset();
-    const options = plugin.optionsSchema.parse({ baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'KEY', headers: { 'x-team': 'blue' } });
+    const options = plugin.optionsSchema.parse({
+      baseUrl: `${upstream.url}/v1`,
+      apiKeyEnv: 'KEY',
+      headers: { 'x-team': 'blue' },
+    });
     p = await plugin.create(options, ctx({ KEY: SECRET }));
   });
   afterEach(() => p.close?.());
   afterAll(() => upstream.close());
 
   it('sends the key as a Bearer token, the configured headers and an OpenAI body without gateway hints', async () => {
-    await p.chat({ model: 'm1', messages: [user('hi')], temperature: 0.2, max_tokens: 9, hints: { taskType: 'chat' } }, call());
+    await p.chat(
+      { model: 'm1', messages: [user('hi')], temperature: 0.2, max_tokens: 9, hints: { taskType: 'chat' } },
+      call(),
+    );
     const sent = upstream.requests[0];
     expect(sent.path).toBe('/v1/chat/completions');
     expect(sent.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(sent.headers['x-team']).toBe('blue');
-    expect(sent.body).toEqual({ model: 'm1', messages: [{ role: 'user', content: 'hi' }], temperature: 0.2, max_tokens: 9 });
+    expect(sent.body).toEqual({
+      model: 'm1',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: 0.2,
+      max_tokens: 9,
+    });
   });
 
   it('asks for usage in streams', async () => {
@@ -53,16 +78,28 @@ describe('openai-compatible plugin', () => {
   it('lists models with GET /models when no static list is configured, and uses the static list otherwise', async () => {
     expect((await p.listModels()).map((m) => m.id)).toEqual(['m1', 'm2']);
     expect(upstream.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/models']);
-    const fixed = await plugin.create(plugin.optionsSchema.parse({ baseUrl: `${upstream.url}/v1`, models: ['a', { id: 'b', contextWindow: 8192 }] }), ctx());
+    const fixed = await plugin.create(
+      plugin.optionsSchema.parse({ baseUrl: `${upstream.url}/v1`, models: ['a', { id: 'b', contextWindow: 8192 }] }),
+      ctx(),
+    );
     expect(await fixed.listModels()).toEqual([{ id: 'a' }, { id: 'b', contextWindow: 8192 }]);
     expect(upstream.requests).toHaveLength(1);
     await fixed.close?.();
   });
 
   it('maps tool calls in chat and in streams', async () => {
-    const toolCalls = [{ id: 'call_1', type: 'function' as const, function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"C"}' } }];
+    const toolCalls = [
+      {
+        id: 'call_1',
+        type: 'function' as const,
+        function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"C"}' },
+      },
+    ];
     upstream.reply = { content: '', toolCalls };
-    const res = await p.chat({ model: 'm1', messages: [user('weather?')], tools: [{ type: 'function', function: { name: 'get_weather' } }] }, call());
+    const res = await p.chat(
+      { model: 'm1', messages: [user('weather?')], tools: [{ type: 'function', function: { name: 'get_weather' } }] },
+      call(),
+    );
     expect(res.toolCalls).toEqual(toolCalls);
     expect(res.finishReason).toBe('tool_calls');
     expect(res.content).toBeNull();
@@ -73,7 +110,11 @@ describe('openai-compatible plugin', () => {
 
   it('sends assistant tool calls and tool results back unchanged', async () => {
     const toolCalls = [{ id: 'call_1', type: 'function' as const, function: { name: 'f', arguments: '{}' } }];
-    const messages = [user('go'), { role: 'assistant' as const, content: null, tool_calls: toolCalls }, { role: 'tool' as const, content: '42', tool_call_id: 'call_1' }];
+    const messages = [
+      user('go'),
+      { role: 'assistant' as const, content: null, tool_calls: toolCalls },
+      { role: 'tool' as const, content: '42', tool_call_id: 'call_1' },
+    ];
     await p.chat({ model: 'm1', messages }, call());
     expect(upstream.requests[0].body.messages).toEqual(messages);
   });
@@ -93,9 +134,14 @@ describe('openai-compatible plugin', () => {
 
   it('fails with auth, without a request, when the key variable is unset, and names only the variable', async () => {
     logs.length = 0;
-    const keyless = await plugin.create(plugin.optionsSchema.parse({ baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MISSING_KEY' }), ctx());
+    const keyless = await plugin.create(
+      plugin.optionsSchema.parse({ baseUrl: `${upstream.url}/v1`, apiKeyEnv: 'MISSING_KEY' }),
+      ctx(),
+    );
     await expect(keyless.chat({ model: 'm1', messages: [user('hi')] }, call())).rejects.toMatchObject({ kind: 'auth' });
-    await expect(collectStream(keyless.chatStream({ model: 'm1', messages: [user('hi')] }, call()))).rejects.toMatchObject({ kind: 'auth' });
+    await expect(
+      collectStream(keyless.chatStream({ model: 'm1', messages: [user('hi')] }, call())),
+    ).rejects.toMatchObject({ kind: 'auth' });
     expect(upstream.requests).toHaveLength(0);
     expect(logs.join('\n')).toContain('MISSING_KEY');
     expect((await keyless.healthCheck?.())?.ok).toBe(false);
@@ -116,7 +162,10 @@ describe('openai-compatible plugin', () => {
   });
 
   it('keeps the query string of baseUrl on every request', async () => {
-    const azureish = await plugin.create(plugin.optionsSchema.parse({ baseUrl: `${upstream.url}/v1?api-version=2024-10-21` }), ctx());
+    const azureish = await plugin.create(
+      plugin.optionsSchema.parse({ baseUrl: `${upstream.url}/v1?api-version=2024-10-21` }),
+      ctx(),
+    );
     await azureish.chat({ model: 'm1', messages: [user('hi')] }, call());
     expect(upstream.requests[0].path).toBe('/v1/chat/completions');
     await azureish.close?.();

@@ -46,7 +46,9 @@ export const chunkSchema = z.object({
   choices: z
     .array(
       z.object({
-        delta: z.object({ content: z.string().nullish(), tool_calls: z.array(toolCallDeltaSchema).nullish() }).nullish(),
+        delta: z
+          .object({ content: z.string().nullish(), tool_calls: z.array(toolCallDeltaSchema).nullish() })
+          .nullish(),
         finish_reason: z.string().nullish(),
       }),
     )
@@ -55,7 +57,9 @@ export const chunkSchema = z.object({
   error: z.object({ message: z.string().optional(), type: z.string().optional() }).nullish(),
 });
 
-export const modelListSchema = z.object({ data: z.array(z.object({ id: z.string(), owned_by: z.string().optional() })) });
+export const modelListSchema = z.object({
+  data: z.array(z.object({ id: z.string(), owned_by: z.string().optional() })),
+});
 
 export type Completion = z.infer<typeof completionSchema>;
 
@@ -96,7 +100,13 @@ export function plainCompletion(body: unknown): Completion | undefined {
 }
 export type Chunk = z.infer<typeof chunkSchema>;
 
-const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', tool_calls: 'tool_calls', function_call: 'tool_calls', content_filter: 'content_filter' };
+const FINISH: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+  content_filter: 'content_filter',
+};
 
 /** Unknown or missing reasons (some local servers send 'eos' or null) count as a normal stop. */
 export function mapFinish(reason: string | null | undefined): FinishReason {
@@ -120,7 +130,16 @@ function wireMessage(m: ChatMessage): Record<string, unknown> {
   return out;
 }
 
-const PASSTHROUGH = ['temperature', 'top_p', 'max_tokens', 'stop', 'seed', 'tools', 'tool_choice', 'response_format'] as const;
+const PASSTHROUGH = [
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'stop',
+  'seed',
+  'tools',
+  'tool_choice',
+  'response_format',
+] as const;
 
 /** The request body; `hints` are the gateway's and never leave it. */
 export function requestBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
@@ -152,5 +171,8 @@ export function chunkDelta(chunk: Chunk): ChatDelta | undefined {
 
 export function chunkError(chunk: Chunk, name: string): ProviderError | undefined {
   if (!chunk.error) return undefined;
-  return new ProviderError('upstream', `${name}: upstream failed mid-stream: ${chunk.error.message ?? chunk.error.type ?? 'unknown error'}`);
+  return new ProviderError(
+    'upstream',
+    `${name}: upstream failed mid-stream: ${chunk.error.message ?? chunk.error.type ?? 'unknown error'}`,
+  );
 }

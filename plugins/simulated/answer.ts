@@ -2,10 +2,26 @@ import type { ChatMessage } from '../../libs/provider-sdk/src';
 import { estimateTokens } from '../../libs/provider-sdk/src';
 
 const OPENERS: Record<string, string[]> = {
-  coding: ['Here is a compact way to implement it.', 'The fix is to handle the edge case before the loop.', 'A small refactor makes this easier to test.'],
-  analysis: ['Looking at the figures, three factors stand out.', 'The data points to a clear trend.', 'Weighing the trade-offs gives a mixed picture.'],
-  math: ['Working through it step by step gives the result.', 'Substituting the known values simplifies the equation.', 'The proof follows by induction.'],
-  creative: ['Once, at the edge of a quiet town, a story began.', 'Picture a morning washed in pale light.', 'The verse opens with a single image.'],
+  coding: [
+    'Here is a compact way to implement it.',
+    'The fix is to handle the edge case before the loop.',
+    'A small refactor makes this easier to test.',
+  ],
+  analysis: [
+    'Looking at the figures, three factors stand out.',
+    'The data points to a clear trend.',
+    'Weighing the trade-offs gives a mixed picture.',
+  ],
+  math: [
+    'Working through it step by step gives the result.',
+    'Substituting the known values simplifies the equation.',
+    'The proof follows by induction.',
+  ],
+  creative: [
+    'Once, at the edge of a quiet town, a story began.',
+    'Picture a morning washed in pale light.',
+    'The verse opens with a single image.',
+  ],
   chat: ['Happy to help with that.', 'Good question.', 'Sure, here is a short answer.'],
 };
 
@@ -30,7 +46,13 @@ function lastUserText(messages: readonly ChatMessage[]): string {
  * Plausible answer text of about targetTokens tokens that names the model, so that tests and
  * humans reading a simulation log can tell which model answered.
  */
-export function composeAnswer(modelId: string, taskType: string, messages: readonly ChatMessage[], targetTokens: number, rng: () => number): string {
+export function composeAnswer(
+  modelId: string,
+  taskType: string,
+  messages: readonly ChatMessage[],
+  targetTokens: number,
+  rng: () => number,
+): string {
   const openers = OPENERS[taskType] ?? OPENERS.chat;
   const topic = lastUserText(messages).replace(/\s+/g, ' ').trim().slice(0, 60);
   const parts = [`[${modelId}] ${openers[Math.floor(rng() * openers.length)]}`];

@@ -35,14 +35,23 @@ interface Outcome {
   promptTokens: number;
 }
 
-const STATUS: Partial<Record<ProviderError['kind'], number>> = { rate_limited: 429, auth: 401, bad_request: 400, not_found: 404, upstream: 500 };
+const STATUS: Partial<Record<ProviderError['kind'], number>> = {
+  rate_limited: 429,
+  auth: 401,
+  bad_request: 400,
+  not_found: 404,
+  upstream: 500,
+};
 /** Kinds a real upstream reports at once, before doing any work. */
 const FAST_FAILURES = new Set<ProviderError['kind']>(['rate_limited', 'auth', 'bad_request', 'not_found']);
 
 class SimulatedProvider implements ProviderInstance {
   private readonly calls = new Map<string, number>();
 
-  constructor(private readonly options: SimulatedOptions, private readonly ctx: PluginContext) {}
+  constructor(
+    private readonly options: SimulatedOptions,
+    private readonly ctx: PluginContext,
+  ) {}
 
   async listModels() {
     return this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
@@ -55,15 +64,24 @@ class SimulatedProvider implements ProviderInstance {
   /** Draws the outcome synchronously: the n-th call to a model with the same request always gets the same one. */
   private draw(request: ChatRequest): Outcome {
     const model = this.options.models.find((m) => m.id === request.model);
-    if (!model) throw new ProviderError('not_found', `${this.ctx.providerId}: unknown simulated model ${request.model}`, { status: 404 });
+    if (!model)
+      throw new ProviderError('not_found', `${this.ctx.providerId}: unknown simulated model ${request.model}`, {
+        status: 404,
+      });
     const promptTokens = estimateMessagesTokens(request.messages);
     if (model.contextWindow && promptTokens > model.contextWindow) {
-      throw new ProviderError('bad_request', `${this.ctx.providerId}: prompt of ~${promptTokens} tokens exceeds ${model.id}'s context window of ${model.contextWindow}`, { status: 400 });
+      throw new ProviderError(
+        'bad_request',
+        `${this.ctx.providerId}: prompt of ~${promptTokens} tokens exceeds ${model.id}'s context window of ${model.contextWindow}`,
+        { status: 400 },
+      );
     }
     const n = this.calls.get(model.id) ?? 0;
     this.calls.set(model.id, n + 1);
     const taskType = request.hints?.taskType ?? 'default';
-    const rng = mulberry32(hash32(`${this.options.seed}|${model.id}|${n}|${taskType}|${JSON.stringify(request.messages)}`));
+    const rng = mulberry32(
+      hash32(`${this.options.seed}|${model.id}|${n}|${taskType}|${JSON.stringify(request.messages)}`),
+    );
     const failed = rng() < model.failureRate;
     const correct = rng() < (model.quality[taskType] ?? model.quality.default);
     const latencyMs = lognormalFromQuantiles(model.latencyMs.p50, model.latencyMs.p99, rng);
@@ -147,7 +165,11 @@ class SimulatedProvider implements ProviderInstance {
         await this.wait((o.latencyMs * 0.6) / pieces.length, deadline.signal);
         yield { content: piece };
       }
-      yield { finishReason: o.finishReason, usage: makeUsage(o.promptTokens, estimateTokens(o.content)), providerMetadata: this.metadata(o) };
+      yield {
+        finishReason: o.finishReason,
+        usage: makeUsage(o.promptTokens, estimateTokens(o.content)),
+        providerMetadata: this.metadata(o),
+      };
     } finally {
       deadline.dispose();
     }

@@ -3,7 +3,16 @@ import { z } from 'zod';
 const probability = z.number().min(0).max(1);
 
 /** Kinds a simulated model may fail with ('cancelled' is the caller's doing, never the model's). */
-export const FAILURE_KINDS = ['rate_limited', 'timeout', 'auth', 'bad_request', 'not_found', 'upstream', 'malformed_response', 'connection'] as const;
+export const FAILURE_KINDS = [
+  'rate_limited',
+  'timeout',
+  'auth',
+  'bad_request',
+  'not_found',
+  'upstream',
+  'malformed_response',
+  'connection',
+] as const;
 
 export const simulatedModelSchema = z.strictObject({
   id: z.string().min(1),

@@ -8,7 +8,11 @@ const model = (over: Record<string, unknown> = {}) => ({
   latencyMs: { p50: 200, p99: 900 },
   ...over,
 });
-const baseOptions = { seed: 7, latencyScale: 0, models: [model(), model({ id: 'sim-deep', quality: { default: 0.95 } })] };
+const baseOptions = {
+  seed: 7,
+  latencyScale: 0,
+  models: [model(), model({ id: 'sim-deep', quality: { default: 0.95 } })],
+};
 
 runConformanceSuite({
   plugin: simulated,
@@ -27,9 +31,21 @@ runConformanceSuite({
     { models: [model()], unknownKey: true },
   ],
   selfFaults: [
-    { name: 'failureRate 1 with the default kind', options: { latencyScale: 0, models: [model({ failureRate: 1 })] }, kind: 'upstream' },
-    { name: 'failureRate 1 as rate limiting', options: { latencyScale: 0, models: [model({ failureRate: 1, failureKind: 'rate_limited' })] }, kind: 'rate_limited' },
-    { name: 'a prompt beyond the context window', options: { latencyScale: 0, models: [model({ contextWindow: 5 })] }, kind: 'bad_request' },
+    {
+      name: 'failureRate 1 with the default kind',
+      options: { latencyScale: 0, models: [model({ failureRate: 1 })] },
+      kind: 'upstream',
+    },
+    {
+      name: 'failureRate 1 as rate limiting',
+      options: { latencyScale: 0, models: [model({ failureRate: 1, failureKind: 'rate_limited' })] },
+      kind: 'rate_limited',
+    },
+    {
+      name: 'a prompt beyond the context window',
+      options: { latencyScale: 0, models: [model({ contextWindow: 5 })] },
+      kind: 'bad_request',
+    },
   ],
 });
 
@@ -94,7 +110,9 @@ describe('simulated plugin', () => {
   it('reports ground truth, names the model in the answer and estimates usage', async () => {
     const p = await instance(baseOptions);
     const res = await p.chat(req('coding'), call());
-    expect(res.providerMetadata?.simulated).toEqual(expect.objectContaining({ taskType: 'coding', correct: expect.any(Boolean) }));
+    expect(res.providerMetadata?.simulated).toEqual(
+      expect.objectContaining({ taskType: 'coding', correct: expect.any(Boolean) }),
+    );
     expect(res.content).toContain('sim-fast');
     expect(res.usage.completionTokens).toBe(Math.ceil((res.content ?? '').length / 4));
     const untyped = await p.chat(req(), call());
@@ -140,7 +158,7 @@ describe('simulated plugin', () => {
     await expect(p.chat({ ...req(), model: 'nope' }, call())).rejects.toMatchObject({ kind: 'not_found' });
   });
 
-  it('keeps per-model sequences apart: traffic to one model does not change another one\'s draws', async () => {
+  it("keeps per-model sequences apart: traffic to one model does not change another one's draws", async () => {
     const a = await instance(baseOptions);
     const b = await instance(baseOptions);
     await b.chat({ ...req(), model: 'sim-deep' }, call());

@@ -30,7 +30,9 @@ export interface ReportParts {
 
 function describeRun(run: LastOptimizerRun | null): string {
   if (!run) return '- Last optimizer run: none yet';
-  const kinds = Object.entries(run.kinds).map(([k, n]) => `${n} ${k}`).join(', ');
+  const kinds = Object.entries(run.kinds)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
   return `- Last optimizer run: #${run.id} (${run.trigger}) at ${run.startedAt}, ${run.changes} change(s)${kinds ? ` (${kinds})` : ''}`;
 }
 
@@ -46,7 +48,9 @@ export function formatReport(parts: ReportParts): string {
     '',
     '## Recent bug patterns',
     ...(parts.recentBugs.length > 0
-      ? parts.recentBugs.map((b) => `- [${b.severity}] ${b.category}: ${preview(b.pattern)} (x${b.occurrences}, last seen ${b.lastSeen})`)
+      ? parts.recentBugs.map(
+          (b) => `- [${b.severity}] ${b.category}: ${preview(b.pattern)} (x${b.occurrences}, last seen ${b.lastSeen})`,
+        )
       : ['No bug patterns recorded.']),
     '',
     '## Summary',

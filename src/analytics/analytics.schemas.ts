@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
-
 export const recordMetricInput = z.strictObject({
   name: z.string().trim().min(1).max(200).describe('metric name, e.g. router.decision_us'),
   value: z.number().describe('a finite number'),
   unit: z.string().trim().min(1).max(50).describe('e.g. ms, usd, count, percent'),
-  context: z.record(z.string(), z.unknown()).optional().describe('free-form JSON object (size capped by security.maxJsonFieldBytes)'),
+  context: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('free-form JSON object (size capped by security.maxJsonFieldBytes)'),
 });
 export type RecordMetricInput = z.infer<typeof recordMetricInput>;
 
@@ -43,7 +45,13 @@ export const modelPerformanceSchema = z.object({
 export type ModelPerformanceDto = z.infer<typeof modelPerformanceSchema>;
 
 export const analyzeMetricsInput = z.object({
-  taskType: z.string().trim().min(1).max(100).optional().describe('rank models for one task type; omitted: across all task types'),
+  taskType: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('rank models for one task type; omitted: across all task types'),
   includeReport: z.boolean().default(true).describe('add the report: counts, top models, recent bugs (default true)'),
 });
 export type AnalyzeMetricsInput = z.infer<typeof analyzeMetricsInput>;
@@ -83,7 +91,14 @@ export const analyticsReportSchema = z.object({
   topModels: z.array(rankedModelSchema),
   recentBugs: z.array(recentBugSchema),
   lastOptimizerRun: z
-    .object({ id: z.number().int(), trigger: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), changes: z.number().int(), kinds: z.record(z.string(), z.number()) })
+    .object({
+      id: z.number().int(),
+      trigger: z.string(),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      changes: z.number().int(),
+      kinds: z.record(z.string(), z.number()),
+    })
     .nullable()
     .describe('the newest optimizer run (optimizer_runs) and how many changes of each kind it made'),
   text: z.string().describe('the same report as readable Markdown'),

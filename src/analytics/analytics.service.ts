@@ -5,7 +5,16 @@ import type { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { ToolError } from '../tools/tool.types';
 import { formatReport } from './analytics-report';
-import type { AnalyticsReport, AnalyzeMetricsOutput, LastOptimizerRun, MetricDto, ModelPerformanceDto, RankedModel, RecentBug, ReportCounts } from './analytics.schemas';
+import type {
+  AnalyticsReport,
+  AnalyzeMetricsOutput,
+  LastOptimizerRun,
+  MetricDto,
+  ModelPerformanceDto,
+  RankedModel,
+  RecentBug,
+  ReportCounts,
+} from './analytics.schemas';
 import { ModelPerformance } from './model-performance.entity';
 import { PerformanceMetric } from './performance-metric.entity';
 import { queryRows } from '../database/query';
@@ -55,7 +64,8 @@ const MAX_RANKED = 500;
 const INSERT_CHUNK = 1000;
 /** Rows per request_log insert on the embedded PGlite, whose statements hold the event loop while they run. */
 const PGLITE_INSERT_CHUNK = 100;
-const REQUEST_LOG_COLUMNS = 'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream';
+const REQUEST_LOG_COLUMNS =
+  'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream';
 const REQUEST_LOG_JSON_INSERT = `insert into request_log (${REQUEST_LOG_COLUMNS})
   select ${REQUEST_LOG_COLUMNS} from json_populate_recordset(null::request_log, ?::json) on conflict (id) do nothing returning id`;
 
@@ -110,7 +120,11 @@ export class AnalyticsService {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
       const values = chunk.map(() => '(?, ?, ?, ?::jsonb, ?)').join(', ');
-      await queryRows(em, `insert into performance_metrics (metric_name, metric_value, metric_unit, context, recorded_at) values ${values}`, chunk.flatMap(metricParams));
+      await queryRows(
+        em,
+        `insert into performance_metrics (metric_name, metric_value, metric_unit, context, recorded_at) values ${values}`,
+        chunk.flatMap(metricParams),
+      );
     }
     return rows.length;
   }
@@ -127,11 +141,21 @@ export class AnalyticsService {
    */
   async recordModelCalls(batch: readonly ModelCall[]): Promise<ModelPerformanceDto[]> {
     if (batch.length === 0) return [];
-    const totals = new Map<string, { modelId: string; taskType: string; calls: number; successes: number; latency: number; cost: number }>();
+    const totals = new Map<
+      string,
+      { modelId: string; taskType: string; calls: number; successes: number; latency: number; cost: number }
+    >();
     for (const call of batch) {
       checkModelCall(call);
       const key = JSON.stringify([call.modelId, call.taskType]);
-      const t = totals.get(key) ?? { modelId: call.modelId, taskType: call.taskType, calls: 0, successes: 0, latency: 0, cost: 0 };
+      const t = totals.get(key) ?? {
+        modelId: call.modelId,
+        taskType: call.taskType,
+        calls: 0,
+        successes: 0,
+        latency: 0,
+        cost: 0,
+      };
       t.calls += 1;
       t.successes += call.success ? 1 : 0;
       t.latency += call.latencyMs;
@@ -141,10 +165,24 @@ export class AnalyticsService {
     const keys = [...totals.keys()].sort();
     const params = keys.flatMap((k) => {
       const t = totals.get(k)!;
-      return [t.modelId, t.taskType, t.calls, t.successes, t.latency, t.cost, (100 * t.successes) / t.calls, t.latency / t.calls, t.cost / t.calls];
+      return [
+        t.modelId,
+        t.taskType,
+        t.calls,
+        t.successes,
+        t.latency,
+        t.cost,
+        (100 * t.successes) / t.calls,
+        t.latency / t.calls,
+        t.cost / t.calls,
+      ];
     });
     const em = this.db.fork();
-    const rows = await queryRows(em, MODEL_UPSERT_HEAD + keys.map(() => MODEL_VALUES).join(', ') + MODEL_UPSERT_TAIL, params);
+    const rows = await queryRows(
+      em,
+      MODEL_UPSERT_HEAD + keys.map(() => MODEL_VALUES).join(', ') + MODEL_UPSERT_TAIL,
+      params,
+    );
     return rows.map((r) => toModelPerformanceDto(em.map(ModelPerformance, r)));
   }
 
@@ -198,7 +236,9 @@ export class AnalyticsService {
         inserted += await this.insertRequestLogsAsParams(em, chunk);
         continue;
       }
-      inserted += (await queryRows<{ id: string }>(em, REQUEST_LOG_JSON_INSERT, [JSON.stringify(chunk.map(requestLogJson))])).length;
+      inserted += (
+        await queryRows<{ id: string }>(em, REQUEST_LOG_JSON_INSERT, [JSON.stringify(chunk.map(requestLogJson))])
+      ).length;
     }
     return inserted;
   }
@@ -244,7 +284,13 @@ export class AnalyticsService {
         (select count(*) from routing_rules) as rules_total,
         (select count(*) from routing_rules where active) as rules_active`,
     );
-    const bugs = await queryRows<{ category: string; pattern: string; severity: string; occurrences: number; last_seen: Date | string }>(
+    const bugs = await queryRows<{
+      category: string;
+      pattern: string;
+      severity: string;
+      occurrences: number;
+      last_seen: Date | string;
+    }>(
       em,
       `select category, pattern, severity, occurrences, last_seen from bug_patterns order by last_seen desc, id desc limit ${RECENT_BUGS}`,
     );
@@ -263,13 +309,26 @@ export class AnalyticsService {
       lastSeen: new Date(b.last_seen).toISOString(),
     }));
     const lastOptimizerRun = await this.lastOptimizerRun(em);
-    const parts = { generatedAt: new Date().toISOString(), taskType, counts, topModels: models.slice(0, TOP_MODELS), recentBugs, lastOptimizerRun };
+    const parts = {
+      generatedAt: new Date().toISOString(),
+      taskType,
+      counts,
+      topModels: models.slice(0, TOP_MODELS),
+      recentBugs,
+      lastOptimizerRun,
+    };
     return { ...parts, text: formatReport(parts) };
   }
 
   /** The newest optimizer_runs row, summarised (read here with SQL: analytics knows nothing of the optimizer module). */
   private async lastOptimizerRun(em: EntityManager): Promise<LastOptimizerRun | null> {
-    const rows = await queryRows<{ id: number; trigger: string; started_at: Date | string; finished_at: Date | string | null; changes: unknown }>(
+    const rows = await queryRows<{
+      id: number;
+      trigger: string;
+      started_at: Date | string;
+      finished_at: Date | string | null;
+      changes: unknown;
+    }>(
       em,
       'select id, trigger, started_at, finished_at, changes from optimizer_runs order by started_at desc, id desc limit 1',
     );
@@ -295,7 +354,8 @@ export class AnalyticsService {
 }
 
 function checkModelCall(call: ModelCall): void {
-  if (!Number.isFinite(call.latencyMs) || call.latencyMs < 0) throw ToolError.invalid('latencyMs', 'must be a finite number >= 0');
+  if (!Number.isFinite(call.latencyMs) || call.latencyMs < 0)
+    throw ToolError.invalid('latencyMs', 'must be a finite number >= 0');
   if (!Number.isFinite(call.cost) || call.cost < 0) throw ToolError.invalid('cost', 'must be a finite number >= 0');
 }
 
@@ -375,7 +435,14 @@ function requestLogJson(r: RequestLogInput): Record<string, unknown> {
 }
 
 export function toMetricDto(m: PerformanceMetric): MetricDto {
-  return { id: m.id, name: m.metricName, value: m.metricValue, unit: m.metricUnit, context: m.context ?? {}, recordedAt: new Date(m.recordedAt).toISOString() };
+  return {
+    id: m.id,
+    name: m.metricName,
+    value: m.metricValue,
+    unit: m.metricUnit,
+    context: m.context ?? {},
+    recordedAt: new Date(m.recordedAt).toISOString(),
+  };
 }
 
 export function toModelPerformanceDto(p: ModelPerformance): ModelPerformanceDto {

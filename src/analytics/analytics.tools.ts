@@ -58,7 +58,9 @@ export class AnalyticsTools {
     readOnly: true,
     text: (r) =>
       r.report?.text ??
-      (r.models.length === 0 ? 'No model performance recorded yet.' : ['Model ranking:', ...r.models.map(describeRankedModel)].join('\n')),
+      (r.models.length === 0
+        ? 'No model performance recorded yet.'
+        : ['Model ranking:', ...r.models.map(describeRankedModel)].join('\n')),
   })
   async analyzeMetrics(input: AnalyzeMetricsInput): Promise<AnalyzeMetricsOutput> {
     return this.analytics.analyze(input);

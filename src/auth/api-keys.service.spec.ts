@@ -27,7 +27,13 @@ describe('ApiKeysService', () => {
   it('creates a gw_ key shown once and stores only its sha256 and prefix', async () => {
     const { key, info } = await keys.create({ name: 'ci', scopes: 'route,tools:read' });
     expect(key).toMatch(/^gw_[A-Za-z0-9_-]{43}$/);
-    expect(info).toMatchObject({ id: 1, name: 'ci', prefix: key.slice(0, 12), scopes: ['route', 'tools:read'], revokedAt: null });
+    expect(info).toMatchObject({
+      id: 1,
+      name: 'ci',
+      prefix: key.slice(0, 12),
+      scopes: ['route', 'tools:read'],
+      revokedAt: null,
+    });
     const rows = await db.fork().getConnection().execute<Record<string, unknown>[]>('select * from api_keys');
     expect(rows).toHaveLength(1);
     expect(rows[0].key_hash).toBe(hashKey(key));
@@ -37,7 +43,9 @@ describe('ApiKeysService', () => {
   it('lists keys without the key or its hash', async () => {
     const { key } = await keys.create({ name: 'a', scopes: ['admin'] });
     const list = await keys.list();
-    expect(list).toEqual([{ id: 1, name: 'a', prefix: key.slice(0, 12), scopes: ['admin'], createdAt: expect.any(String), revokedAt: null }]);
+    expect(list).toEqual([
+      { id: 1, name: 'a', prefix: key.slice(0, 12), scopes: ['admin'], createdAt: expect.any(String), revokedAt: null },
+    ]);
     expect(JSON.stringify(list)).not.toContain(hashKey(key));
     expect(JSON.stringify(list)).not.toContain(key.slice(12));
   });

@@ -108,7 +108,14 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     const scopes = parseScopes(input.scopes);
     const key = `gw_${randomBytes(32).toString('base64url')}`;
     const em = this.db.fork();
-    const row = em.create(ApiKey, { name, keyHash: hashKey(key), keyPrefix: key.slice(0, PREFIX_LENGTH), scopes, createdAt: new Date(), revokedAt: null });
+    const row = em.create(ApiKey, {
+      name,
+      keyHash: hashKey(key),
+      keyPrefix: key.slice(0, PREFIX_LENGTH),
+      scopes,
+      createdAt: new Date(),
+      revokedAt: null,
+    });
     await em.persistAndFlush(row);
     this.generation++;
     this.cache.set(row.keyHash, { keyId: row.id, scopes: row.scopes, name: row.name });
@@ -160,7 +167,8 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     const before = this.cache.size;
     this.cache = new Map(rows.map((r) => [r.keyHash, { keyId: r.id, scopes: r.scopes, name: r.name }]));
     this.lastLoadedAt = Date.now();
-    if (before === 0 && this.cache.size > 0) this.logger.log(`${this.cache.size} API key(s) active: bearer keys are now required`);
+    if (before === 0 && this.cache.size > 0)
+      this.logger.log(`${this.cache.size} API key(s) active: bearer keys are now required`);
     if (before > 0 && this.cache.size === 0) this.logger.warn('no API key is active any more');
   }
 
@@ -173,7 +181,9 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   private tick(): void {
     const polling = this.db.kind === 'postgres' && !this.listener?.connected;
     if (!polling && Date.now() - this.lastLoadedAt < SAFETY_RELOAD_MS) return;
-    this.reload().catch((err) => this.logger.warn(`reloading API keys failed (keeping the last known keys): ${(err as Error).message}`));
+    this.reload().catch((err) =>
+      this.logger.warn(`reloading API keys failed (keeping the last known keys): ${(err as Error).message}`),
+    );
   }
 
   private async notify(payload: string): Promise<void> {
@@ -181,7 +191,9 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     try {
       await this.db.fork().getConnection().execute('select pg_notify(?, ?)', [API_KEYS_CHANNEL, payload]);
     } catch (err) {
-      this.logger.warn(`could not notify other replicas of an API key change (they poll within ${SAFETY_RELOAD_MS / 1000} s): ${(err as Error).message}`);
+      this.logger.warn(
+        `could not notify other replicas of an API key change (they poll within ${SAFETY_RELOAD_MS / 1000} s): ${(err as Error).message}`,
+      );
     }
   }
 
@@ -197,12 +209,18 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       if (!byHash) throw new ApiKeyNotFoundError('no API key matches the key given');
       return byHash;
     }
-    if (ref.length < MIN_PREFIX_REF) throw new ApiKeyInputError(`"${ref}" is too short: give the id or at least ${MIN_PREFIX_REF} characters of the prefix`);
+    if (ref.length < MIN_PREFIX_REF)
+      throw new ApiKeyInputError(
+        `"${ref}" is too short: give the id or at least ${MIN_PREFIX_REF} characters of the prefix`,
+      );
     const matches = (await em.find(ApiKey, {}, { orderBy: { id: 'asc' } })).filter((k) => k.keyPrefix.startsWith(ref));
     const active = matches.filter((k) => !k.revokedAt);
     const pool = active.length > 0 ? active : matches;
     if (pool.length === 0) throw new ApiKeyNotFoundError(`no API key with the prefix "${ref}"`);
-    if (pool.length > 1) throw new ApiKeyInputError(`the prefix "${ref}" matches ${pool.length} keys (ids ${pool.map((k) => k.id).join(', ')}); give the id`);
+    if (pool.length > 1)
+      throw new ApiKeyInputError(
+        `the prefix "${ref}" matches ${pool.length} keys (ids ${pool.map((k) => k.id).join(', ')}); give the id`,
+      );
     return pool[0];
   }
 }

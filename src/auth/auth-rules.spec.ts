@@ -10,7 +10,9 @@ describe('scopes', () => {
   });
 
   it('refuses unknown or missing scopes with the reason', () => {
-    expect(() => parseScopes('route,tools:delete')).toThrow(/unknown scope "tools:delete"; choose from route, tools:read, tools:write, admin/);
+    expect(() => parseScopes('route,tools:delete')).toThrow(
+      /unknown scope "tools:delete"; choose from route, tools:read, tools:write, admin/,
+    );
     expect(() => parseScopes(' , ')).toThrow(/no scopes given/);
   });
 
@@ -22,12 +24,18 @@ describe('scopes', () => {
 });
 
 describe('loopback detection (safe binding)', () => {
-  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])('%s is loopback', (h) => {
-    expect(isLoopbackHost(h)).toBe(true);
-  });
-  it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '128.0.0.1', '::2', 'localhost.example.com'])('%s is not', (h) => {
-    expect(isLoopbackHost(h)).toBe(false);
-  });
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])(
+    '%s is loopback',
+    (h) => {
+      expect(isLoopbackHost(h)).toBe(true);
+    },
+  );
+  it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '128.0.0.1', '::2', 'localhost.example.com'])(
+    '%s is not',
+    (h) => {
+      expect(isLoopbackHost(h)).toBe(false);
+    },
+  );
 });
 
 describe('route requirements', () => {

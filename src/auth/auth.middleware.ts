@@ -70,12 +70,18 @@ export class AuthMiddleware {
     if (need.public) return next();
     if (!this.keys.hasActiveKeys()) {
       if (this.loopback) return next();
-      return this.refuse(res, path, 401, 'no API key is active while the gateway listens on a non-loopback address; create one with npm run keys -- create');
+      return this.refuse(
+        res,
+        path,
+        401,
+        'no API key is active while the gateway listens on a non-loopback address; create one with npm run keys -- create',
+      );
     }
     if (!token) return this.refuse(res, path, 401, 'a bearer key is required: send Authorization: Bearer <key>');
     const auth = this.keys.verify(token);
     if (!auth) return this.refuse(res, path, 401, 'the bearer key is unknown or revoked');
-    if (need.scope && !hasScope(auth.scopes, need.scope)) return this.refuse(res, path, 403, `this route needs the "${need.scope}" scope, which the key does not have`);
+    if (need.scope && !hasScope(auth.scopes, need.scope))
+      return this.refuse(res, path, 403, `this route needs the "${need.scope}" scope, which the key does not have`);
     req.auth = auth;
     next();
   }

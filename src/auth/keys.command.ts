@@ -50,13 +50,23 @@ export async function runKeysCommand(args: string[]): Promise<number> {
 /** Validates the arguments before anything touches the database; node's parseArgs throws TypeError on unknown flags. */
 function parseSubcommand(sub: string | undefined, rest: string[]): (keys: ApiKeysService) => Promise<void> {
   if (sub === 'create') {
-    const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, scopes: { type: 'string' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: rest,
+      options: { name: { type: 'string' }, scopes: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
     if (!values.name?.trim()) throw new UsageError('create needs --name <name>');
     if (!values.scopes?.trim()) throw new UsageError(`create needs --scopes <a,b> (choose from ${SCOPES.join(', ')})`);
     return (keys) => create(keys, values.name!, values.scopes!);
   }
   if (sub === 'list') {
-    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: rest,
+      options: { json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    });
     return (keys) => list(keys, Boolean(values.json));
   }
   if (sub === 'revoke') {
@@ -83,11 +93,15 @@ async function list(keys: ApiKeysService, json: boolean): Promise<void> {
     return;
   }
   if (rows.length === 0) {
-    process.stdout.write('no API keys: the gateway runs open on loopback (create one with npm run keys -- create --name N --scopes a,b)\n');
+    process.stdout.write(
+      'no API keys: the gateway runs open on loopback (create one with npm run keys -- create --name N --scopes a,b)\n',
+    );
     return;
   }
   const lines = rows.map(formatRow);
-  process.stdout.write(`${'ID'.padEnd(6)}${'PREFIX'.padEnd(14)}${'STATUS'.padEnd(9)}${'CREATED'.padEnd(26)}${'SCOPES'.padEnd(36)}NAME\n${lines.join('\n')}\n`);
+  process.stdout.write(
+    `${'ID'.padEnd(6)}${'PREFIX'.padEnd(14)}${'STATUS'.padEnd(9)}${'CREATED'.padEnd(26)}${'SCOPES'.padEnd(36)}NAME\n${lines.join('\n')}\n`,
+  );
 }
 
 function formatRow(k: ApiKeyInfo): string {
@@ -97,5 +111,9 @@ function formatRow(k: ApiKeyInfo): string {
 
 async function revoke(keys: ApiKeysService, ref: string): Promise<void> {
   const { info, alreadyRevoked } = await keys.revoke(ref);
-  process.stdout.write(alreadyRevoked ? `API key ${info.id} "${info.name}" was already revoked at ${info.revokedAt}\n` : `revoked API key ${info.id} "${info.name}" (prefix ${info.prefix})\n`);
+  process.stdout.write(
+    alreadyRevoked
+      ? `API key ${info.id} "${info.name}" was already revoked at ${info.revokedAt}\n`
+      : `revoked API key ${info.id} "${info.name}" (prefix ${info.prefix})\n`,
+  );
 }

@@ -33,11 +33,22 @@ export class RateLimitMiddleware implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, metrics: MetricsService) {
     const { requestsPerMinute, keyPrefix } = config.security.rateLimit;
     this.memory = new MemoryRateLimiter(requestsPerMinute);
-    this.limited = metrics.counter('gateway_rate_limited_total', 'Requests refused with 429 by the per-caller rate limit');
-    this.fallbacks = metrics.counter('gateway_rate_limit_fallbacks_total', 'Rate-limit decisions made in memory because Redis failed');
+    this.limited = metrics.counter(
+      'gateway_rate_limited_total',
+      'Requests refused with 429 by the per-caller rate limit',
+    );
+    this.fallbacks = metrics.counter(
+      'gateway_rate_limit_fallbacks_total',
+      'Rate-limit decisions made in memory because Redis failed',
+    );
     const url = redisUrlOf(config);
     if (url) {
-      this.redis = new RedisRateLimiter({ url, perMinute: requestsPerMinute, keyPrefix, onError: (err) => this.redisFailed(err) });
+      this.redis = new RedisRateLimiter({
+        url,
+        perMinute: requestsPerMinute,
+        keyPrefix,
+        onError: (err) => this.redisFailed(err),
+      });
       this.redis.client.on('ready', () => this.redisRecovered());
       this.logger.log(`rate limits are shared through Redis (${redactRedisUrl(url)})`);
     }
@@ -61,7 +72,8 @@ export class RateLimitMiddleware implements OnModuleInit, OnModuleDestroy {
 
   /** Gives Redis a moment to connect at start, so the first requests are already counted there. */
   async onModuleInit(): Promise<void> {
-    if (this.redis && !(await this.redis.waitReady(STARTUP_WAIT_MS))) this.redisFailed(new Error(`not connected within ${STARTUP_WAIT_MS} ms`));
+    if (this.redis && !(await this.redis.waitReady(STARTUP_WAIT_MS)))
+      this.redisFailed(new Error(`not connected within ${STARTUP_WAIT_MS} ms`));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -99,13 +111,21 @@ export class RateLimitMiddleware implements OnModuleInit, OnModuleDestroy {
     this.limited.inc();
     const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
     res.setHeader('retry-after', String(seconds));
-    reject(res, doorOf(path), 429, 'rate_limited', `rate limit of ${decision.limit} requests per minute reached; retry in ${seconds} s`);
+    reject(
+      res,
+      doorOf(path),
+      429,
+      'rate_limited',
+      `rate limit of ${decision.limit} requests per minute reached; retry in ${seconds} s`,
+    );
   }
 
   private redisFailed(err: Error): void {
     if (!this.redisHealthy) return;
     this.redisHealthy = false;
-    this.logger.warn(`Redis is unreachable (${err.message}): rate limits fall back to this process's memory until it is back`);
+    this.logger.warn(
+      `Redis is unreachable (${err.message}): rate limits fall back to this process's memory until it is back`,
+    );
   }
 
   private redisRecovered(): void {

@@ -67,7 +67,9 @@ describe('RateLimitMiddleware backend choice', () => {
   });
 
   it('falls back to memory when Redis is unreachable, without blocking or failing a request', async () => {
-    const cfg = gatewayConfigSchema.parse({ security: { rateLimit: { requestsPerMinute: 2, redisUrl: 'redis://127.0.0.1:1' } } });
+    const cfg = gatewayConfigSchema.parse({
+      security: { rateLimit: { requestsPerMinute: 2, redisUrl: 'redis://127.0.0.1:1' } },
+    });
     const limiter = new RateLimitMiddleware(cfg, new MetricsService());
     try {
       await limiter.onModuleInit();

@@ -46,7 +46,12 @@ export class MemoryRateLimiter implements RateLimiter {
     const allowed = tokens >= 1;
     const left = allowed ? tokens - 1 : tokens;
     this.buckets.set(id, { tokens: left, at: now });
-    return { allowed, limit: this.perMinute, remaining: Math.floor(left), retryAfterMs: allowed ? 0 : Math.ceil((1 - left) * this.msPerToken) };
+    return {
+      allowed,
+      limit: this.perMinute,
+      remaining: Math.floor(left),
+      retryAfterMs: allowed ? 0 : Math.ceil((1 - left) * this.msPerToken),
+    };
   }
 
   async take(id: string): Promise<RateDecision> {
@@ -60,7 +65,8 @@ export class MemoryRateLimiter implements RateLimiter {
 
   private sweep(): void {
     const now = this.now();
-    for (const [id, b] of this.buckets) if (b.tokens + (now - b.at) / this.msPerToken >= this.perMinute) this.buckets.delete(id);
+    for (const [id, b] of this.buckets)
+      if (b.tokens + (now - b.at) / this.msPerToken >= this.perMinute) this.buckets.delete(id);
   }
 }
 
@@ -91,7 +97,9 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(capacity * ms_per_token) + 1000)
 return {allowed, math.floor(tokens), retry}
 `;
 
-type TokenBucketRedis = Redis & { gatewayTokenBucket(key: string, capacity: number, msPerToken: number): Promise<[number, number, number]> };
+type TokenBucketRedis = Redis & {
+  gatewayTokenBucket(key: string, capacity: number, msPerToken: number): Promise<[number, number, number]>;
+};
 
 export interface RedisLimiterOptions {
   url: string;
@@ -142,7 +150,11 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async take(id: string): Promise<RateDecision> {
-    const [allowed, remaining, retryAfterMs] = await this.client.gatewayTokenBucket(`${this.opts.keyPrefix}${id}`, this.opts.perMinute, this.msPerToken);
+    const [allowed, remaining, retryAfterMs] = await this.client.gatewayTokenBucket(
+      `${this.opts.keyPrefix}${id}`,
+      this.opts.perMinute,
+      this.msPerToken,
+    );
     return { allowed: allowed === 1, limit: this.opts.perMinute, remaining, retryAfterMs };
   }
 

@@ -20,10 +20,15 @@ export function isScope(value: string): value is Scope {
 
 /** Parses "a,b" (or a list) into unique, known scopes; throws with the reason otherwise. */
 export function parseScopes(input: string | readonly string[]): Scope[] {
-  const parts = (typeof input === 'string' ? input.split(',') : [...input]).map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = (typeof input === 'string' ? input.split(',') : [...input])
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (parts.length === 0) throw new ApiKeyInputError(`no scopes given; choose from ${SCOPES.join(', ')}`);
   const unknown = parts.filter((s) => !isScope(s));
-  if (unknown.length > 0) throw new ApiKeyInputError(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')}; choose from ${SCOPES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new ApiKeyInputError(
+      `unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')}; choose from ${SCOPES.join(', ')}`,
+    );
   return [...new Set(parts as Scope[])];
 }
 

@@ -57,7 +57,12 @@ export async function createGateway(opts: CreateGatewayOptions): Promise<Gateway
   }
 }
 
-function configureHttp(app: NestExpressApplication, config: GatewayConfig, logger: PinoLogger, inFlight: InFlightTracker): void {
+function configureHttp(
+  app: NestExpressApplication,
+  config: GatewayConfig,
+  logger: PinoLogger,
+  inFlight: InFlightTracker,
+): void {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestIdMiddleware(logger, inFlight));
@@ -67,7 +72,13 @@ function configureHttp(app: NestExpressApplication, config: GatewayConfig, logge
   app.useGlobalFilters(new HttpExceptionFilter());
 }
 
-function makeHandle(app: NestExpressApplication, db: DatabaseService, config: GatewayConfig, logger: PinoLogger, inFlight: InFlightTracker): GatewayHandle {
+function makeHandle(
+  app: NestExpressApplication,
+  db: DatabaseService,
+  config: GatewayConfig,
+  logger: PinoLogger,
+  inFlight: InFlightTracker,
+): GatewayHandle {
   let closing: Promise<void> | undefined;
   const handle: GatewayHandle = {
     app,
@@ -94,16 +105,28 @@ function makeHandle(app: NestExpressApplication, db: DatabaseService, config: Ga
 function assertSafeBinding(app: NestExpressApplication, config: GatewayConfig, logger: PinoLogger): void {
   if (app.get(ApiKeysService).hasActiveKeys()) return;
   if (!isLoopbackHost(config.server.host)) throw new UnsafeBindError(config.server.host);
-  logger.warn('no API key exists: the gateway runs open to anyone on this machine (create one with npm run keys -- create --name N --scopes a,b)');
+  logger.warn(
+    'no API key exists: the gateway runs open to anyone on this machine (create one with npm run keys -- create --name N --scopes a,b)',
+  );
 }
 
-async function shutdown(app: INestApplication, db: DatabaseService, logger: PinoLogger, inFlight: InFlightTracker, drainTimeoutMs: number): Promise<void> {
+async function shutdown(
+  app: INestApplication,
+  db: DatabaseService,
+  logger: PinoLogger,
+  inFlight: InFlightTracker,
+  drainTimeoutMs: number,
+): Promise<void> {
   const server = app.getHttpServer() as Server;
   if (server.listening) {
     server.close();
     server.closeIdleConnections();
     const drained = await inFlight.drain(drainTimeoutMs);
-    if (!drained) logger.warn({ inFlight: inFlight.size }, 'shutdown: requests still in flight after the drain timeout; closing them');
+    if (!drained)
+      logger.warn(
+        { inFlight: inFlight.size },
+        'shutdown: requests still in flight after the drain timeout; closing them',
+      );
     server.closeAllConnections();
   }
   try {

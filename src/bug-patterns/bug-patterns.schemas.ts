@@ -6,7 +6,11 @@ const TEXT_MAX = 20_000;
 
 export const recordBugPatternInput = z.strictObject({
   category: z.string().trim().min(1).max(100).describe('kind of failure, e.g. timeout, rate_limit, bad_output'),
-  pattern: z.string().min(1).max(TEXT_MAX).describe('the error signature; ids, numbers and spacing are normalized for de-duplication'),
+  pattern: z
+    .string()
+    .min(1)
+    .max(TEXT_MAX)
+    .describe('the error signature; ids, numbers and spacing are normalized for de-duplication'),
   description: z.string().min(1).max(TEXT_MAX),
   solution: z.string().max(TEXT_MAX).optional(),
   severity: z.enum(SEVERITIES).describe('a repeat keeps the highest severity seen'),

@@ -1,6 +1,11 @@
 import { DatabaseService } from '../database/database.service';
 import { useTestDatabase } from '../../test/helpers/test-database';
-import { getBugPatternsInput, getBugPatternsOutput, recordBugPatternInput, recordBugPatternOutput } from './bug-patterns.schemas';
+import {
+  getBugPatternsInput,
+  getBugPatternsOutput,
+  recordBugPatternInput,
+  recordBugPatternOutput,
+} from './bug-patterns.schemas';
 import { BugPatternsService } from './bug-patterns.service';
 import { BugPatternsTools } from './bug-patterns.tools';
 import { bugFingerprint } from './fingerprint';
@@ -15,27 +20,70 @@ describe('BugPatternsService', () => {
   });
 
   it('inserts a new pattern with its fingerprint', async () => {
-    const { row, isNew } = await service.record({ category: 'timeout', pattern: 'upstream timeout after 3000ms', description: 'slow', severity: 'medium' });
+    const { row, isNew } = await service.record({
+      category: 'timeout',
+      pattern: 'upstream timeout after 3000ms',
+      description: 'slow',
+      severity: 'medium',
+    });
     expect(isNew).toBe(true);
-    expect(row).toMatchObject({ category: 'timeout', occurrences: 1, severity: 'medium', solution: null, fingerprint: bugFingerprint('timeout', 'upstream timeout after 3000ms') });
+    expect(row).toMatchObject({
+      category: 'timeout',
+      occurrences: 1,
+      severity: 'medium',
+      solution: null,
+      fingerprint: bugFingerprint('timeout', 'upstream timeout after 3000ms'),
+    });
     expect(row.firstSeen).toBe(row.lastSeen);
   });
 
   it('counts a repeat with different ids and numbers, keeping the highest severity', async () => {
-    const first = await service.record({ category: 'Timeout', pattern: 'timeout after 3000ms on req_abc123', description: 'one', solution: 'retry', severity: 'high' });
-    const second = await service.record({ category: 'timeout', pattern: 'Timeout after 12ms on req_zzz999', description: 'two', severity: 'low' });
+    const first = await service.record({
+      category: 'Timeout',
+      pattern: 'timeout after 3000ms on req_abc123',
+      description: 'one',
+      solution: 'retry',
+      severity: 'high',
+    });
+    const second = await service.record({
+      category: 'timeout',
+      pattern: 'Timeout after 12ms on req_zzz999',
+      description: 'two',
+      severity: 'low',
+    });
     expect(second.isNew).toBe(false);
-    expect(second.row).toMatchObject({ id: first.row.id, occurrences: 2, severity: 'high', description: 'two', solution: 'retry', pattern: first.row.pattern, category: 'Timeout' });
+    expect(second.row).toMatchObject({
+      id: first.row.id,
+      occurrences: 2,
+      severity: 'high',
+      description: 'two',
+      solution: 'retry',
+      pattern: first.row.pattern,
+      category: 'Timeout',
+    });
     expect(Date.parse(second.row.lastSeen)).toBeGreaterThanOrEqual(Date.parse(first.row.lastSeen));
     expect(second.row.firstSeen).toBe(first.row.firstSeen);
 
-    const third = await service.record({ category: 'timeout', pattern: 'timeout after 1ms on req_q1w2e3', description: 'three', solution: 'raise the timeout', severity: 'critical' });
+    const third = await service.record({
+      category: 'timeout',
+      pattern: 'timeout after 1ms on req_q1w2e3',
+      description: 'three',
+      solution: 'raise the timeout',
+      severity: 'critical',
+    });
     expect(third.row).toMatchObject({ occurrences: 3, severity: 'critical', solution: 'raise the timeout' });
   });
 
   it('counts every one of many concurrent repeats', async () => {
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => service.record({ category: 'reset', pattern: `connection reset by peer ${i}`, description: 'reset', severity: 'low' })),
+      Array.from({ length: 30 }, (_, i) =>
+        service.record({
+          category: 'reset',
+          pattern: `connection reset by peer ${i}`,
+          description: 'reset',
+          severity: 'low',
+        }),
+      ),
     );
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     const { items } = await service.list({ category: 'reset' });
@@ -45,7 +93,8 @@ describe('BugPatternsService', () => {
 
   it('lists by occurrences then newest, filters by category case-insensitively, paginates', async () => {
     await service.record({ category: 'a', pattern: 'once', description: 'd', severity: 'low' });
-    for (let i = 0; i < 3; i++) await service.record({ category: 'b', pattern: 'thrice', description: 'd', severity: 'low' });
+    for (let i = 0; i < 3; i++)
+      await service.record({ category: 'b', pattern: 'thrice', description: 'd', severity: 'low' });
     await service.record({ category: 'a', pattern: 'also once', description: 'd', severity: 'low' });
     await service.record({ category: 'a_b', pattern: 'underscore', description: 'd', severity: 'low' });
 
@@ -62,7 +111,12 @@ describe('BugPatternsService', () => {
   });
 
   it('stores and filters values containing ; and quotes verbatim', async () => {
-    const { row } = await service.record({ category: "a;b'c", pattern: "select 1; drop table x; -- it's", description: 'd;e', severity: 'low' });
+    const { row } = await service.record({
+      category: "a;b'c",
+      pattern: "select 1; drop table x; -- it's",
+      description: 'd;e',
+      severity: 'low',
+    });
     expect(row).toMatchObject({ category: "a;b'c", pattern: "select 1; drop table x; -- it's", description: 'd;e' });
     expect((await service.list({ category: "A;B'C" })).items.map((b) => b.id)).toEqual([row.id]);
     expect(await service.findByFingerprint(row.fingerprint)).toEqual(row);
@@ -70,7 +124,9 @@ describe('BugPatternsService', () => {
 
   it('tools return output that satisfies their schemas', async () => {
     const tools = new BugPatternsTools(service);
-    const recorded = await tools.recordBugPattern(recordBugPatternInput.parse({ category: 'x', pattern: 'p 1', description: 'd', severity: 'high' }));
+    const recorded = await tools.recordBugPattern(
+      recordBugPatternInput.parse({ category: 'x', pattern: 'p 1', description: 'd', severity: 'high' }),
+    );
     expect(recordBugPatternOutput.parse(recorded)).toMatchObject({ isNew: true, occurrences: 1 });
     const listed = await tools.getBugPatterns(getBugPatternsInput.parse({ limit: 10 }));
     expect(getBugPatternsOutput.parse(listed).items).toHaveLength(1);

@@ -46,7 +46,14 @@ export class BugPatternsService {
 
   async record(input: RecordBugInput): Promise<{ row: BugPatternDto; isNew: boolean }> {
     const category = input.category.trim();
-    const params = [category, input.pattern, input.description, input.solution ?? null, input.severity, bugFingerprint(category, input.pattern)];
+    const params = [
+      category,
+      input.pattern,
+      input.description,
+      input.solution ?? null,
+      input.severity,
+      bugFingerprint(category, input.pattern),
+    ];
     const em = this.db.fork();
     const [raw] = await queryRows(em, RECORD_SQL, params);
     const { inserted, ...columns } = raw;
@@ -58,12 +65,16 @@ export class BugPatternsService {
     const where = filter.category ? 'where lower(category) = lower(?)' : '';
     const params: Knex.Value[] = filter.category ? [filter.category.trim()] : [];
     const em = this.db.fork();
-    const [{ total }] = await queryRows<{ total: number }>(em, `select count(*)::int as total from bug_patterns ${where}`, params);
-    const rows = await queryRows(em, `select * from bug_patterns ${where} order by occurrences desc, last_seen desc, id desc limit ? offset ?`, [
-      ...params,
-      filter.limit ?? 100,
-      filter.offset ?? 0,
-    ]);
+    const [{ total }] = await queryRows<{ total: number }>(
+      em,
+      `select count(*)::int as total from bug_patterns ${where}`,
+      params,
+    );
+    const rows = await queryRows(
+      em,
+      `select * from bug_patterns ${where} order by occurrences desc, last_seen desc, id desc limit ? offset ?`,
+      [...params, filter.limit ?? 100, filter.offset ?? 0],
+    );
     return { items: rows.map((r) => toBugPatternDto(em.map(BugPattern, r))), total };
   }
 

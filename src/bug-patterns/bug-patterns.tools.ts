@@ -38,11 +38,15 @@ export class BugPatternsTools {
 
   @Tool({
     name: 'get_bug_patterns',
-    description: 'List recorded bug patterns, most frequent first (then most recently seen), optionally for one category.',
+    description:
+      'List recorded bug patterns, most frequent first (then most recently seen), optionally for one category.',
     input: getBugPatternsInput,
     output: getBugPatternsOutput,
     readOnly: true,
-    text: (r) => (r.items.length === 0 ? 'No bug patterns.' : [`${r.total} bug pattern(s):`, ...r.items.map(describeBug)].join('\n')),
+    text: (r) =>
+      r.items.length === 0
+        ? 'No bug patterns.'
+        : [`${r.total} bug pattern(s):`, ...r.items.map(describeBug)].join('\n'),
   })
   async getBugPatterns(input: GetBugPatternsInput): Promise<GetBugPatternsOutput> {
     return this.bugs.list(input);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
 /** Prefixed ids (req_abc123, chatcmpl-9x..., msg_01...); the digit requirement spares words like "run-time". */
-const PREFIXED_ID = /\b(?:req|request|chatcmpl|cmpl|msg|resp|run|call|sess|session|trace|span|evt|job|txn?|id)[_-](?=[a-z0-9]*\d)[a-z0-9]{3,}\b/g;
+const PREFIXED_ID =
+  /\b(?:req|request|chatcmpl|cmpl|msg|resp|run|call|sess|session|trace|span|evt|job|txn?|id)[_-](?=[a-z0-9]*\d)[a-z0-9]{3,}\b/g;
 const HEX_ID = /\b[0-9a-f]{8,}\b/g;
 const DIGITS = /\d+/g;
 const SPACE = /\s+/g;

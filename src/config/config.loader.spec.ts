@@ -29,7 +29,13 @@ describe('config loader', () => {
   });
 
   it('applies env overrides', () => {
-    const { config } = loadConfig({ HOST: '0.0.0.0', PORT: '8080', DATABASE_URL: 'postgres://u@h:5432/d', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn' });
+    const { config } = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@h:5432/d',
+      DATA_DIR: '/tmp/x',
+      LOG_LEVEL: 'warn',
+    });
     expect(config.server).toEqual({ host: '0.0.0.0', port: 8080 });
     expect(config.database).toEqual({ url: 'postgres://u@h:5432/d', dataDir: '/tmp/x' });
     expect(config.logLevel).toBe('warn');
@@ -56,7 +62,10 @@ describe('config loader', () => {
   });
 
   it('refuses a model that names a missing provider', () => {
-    const raw = { providers: [{ id: 'p', plugin: 'simulated' }], models: [{ id: 'm', provider: 'nope', layer: 'fast', price: { input: 1, output: 1 } }] };
+    const raw = {
+      providers: [{ id: 'p', plugin: 'simulated' }],
+      models: [{ id: 'm', provider: 'nope', layer: 'fast', price: { input: 1, output: 1 } }],
+    };
     const err = errorOf(() => parseConfig(raw, 'f.yaml', {}));
     expect(err.keyPath).toBe('models[0].provider');
     expect(err.reason).toContain('"nope"');
@@ -64,7 +73,9 @@ describe('config loader', () => {
 
   it('names a bad env variable instead of the file', () => {
     expect(errorOf(() => parseConfig({}, 'f.yaml', { PORT: 'eighty' })).message).toContain('environment at PORT');
-    expect(errorOf(() => parseConfig({}, 'f.yaml', { LOG_LEVEL: 'loud' })).message).toContain('environment at LOG_LEVEL');
+    expect(errorOf(() => parseConfig({}, 'f.yaml', { LOG_LEVEL: 'loud' })).message).toContain(
+      'environment at LOG_LEVEL',
+    );
   });
 
   it('reports a missing file', () => {

@@ -29,7 +29,10 @@ export function resolveConfigPath(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function readYaml(file: string): unknown {
@@ -41,7 +44,8 @@ function readYaml(file: string): unknown {
     throw new ConfigError(file, where, `malformed YAML: ${first.message.split('\n')[0]}`);
   }
   const value = doc.toJS() ?? {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(file, '', 'the top level must be a mapping of keys');
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigError(file, '', 'the top level must be a mapping of keys');
   return value;
 }
 
@@ -56,7 +60,8 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, file: st
   if (env.HOST) section('server').host = env.HOST;
   if (env.PORT !== undefined && env.PORT !== '') {
     const port = Number(env.PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('environment', 'PORT', `"${env.PORT}" is not a port number (0-65535)`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError('environment', 'PORT', `"${env.PORT}" is not a port number (0-65535)`);
     section('server').port = port;
   }
   if (env.DATABASE_URL) section('database').url = env.DATABASE_URL;
@@ -84,7 +89,8 @@ const ENV_KEYS: Record<string, string> = {
 };
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
 }
 

@@ -8,6 +8,10 @@ export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 @Module({})
 export class ConfigModule {
   static forRoot(config: GatewayConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: GATEWAY_CONFIG, useValue: config }], exports: [GATEWAY_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      exports: [GATEWAY_CONFIG],
+    };
   }
 }

@@ -75,14 +75,20 @@ const optimizerSchema = z.strictObject({
 });
 
 const securitySchema = z.strictObject({
-  bodyLimit: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb').default('1mb'),
+  bodyLimit: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb')
+    .default('1mb'),
   allowedHosts: z.array(z.string()).default(['localhost', '127.0.0.1', '[::1]']),
   allowedOrigins: z.array(z.string()).default([]),
   rateLimit: z
     .strictObject({
       requestsPerMinute: z.number().int().positive().default(600),
       /** Shared buckets across replicas; the REDIS_URL environment variable is used when this is unset. */
-      redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+      redisUrl: z
+        .string()
+        .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+        .optional(),
       /** Prefix of the Redis keys holding the buckets (replicas of one gateway share it). */
       keyPrefix: z.string().min(1).max(100).default('gw:rl:'),
     })
@@ -109,7 +115,11 @@ export const gatewayConfigSchema = z
     providers: z.array(providerSchema).default([]),
     models: z.array(modelSchema).default([]),
     layers: z
-      .strictObject({ fast: layerSchema.prefault({}), balanced: layerSchema.prefault({}), deep: layerSchema.prefault({}) })
+      .strictObject({
+        fast: layerSchema.prefault({}),
+        balanced: layerSchema.prefault({}),
+        deep: layerSchema.prefault({}),
+      })
       .prefault({}),
     routing: routingSchema.prefault({}),
     recording: recordingSchema.prefault({}),
@@ -119,15 +129,21 @@ export const gatewayConfigSchema = z
   .superRefine((cfg, ctx) => {
     const providerIds = new Set<string>();
     cfg.providers.forEach((p, i) => {
-      if (providerIds.has(p.id)) ctx.addIssue({ code: 'custom', path: ['providers', i, 'id'], message: `duplicate provider id "${p.id}"` });
+      if (providerIds.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'id'], message: `duplicate provider id "${p.id}"` });
       providerIds.add(p.id);
     });
     const modelIds = new Set<string>();
     cfg.models.forEach((m, i) => {
       if (!providerIds.has(m.provider)) {
-        ctx.addIssue({ code: 'custom', path: ['models', i, 'provider'], message: `model "${m.id}" names provider "${m.provider}", which is not declared under providers` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'provider'],
+          message: `model "${m.id}" names provider "${m.provider}", which is not declared under providers`,
+        });
       }
-      if (modelIds.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+      if (modelIds.has(m.id))
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       modelIds.add(m.id);
     });
   });

@@ -14,7 +14,9 @@ export class DataDirLockedError extends Error {
     readonly dataDir: string,
     readonly holder: LockHolder,
   ) {
-    super(`DATA_DIR ${dataDir} is in use by process ${holder.pid}${holder.url ? ` (gateway at ${holder.url})` : ''}, started ${holder.startedAt}; stop it or use another DATA_DIR`);
+    super(
+      `DATA_DIR ${dataDir} is in use by process ${holder.pid}${holder.url ? ` (gateway at ${holder.url})` : ''}, started ${holder.startedAt}; stop it or use another DATA_DIR`,
+    );
     this.name = 'DataDirLockedError';
   }
 }

@@ -29,10 +29,28 @@ export function redactUrl(url: string): string {
 }
 
 /** Socket-level error codes of a database connection that failed or could not be made. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** SQLSTATEs of a server that is going away, starting up or unreachable (class 08, 57P01-57P03). */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const UNAVAILABLE_MESSAGES = [/Connection terminated/i, /connection refused/i, /Timeout acquiring a connection/i, /connect(ion)? timeout/i, /terminating connection due to administrator command/i, /the database system is (starting up|shutting down)/i, /Client has encountered a connection error/i, /Connection is closed/i];
+const UNAVAILABLE_MESSAGES = [
+  /Connection terminated/i,
+  /connection refused/i,
+  /Timeout acquiring a connection/i,
+  /connect(ion)? timeout/i,
+  /terminating connection due to administrator command/i,
+  /the database system is (starting up|shutting down)/i,
+  /Client has encountered a connection error/i,
+  /Connection is closed/i,
+];
 
 /**
  * When `err` (or an error it wraps) says the database cannot be reached right now, a short reason;
@@ -41,16 +59,25 @@ const UNAVAILABLE_MESSAGES = [/Connection terminated/i, /connection refused/i, /
  */
 export function databaseUnavailableReason(err: unknown, depth = 0): string | undefined {
   if (!err || typeof err !== 'object' || depth > 4) return undefined;
-  const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; previous?: unknown; errors?: unknown };
+  const e = err as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    previous?: unknown;
+    errors?: unknown;
+  };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = typeof e.message === 'string' ? e.message : '';
   if (e.name === 'KnexTimeoutError' || e.name === 'ConnectionException') return message || String(e.name);
-  if (code && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code))) return message ? `${code} ${message}` : code;
+  if (code && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)))
+    return message ? `${code} ${message}` : code;
   if (UNAVAILABLE_MESSAGES.some((re) => re.test(message))) return message;
-  if (Array.isArray(e.errors)) for (const inner of e.errors) {
-    const reason = databaseUnavailableReason(inner, depth + 1);
-    if (reason) return reason;
-  }
+  if (Array.isArray(e.errors))
+    for (const inner of e.errors) {
+      const reason = databaseUnavailableReason(inner, depth + 1);
+      if (reason) return reason;
+    }
   return databaseUnavailableReason(e.cause, depth + 1) ?? databaseUnavailableReason(e.previous, depth + 1);
 }
 

@@ -9,4 +9,14 @@ import { OptimizerRun } from '../optimizer/optimizer-run.entity';
 import { RegressionTest } from '../regression-tests/regression-test.entity';
 
 /** Every entity, in one list for the ORM (each is owned by its feature module). */
-export const ENTITIES = [RegressionTest, RoutingRule, BugPattern, PerformanceMetric, ModelPerformance, RequestLog, OptimizerRun, ApiKey, AbTest];
+export const ENTITIES = [
+  RegressionTest,
+  RoutingRule,
+  BugPattern,
+  PerformanceMetric,
+  ModelPerformance,
+  RequestLog,
+  OptimizerRun,
+  ApiKey,
+  AbTest,
+];

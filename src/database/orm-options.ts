@@ -9,7 +9,9 @@ import { patchPGliteDialect } from './pglite-dialect-fix';
 
 // The package's types are ESM-only while its runtime ships a CommonJS build; require it with ESM types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', { with: { 'resolution-mode': 'import' } });
+const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', {
+  with: { 'resolution-mode': 'import' },
+});
 patchPGliteDialect(PGliteKnexDialect as unknown as { prototype: Record<string, unknown> });
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -21,7 +23,14 @@ const common: Options = {
   entities: ENTITIES,
   discovery: { warnWhenNoEntities: false },
   extensions: [Migrator],
-  migrations: { migrationsList: MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, allOrNothing: true, snapshot: false, silent: true },
+  migrations: {
+    migrationsList: MIGRATIONS,
+    tableName: 'mikro_orm_migrations',
+    transactional: true,
+    allOrNothing: true,
+    snapshot: false,
+    silent: true,
+  },
   // Services fork their own entity manager; using the global one is a bug we want to hear about.
   allowGlobalContext: false,
   debug: false,

@@ -25,7 +25,16 @@ describe('ORM queries with ";" in values', () => {
     const { db, close } = await openTestDatabase();
     try {
       const em = db.fork();
-      const row = em.create(BugPattern, { category: 'a;b', pattern: 'x; y', description: 'd;', severity: 'low', fingerprint: 'f'.repeat(64), occurrences: 1, firstSeen: new Date(), lastSeen: new Date() });
+      const row = em.create(BugPattern, {
+        category: 'a;b',
+        pattern: 'x; y',
+        description: 'd;',
+        severity: 'low',
+        fingerprint: 'f'.repeat(64),
+        occurrences: 1,
+        firstSeen: new Date(),
+        lastSeen: new Date(),
+      });
       await em.flush();
       expect(row.id).toEqual(expect.any(Number));
       const found = await db.fork().find(BugPattern, { category: 'a;b' });

@@ -61,7 +61,10 @@ export function patchPGliteDialect(dialect: { prototype: Record<string, unknown>
   if ((dialect.prototype as { __statementScanner?: boolean }).__statementScanner) return;
   dialect.prototype._query = async function (connection: PGliteConnectionLike, obj: KnexQueryObject) {
     if (!obj.sql) throw new Error('The query is empty');
-    obj.response = obj.method === 'raw' && hasMultipleStatements(obj.sql) ? await connection.exec(obj.sql) : await connection.query(obj.sql, obj.bindings ?? []);
+    obj.response =
+      obj.method === 'raw' && hasMultipleStatements(obj.sql)
+        ? await connection.exec(obj.sql)
+        : await connection.query(obj.sql, obj.bindings ?? []);
     return obj;
   };
   (dialect.prototype as { __statementScanner?: boolean }).__statementScanner = true;

@@ -25,27 +25,58 @@ describe('HeuristicsService', () => {
 
   describe('upsertRule', () => {
     it('creates a rule, then updates it by pattern, keeping what was not given', async () => {
-      const first = await service.upsertRule({ pattern: 'def \\w+\\(', preferredLayer: 'deep', priority: 5, reasoning: 'code', successRate: 80 });
+      const first = await service.upsertRule({
+        pattern: 'def \\w+\\(',
+        preferredLayer: 'deep',
+        priority: 5,
+        reasoning: 'code',
+        successRate: 80,
+      });
       expect(first.created).toBe(true);
-      expect(first.rule).toMatchObject({ pattern: 'def \\w+\\(', preferredLayer: 'deep', priority: 5, active: true, pinned: false, source: 'manual', preferredModel: null });
+      expect(first.rule).toMatchObject({
+        pattern: 'def \\w+\\(',
+        preferredLayer: 'deep',
+        priority: 5,
+        active: true,
+        pinned: false,
+        source: 'manual',
+        preferredModel: null,
+      });
       expect(first.rule.metadata).toEqual({ reasoning: 'code', successRate: 80 });
 
-      const second = await service.upsertRule({ pattern: 'def \\w+\\(', preferredLayer: 'balanced', usageCount: 12, preferredModel: 'sim-balanced' });
+      const second = await service.upsertRule({
+        pattern: 'def \\w+\\(',
+        preferredLayer: 'balanced',
+        usageCount: 12,
+        preferredModel: 'sim-balanced',
+      });
       expect(second.created).toBe(false);
       expect(second.rule.id).toBe(first.rule.id);
       expect(second.rule).toMatchObject({ preferredLayer: 'balanced', priority: 5, preferredModel: 'sim-balanced' });
       expect(second.rule.metadata).toEqual({ reasoning: 'code', successRate: 80, usageCount: 12 });
       expect(Date.parse(second.rule.updatedAt)).toBeGreaterThanOrEqual(Date.parse(first.rule.updatedAt));
 
-      const cleared = await service.upsertRule({ pattern: 'def \\w+\\(', preferredLayer: 'balanced', preferredModel: null, active: false });
+      const cleared = await service.upsertRule({
+        pattern: 'def \\w+\\(',
+        preferredLayer: 'balanced',
+        preferredModel: null,
+        active: false,
+      });
       expect(cleared.rule).toMatchObject({ preferredModel: null, active: false });
       expect((await service.listRules({ activeOnly: false })).total).toBe(1);
     });
 
     it('stores patterns containing ; and quotes verbatim', async () => {
-      const { rule } = await service.upsertRule({ pattern: "drop table;.*it's", preferredLayer: 'deep', reasoning: 'a;b' });
+      const { rule } = await service.upsertRule({
+        pattern: "drop table;.*it's",
+        preferredLayer: 'deep',
+        reasoning: 'a;b',
+      });
       expect(rule).toMatchObject({ pattern: "drop table;.*it's", metadata: { reasoning: 'a;b' } });
-      expect((await service.updateRule(rule.id, { metadata: { note: 'x;y' } })).metadata).toEqual({ reasoning: 'a;b', note: 'x;y' });
+      expect((await service.updateRule(rule.id, { metadata: { note: 'x;y' } })).metadata).toEqual({
+        reasoning: 'a;b',
+        note: 'x;y',
+      });
       expect((await service.getMatcher()).match("DROP TABLE; and it's gone")?.id).toBe(rule.id);
     });
 
@@ -62,17 +93,28 @@ describe('HeuristicsService', () => {
     });
 
     it('caps the pattern length by security.maxPatternLength', async () => {
-      const short = new HeuristicsService(db, config((c) => (c.security.maxPatternLength = 10)));
+      const short = new HeuristicsService(
+        db,
+        config((c) => (c.security.maxPatternLength = 10)),
+      );
       const err = await refusal(short.upsertRule({ pattern: 'a'.repeat(11), preferredLayer: 'fast' }));
       expect(err.issues[0]).toEqual({ path: 'pattern', message: expect.stringContaining('maxPatternLength') });
-      await expect(short.upsertRule({ pattern: 'a'.repeat(10), preferredLayer: 'fast' })).resolves.toMatchObject({ created: true });
+      await expect(short.upsertRule({ pattern: 'a'.repeat(10), preferredLayer: 'fast' })).resolves.toMatchObject({
+        created: true,
+      });
     });
 
     it('tool input schema rejects bad layers, out-of-range numbers and unknown keys', () => {
       expect(updateRoutingHeuristicInput.safeParse({ pattern: 'x', preferredLayer: 'huge' }).success).toBe(false);
-      expect(updateRoutingHeuristicInput.safeParse({ pattern: 'x', preferredLayer: 'fast', successRate: 101 }).success).toBe(false);
-      expect(updateRoutingHeuristicInput.safeParse({ pattern: 'x', preferredLayer: 'fast', usageCount: 1.5 }).success).toBe(false);
-      expect(updateRoutingHeuristicInput.safeParse({ pattern: 'x', preferredLayer: 'fast', preferedLayer: 'deep' }).success).toBe(false);
+      expect(
+        updateRoutingHeuristicInput.safeParse({ pattern: 'x', preferredLayer: 'fast', successRate: 101 }).success,
+      ).toBe(false);
+      expect(
+        updateRoutingHeuristicInput.safeParse({ pattern: 'x', preferredLayer: 'fast', usageCount: 1.5 }).success,
+      ).toBe(false);
+      expect(
+        updateRoutingHeuristicInput.safeParse({ pattern: 'x', preferredLayer: 'fast', preferedLayer: 'deep' }).success,
+      ).toBe(false);
       expect(updateRoutingHeuristicInput.safeParse({ pattern: '', preferredLayer: 'fast' }).success).toBe(false);
     });
   });
@@ -94,7 +136,11 @@ describe('HeuristicsService', () => {
 
     it('get input applies defaults and bounds (query strings are coerced by the REST door)', () => {
       expect(getRoutingHeuristicsInput.parse({})).toEqual({ activeOnly: true, limit: 100, offset: 0 });
-      expect(getRoutingHeuristicsInput.parse({ activeOnly: false, limit: 5, offset: 10 })).toEqual({ activeOnly: false, limit: 5, offset: 10 });
+      expect(getRoutingHeuristicsInput.parse({ activeOnly: false, limit: 5, offset: 10 })).toEqual({
+        activeOnly: false,
+        limit: 5,
+        offset: 10,
+      });
       expect(getRoutingHeuristicsInput.safeParse({ limit: 501 }).success).toBe(false);
       expect(getRoutingHeuristicsInput.safeParse({ offset: -1 }).success).toBe(false);
     });
@@ -118,10 +164,20 @@ describe('HeuristicsService', () => {
   describe('getMatcher', () => {
     it('returns the highest-priority matching rule, case-insensitively, ignoring inactive rules', async () => {
       await service.upsertRule({ pattern: 'python', preferredLayer: 'balanced', priority: 1 });
-      await service.upsertRule({ pattern: 'python.*async', preferredLayer: 'deep', priority: 10, preferredModel: 'sim-deep' });
+      await service.upsertRule({
+        pattern: 'python.*async',
+        preferredLayer: 'deep',
+        priority: 10,
+        preferredModel: 'sim-deep',
+      });
       await service.upsertRule({ pattern: 'PYTHON', preferredLayer: 'fast', priority: 100, active: false });
       const matcher = await service.getMatcher();
-      expect(matcher.match('Write PYTHON code with async IO')).toMatchObject({ pattern: 'python.*async', preferredLayer: 'deep', preferredModel: 'sim-deep', priority: 10 });
+      expect(matcher.match('Write PYTHON code with async IO')).toMatchObject({
+        pattern: 'python.*async',
+        preferredLayer: 'deep',
+        preferredModel: 'sim-deep',
+        priority: 10,
+      });
       expect(matcher.match('a python one-liner')).toMatchObject({ pattern: 'python', preferredLayer: 'balanced' });
       expect(matcher.match('hello')).toBeUndefined();
       expect(await service.getMatcher()).toBe(matcher);

@@ -76,7 +76,10 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     const url = this.config.database.url;
     if (this.db.kind !== 'postgres' || !url) return;
-    this.listener = new PgChannelListener(url, RULES_CHANGED_CHANNEL, { onNotify: () => this.invalidate(), onConnected: () => this.invalidate() });
+    this.listener = new PgChannelListener(url, RULES_CHANGED_CHANNEL, {
+      onNotify: () => this.invalidate(),
+      onConnected: () => this.invalidate(),
+    });
     await this.listener.start();
   }
 
@@ -99,7 +102,11 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
   validatePattern(pattern: string): void {
     const max = this.config.security.maxPatternLength;
     if (pattern.length === 0) throw ToolError.invalid('pattern', 'must not be empty');
-    if (pattern.length > max) throw ToolError.invalid('pattern', `is ${pattern.length} characters long; the limit (security.maxPatternLength) is ${max}`);
+    if (pattern.length > max)
+      throw ToolError.invalid(
+        'pattern',
+        `is ${pattern.length} characters long; the limit (security.maxPatternLength) is ${max}`,
+      );
     try {
       compileRulePattern(pattern);
     } catch (err) {
@@ -111,7 +118,11 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
   async upsertRule(input: UpsertRuleInput): Promise<{ rule: RoutingRuleDto; created: boolean }> {
     this.validatePattern(input.pattern);
     const metadata = pickMetadata(input);
-    const sets = ['preferred_layer = excluded.preferred_layer', 'metadata = routing_rules.metadata || excluded.metadata', 'updated_at = now()'];
+    const sets = [
+      'preferred_layer = excluded.preferred_layer',
+      'metadata = routing_rules.metadata || excluded.metadata',
+      'updated_at = now()',
+    ];
     if (input.preferredModel !== undefined) sets.push('preferred_model = excluded.preferred_model');
     if (input.priority !== undefined) sets.push('priority = excluded.priority');
     if (input.active !== undefined) sets.push('active = excluded.active');
@@ -148,7 +159,10 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
       params.push(key === 'metadata' ? JSON.stringify(value) : (value as Knex.Value));
     }
     const em = this.db.fork();
-    const rows = await queryRows(em, `update routing_rules set ${sets.join(', ')} where id = ? returning *`, [...params, id]);
+    const rows = await queryRows(em, `update routing_rules set ${sets.join(', ')} where id = ? returning *`, [
+      ...params,
+      id,
+    ]);
     if (rows.length === 0) throw new ToolError('not_found', `routing rule ${id} does not exist`);
     await this.changed(em);
     return toRuleDto(em.map(RoutingRule, rows[0]));
@@ -198,17 +212,30 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
       return this.cached;
     }
     const matcher = RuleMatcher.compile(rules, version);
-    if (matcher.skipped.length > 0) this.logger.warn(`routing rules ${matcher.skipped.join(', ')} do not compile under RE2 and are ignored`);
+    if (matcher.skipped.length > 0)
+      this.logger.warn(`routing rules ${matcher.skipped.join(', ')} do not compile under RE2 and are ignored`);
     if (!this.cached || this.cached.version <= version) this.cached = matcher;
     return matcher;
   }
 
   private async loadActiveRules(): Promise<MatchedRule[]> {
-    const rows = await queryRows<{ id: number; pattern: string; preferred_layer: LayerName; preferred_model: string | null; priority: number }>(
+    const rows = await queryRows<{
+      id: number;
+      pattern: string;
+      preferred_layer: LayerName;
+      preferred_model: string | null;
+      priority: number;
+    }>(
       this.db.fork(),
       'select id, pattern, preferred_layer, preferred_model, priority from routing_rules where active order by priority desc, id asc',
     );
-    return rows.map((r) => ({ id: r.id, pattern: r.pattern, preferredLayer: r.preferred_layer, preferredModel: r.preferred_model, priority: r.priority }));
+    return rows.map((r) => ({
+      id: r.id,
+      pattern: r.pattern,
+      preferredLayer: r.preferred_layer,
+      preferredModel: r.preferred_model,
+      priority: r.priority,
+    }));
   }
 
   /** Invalidates this replica at once and, on Postgres, tells the others. A failed NOTIFY never fails the write. */

@@ -39,11 +39,15 @@ export class HeuristicsTools {
 
   @Tool({
     name: 'get_routing_heuristics',
-    description: 'List routing rules, highest priority first (then newest); only active ones unless activeOnly is false.',
+    description:
+      'List routing rules, highest priority first (then newest); only active ones unless activeOnly is false.',
     input: getRoutingHeuristicsInput,
     output: getRoutingHeuristicsOutput,
     readOnly: true,
-    text: (r) => (r.items.length === 0 ? 'No routing rules.' : [`${r.total} routing rule(s):`, ...r.items.map(describeRule)].join('\n')),
+    text: (r) =>
+      r.items.length === 0
+        ? 'No routing rules.'
+        : [`${r.total} routing rule(s):`, ...r.items.map(describeRule)].join('\n'),
   })
   async getRoutingHeuristics(input: GetRoutingHeuristicsInput): Promise<GetRoutingHeuristicsOutput> {
     return this.heuristics.listRules(input);

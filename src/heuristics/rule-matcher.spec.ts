@@ -32,7 +32,19 @@ describe('RuleMatcher', () => {
     const patterns = ['^hello', 'world$', '\\bsql\\b', '\\d{3,}', 'caf[eé]', '(?:foo|bar)baz', 'x.y', '[[:alpha:]]+42'];
     const rules = patterns.map((p, i) => rule(i + 1, p));
     const m = RuleMatcher.compile(rules, 1);
-    const prompts = ['Hello there', 'big WORLD', 'my SQL query', 'mysql', 'call 5551234', 'CAFÉ au lait', 'FOOBAZ', 'x\ny', 'xzy', 'abc42', 'nothing'];
+    const prompts = [
+      'Hello there',
+      'big WORLD',
+      'my SQL query',
+      'mysql',
+      'call 5551234',
+      'CAFÉ au lait',
+      'FOOBAZ',
+      'x\ny',
+      'xzy',
+      'abc42',
+      'nothing',
+    ];
     for (const prompt of prompts) {
       const expected = rules.find((r) => new RegExp(r.pattern.replace('[[:alpha:]]', '[a-z]'), 'i').test(prompt));
       expect([prompt, m.match(prompt)?.id]).toEqual([prompt, expected?.id]);

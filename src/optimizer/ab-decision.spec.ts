@@ -1,8 +1,19 @@
 import { decideAbTest } from './ab-decision';
 import type { ArmMoments } from './outcomes.service';
 
-const opts = { minSample: 30, confidence: 0.95, costWeight: 0.2, relativePrice: (m: string) => ({ cheap: 0.03, dear: 1 })[m] ?? 0 };
-const group = (arm: string, model: string, n: number, successes: number): ArmMoments => ({ arm, model, n, reward: successes, rewardSq: successes });
+const opts = {
+  minSample: 30,
+  confidence: 0.95,
+  costWeight: 0.2,
+  relativePrice: (m: string) => ({ cheap: 0.03, dear: 1 })[m] ?? 0,
+};
+const group = (arm: string, model: string, n: number, successes: number): ArmMoments => ({
+  arm,
+  model,
+  n,
+  reward: successes,
+  rewardSq: successes,
+});
 
 describe('decideAbTest', () => {
   it('declares no winner below minSample, however large the difference', () => {
@@ -24,11 +35,16 @@ describe('decideAbTest', () => {
   it('weighs cost: slightly better answers from a far dearer model lose', () => {
     const d = decideAbTest([group('A', 'cheap', 500, 430), group('B', 'dear', 500, 450)], opts);
     expect(d.winner).toBe('A');
-    expect((d.evidence.B as { successRate: number }).successRate).toBeGreaterThan((d.evidence.A as { successRate: number }).successRate);
+    expect((d.evidence.B as { successRate: number }).successRate).toBeGreaterThan(
+      (d.evidence.A as { successRate: number }).successRate,
+    );
   });
 
   it('sums the groups of one side over models', () => {
-    const d = decideAbTest([group('A', 'cheap', 100, 50), group('A', 'dear', 100, 90), group('B', 'cheap', 200, 140)], opts);
+    const d = decideAbTest(
+      [group('A', 'cheap', 100, 50), group('A', 'dear', 100, 90), group('B', 'cheap', 200, 140)],
+      opts,
+    );
     expect(d.evidence.A).toMatchObject({ requests: 200, successRate: 0.7 });
   });
 });

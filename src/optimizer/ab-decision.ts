@@ -19,7 +19,11 @@ export interface AbDecision {
  * Per-request utility moments of one side: reward minus costWeight x the answering model's relative
  * price, summed from per-model groups (sum u = sum r - n c, sum u^2 = sum r^2 - 2 c sum r + n c^2).
  */
-export function utilityMoments(groups: readonly ArmMoments[], side: string, o: AbDecisionOptions): Moments & { reward: number } {
+export function utilityMoments(
+  groups: readonly ArmMoments[],
+  side: string,
+  o: AbDecisionOptions,
+): Moments & { reward: number } {
   const m = { n: 0, sum: 0, sumSq: 0, reward: 0 };
   for (const g of groups) {
     if (g.arm !== side) continue;
@@ -49,12 +53,16 @@ export function decideAbTest(groups: readonly ArmMoments[], o: AbDecisionOptions
     alpha: round(1 - o.confidence),
     minSample: o.minSample,
   };
-  if (!test || a.n < o.minSample || b.n < o.minSample || test.pValue >= 1 - o.confidence) return { winner: null, evidence };
+  if (!test || a.n < o.minSample || b.n < o.minSample || test.pValue >= 1 - o.confidence)
+    return { winner: null, evidence };
   return { winner: test.diff > 0 ? 'B' : 'A', evidence };
 }
 
 /** The change that concludes a test (kind ab.conclude). */
-export function abChange(test: { id: number; name: string; strategyA: string; strategyB: string }, decision: AbDecision): OptimizerChange {
+export function abChange(
+  test: { id: number; name: string; strategyA: string; strategyB: string },
+  decision: AbDecision,
+): OptimizerChange {
   const winner = decision.winner === 'A' ? test.strategyA : test.strategyB;
   return {
     kind: 'ab.conclude',

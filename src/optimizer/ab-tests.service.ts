@@ -35,8 +35,16 @@ export class AbTestsService {
   async start(input: StartAbTestInput): Promise<AbTestDto> {
     if (input.strategyA === input.strategyB) throw ToolError.invalid('strategyB', 'must differ from strategyA');
     const em = this.db.fork();
-    const clash = await queryRows<{ name: string }>(em, `select name from ab_tests where status = 'running' and task_type is not distinct from ?`, [input.taskType ?? null]);
-    if (clash.length > 0) throw new ToolError('conflict', `the running test "${clash[0].name}" already covers ${input.taskType ? `task type "${input.taskType}"` : 'all task types'}; stop it first`);
+    const clash = await queryRows<{ name: string }>(
+      em,
+      `select name from ab_tests where status = 'running' and task_type is not distinct from ?`,
+      [input.taskType ?? null],
+    );
+    if (clash.length > 0)
+      throw new ToolError(
+        'conflict',
+        `the running test "${clash[0].name}" already covers ${input.taskType ? `task type "${input.taskType}"` : 'all task types'}; stop it first`,
+      );
     const rows = await queryRows(
       em,
       `insert into ab_tests (name, strategy_a, strategy_b, split, task_type, status, started_at) values (?, ?, ?, ?, ?, 'running', now())
@@ -48,19 +56,25 @@ export class AbTestsService {
   }
 
   async list(status?: string): Promise<AbTestDto[]> {
-    const tests = await this.db.fork().find(AbTest, status ? { status: status as AbTest['status'] } : {}, { orderBy: { id: 'desc' }, limit: 200 });
+    const tests = await this.db
+      .fork()
+      .find(AbTest, status ? { status: status as AbTest['status'] } : {}, { orderBy: { id: 'desc' }, limit: 200 });
     return tests.map(toDto);
   }
 
   /** Ends a test: finished with a winner (or stopped without one). */
-  async conclude(id: number, status: 'finished' | 'stopped', winner: 'A' | 'B' | null, result: Record<string, unknown>): Promise<AbTestDto> {
+  async conclude(
+    id: number,
+    status: 'finished' | 'stopped',
+    winner: 'A' | 'B' | null,
+    result: Record<string, unknown>,
+  ): Promise<AbTestDto> {
     const em = this.db.fork();
-    const rows = await queryRows(em, `update ab_tests set status = ?, winner = ?, result = ?::jsonb, finished_at = now() where id = ? and status = 'running' returning *`, [
-      status,
-      winner,
-      JSON.stringify(result),
-      id,
-    ]);
+    const rows = await queryRows(
+      em,
+      `update ab_tests set status = ?, winner = ?, result = ?::jsonb, finished_at = now() where id = ? and status = 'running' returning *`,
+      [status, winner, JSON.stringify(result), id],
+    );
     if (rows.length === 0) throw new ToolError('not_found', `no running A/B test with id ${id}`);
     return toDto(em.map(AbTest, rows[0]));
   }

@@ -9,7 +9,10 @@ const ARMS: BanditArm[] = [
 const TRUTH: Record<string, number> = { cheap: 0.5, mid: 0.85, dear: 0.93 };
 
 function bandit(seed: number, overrides: Partial<ThompsonBandit['options']> = {}): ThompsonBandit {
-  return new ThompsonBandit({ costWeight: 0.2, latencyWeight: 0, exploration: 0.05, priorWeight: 10, margin: 0.015, ...overrides }, seededRng(seed));
+  return new ThompsonBandit(
+    { costWeight: 0.2, latencyWeight: 0, exploration: 0.05, priorWeight: 10, margin: 0.015, ...overrides },
+    seededRng(seed),
+  );
 }
 
 /** Plays `rounds` decisions against TRUTH; returns how often each arm was chosen in the last half. */

@@ -61,7 +61,8 @@ export class ThompsonBandit {
   /** Replaces every posterior (a rebuild from request_log). */
   reset(rows: ReadonlyArray<{ taskType: string; model: string } & ArmStats>): void {
     this.stats = new Map();
-    for (const r of rows) this.stats.set(key(r.taskType, r.model), { n: r.n, reward: r.reward, latencyMs: r.latencyMs });
+    for (const r of rows)
+      this.stats.set(key(r.taskType, r.model), { n: r.n, reward: r.reward, latencyMs: r.latencyMs });
     this.version++;
   }
 

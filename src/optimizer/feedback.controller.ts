@@ -14,12 +14,20 @@ export class FeedbackController {
     const parsed = recordFeedbackInput.safeParse(body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new HttpException({ error: 'invalid_request', message: `${issue.path.join('.') || 'body'}: ${issue.message}`, param: issue.path.join('.') || null }, 400);
+      throw new HttpException(
+        {
+          error: 'invalid_request',
+          message: `${issue.path.join('.') || 'body'}: ${issue.message}`,
+          param: issue.path.join('.') || null,
+        },
+        400,
+      );
     }
     try {
       return await this.feedback.record(parsed.data);
     } catch (err) {
-      if (err instanceof ToolError) throw new HttpException({ error: err.kind, message: err.message }, TOOL_ERROR_STATUS[err.kind]);
+      if (err instanceof ToolError)
+        throw new HttpException({ error: err.kind, message: err.message }, TOOL_ERROR_STATUS[err.kind]);
       throw err;
     }
   }

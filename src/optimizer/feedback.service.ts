@@ -31,7 +31,8 @@ export class FeedbackService {
   /** Throws ToolError invalid_input without a score, not_found for a request id never logged. */
   async record(input: FeedbackInput): Promise<FeedbackResult> {
     const score = input.score ?? (input.success === undefined ? undefined : input.success ? 1 : 0);
-    if (score === undefined || !Number.isFinite(score) || score < 0 || score > 1) throw ToolError.invalid('score', 'give score (0-1) or success (true/false)');
+    if (score === undefined || !Number.isFinite(score) || score < 0 || score > 1)
+      throw ToolError.invalid('score', 'give score (0-1) or success (true/false)');
     let change = await this.outcomes.setFeedback(input.requestId, score);
     if (!change && this.recorder.pending.requests > 0) {
       // The request may still sit in the recorder's batch: write it, then try again.
@@ -40,6 +41,12 @@ export class FeedbackService {
     }
     if (!change) throw new ToolError('not_found', `no routed request has the id "${input.requestId}"`);
     this.policy.applyFeedback(change);
-    return { requestId: input.requestId, score, previous: change.previous, model: change.model, taskType: change.taskType };
+    return {
+      requestId: input.requestId,
+      score,
+      previous: change.previous,
+      model: change.model,
+      taskType: change.taskType,
+    };
   }
 }

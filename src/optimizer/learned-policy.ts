@@ -52,7 +52,10 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   private tests: RunningTest[] = [];
   private promoted = new Map<string, Strategy>();
   private watermark: Date | null = null;
-  private readonly cache = new Map<string, { version: number; input: readonly CatalogueModel[]; ranked: readonly CatalogueModel[] }>();
+  private readonly cache = new Map<
+    string,
+    { version: number; input: readonly CatalogueModel[]; ranked: readonly CatalogueModel[] }
+  >();
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
@@ -65,12 +68,25 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     this.enabled = o.enabled;
     const all = catalogue.all();
     const maxPrice = Math.max(0, ...all.map((m) => m.price.input + m.price.output));
-    this.arms = all.map((m) => ({ id: m.id, relativePrice: maxPrice > 0 ? (m.price.input + m.price.output) / maxPrice : 0, strengths: m.strengths }));
+    this.arms = all.map((m) => ({
+      id: m.id,
+      relativePrice: maxPrice > 0 ? (m.price.input + m.price.output) / maxPrice : 0,
+      strengths: m.strengths,
+    }));
     for (const m of all) this.models.set(m.id, m);
     for (const a of this.arms) this.armsById.set(a.id, a);
     this.cheapest = [...this.arms].sort((a, b) => a.relativePrice - b.relativePrice)[0];
     const rng = o.seed === undefined ? Math.random : seededRng(o.seed);
-    this.bandit = new ThompsonBandit({ costWeight: o.costWeight, latencyWeight: o.latencyWeight, exploration: o.exploration, priorWeight: PRIOR_WEIGHT, margin: o.margin }, rng);
+    this.bandit = new ThompsonBandit(
+      {
+        costWeight: o.costWeight,
+        latencyWeight: o.latencyWeight,
+        exploration: o.exploration,
+        priorWeight: PRIOR_WEIGHT,
+        margin: o.margin,
+      },
+      rng,
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -96,7 +112,13 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   setTests(running: readonly AbTestDto[], promoted: Map<string, Strategy>): void {
     // Task-specific tests first: they take precedence over a test of all traffic.
     this.tests = running
-      .map((t) => ({ id: t.id, taskType: t.taskType, split: t.split, strategyA: t.strategyA as Strategy, strategyB: t.strategyB as Strategy }))
+      .map((t) => ({
+        id: t.id,
+        taskType: t.taskType,
+        split: t.split,
+        strategyA: t.strategyA as Strategy,
+        strategyB: t.strategyB as Strategy,
+      }))
       .sort((a, b) => Number(b.taskType !== null) - Number(a.taskType !== null));
     this.promoted = promoted;
   }
@@ -167,7 +189,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     let bestU = -Infinity;
     for (const arm of this.arms) {
       const u = this.bandit.meanUtility(taskType, arm);
-      if (u > bestU) (best = arm), (bestU = u);
+      if (u > bestU) ((best = arm), (bestU = u));
     }
     return best;
   }
@@ -193,7 +215,12 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
       const observed = bandit.observed(taskType, this.arms);
       const models = this.arms.map((arm) => {
         const { alpha, beta } = bandit.posterior(taskType, arm);
-        return { model: arm.id, n: bandit.get(taskType, arm.id)?.n ?? 0, successRate: round(alpha / (alpha + beta)), utility: round(bandit.meanUtility(taskType, arm)) };
+        return {
+          model: arm.id,
+          n: bandit.get(taskType, arm.id)?.n ?? 0,
+          successRate: round(alpha / (alpha + beta)),
+          utility: round(bandit.meanUtility(taskType, arm)),
+        };
       });
       models.sort((a, b) => b.utility - a.utility || a.model.localeCompare(b.model));
       return { taskType, observed, warm: observed >= this.minSample, models };

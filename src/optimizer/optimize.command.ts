@@ -5,13 +5,18 @@ import { loadConfig } from '../config/config.loader';
 import { OptimizerService } from './optimizer.service';
 import { describeRun } from './optimizer.tools';
 
-export const OPTIMIZE_HELP = 'run the optimizer once (every change audited in optimizer_runs); --dry-run shows the diff and writes nothing';
+export const OPTIMIZE_HELP =
+  'run the optimizer once (every change audited in optimizer_runs); --dry-run shows the diff and writes nothing';
 
 /** `optimize [--dry-run] [--json]`: exit 0 after a run, 1 when another replica holds the optimizer lock. */
 export async function runOptimizeCommand(args: string[]): Promise<number> {
   let values: { 'dry-run'?: boolean; json?: boolean };
   try {
-    ({ values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: { 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      strict: true,
+    }));
   } catch (err) {
     process.stderr.write(`optimize: ${(err as Error).message}\nusage: npm run optimize [-- --dry-run] [--json]\n`);
     return 2;

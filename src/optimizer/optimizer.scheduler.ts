@@ -32,7 +32,11 @@ export class OptimizerScheduler implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     if (!this.config.optimizer.enabled) return;
-    this.job = CronJob.from({ cronTime: this.config.optimizer.cron, onTick: () => void this.fire(new Date()), start: false });
+    this.job = CronJob.from({
+      cronTime: this.config.optimizer.cron,
+      onTick: () => void this.fire(new Date()),
+      start: false,
+    });
     this.registry.addCronJob(OPTIMIZER_JOB, this.job);
     this.job.start();
   }

@@ -7,7 +7,10 @@ export const recordFeedbackInput = z
     score: z.number().min(0).max(1).optional().describe('how good the answer was, 0-1'),
     success: z.boolean().optional().describe('or simply: was it right'),
   })
-  .refine((v) => (v.score === undefined) !== (v.success === undefined), { message: 'give either score or success', path: ['score'] });
+  .refine((v) => (v.score === undefined) !== (v.success === undefined), {
+    message: 'give either score or success',
+    path: ['score'],
+  });
 
 export const recordFeedbackOutput = z.object({
   requestId: z.string(),
@@ -21,7 +24,13 @@ export const runOptimizerInput = z.strictObject({
   dryRun: z.boolean().default(false).describe('compute and return the changes without writing anything'),
 });
 
-const change = z.object({ kind: z.string(), target: z.string(), before: z.unknown(), after: z.unknown(), evidence: z.record(z.string(), z.unknown()) });
+const change = z.object({
+  kind: z.string(),
+  target: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  evidence: z.record(z.string(), z.unknown()),
+});
 const policyView = z.object({
   taskType: z.string(),
   observed: z.number(),
@@ -69,6 +78,15 @@ export const stopAbTestInput = z.strictObject({ id: z.number().int().positive() 
 
 export const getOptimizerRunsInput = z.object({ limit: z.number().int().min(1).max(200).default(20) });
 export const getOptimizerRunsOutput = z.object({
-  runs: z.array(z.object({ id: z.number(), trigger: z.string(), tick: z.string().nullable(), startedAt: z.string(), finishedAt: z.string().nullable(), changes: z.array(change) })),
+  runs: z.array(
+    z.object({
+      id: z.number(),
+      trigger: z.string(),
+      tick: z.string().nullable(),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      changes: z.array(change),
+    }),
+  ),
   policy: z.array(policyView),
 });

@@ -74,7 +74,13 @@ export class OptimizerService implements OnApplicationBootstrap {
       const m = catalogue.get(id);
       return m && maxPrice > 0 ? (m.price.input + m.price.output) / maxPrice : 0;
     };
-    this.scoring = { minSample: o.minSample, confidence: o.confidence, costWeight: o.costWeight, latencyWeight: o.latencyWeight, relativePrice };
+    this.scoring = {
+      minSample: o.minSample,
+      confidence: o.confidence,
+      costWeight: o.costWeight,
+      latencyWeight: o.latencyWeight,
+      relativePrice,
+    };
   }
 
   onApplicationBootstrap(): void {
@@ -92,7 +98,8 @@ export class OptimizerService implements OnApplicationBootstrap {
     const startedAt = new Date().toISOString();
     const base = { trigger: opts.trigger, dryRun, tick, startedAt };
     const slot = await acquireRun(this.db, this.config.database.url, { trigger: opts.trigger, dryRun, tick });
-    if (!slot) return { ...base, ran: false, runId: null, finishedAt: new Date().toISOString(), changes: [], policy: [] };
+    if (!slot)
+      return { ...base, ran: false, runId: null, finishedAt: new Date().toISOString(), changes: [], policy: [] };
     const applied: OptimizerChange[] = [];
     let plan: Plan | undefined;
     try {
@@ -103,7 +110,10 @@ export class OptimizerService implements OnApplicationBootstrap {
       await slot.finish(dryRun ? null : applied);
     }
     const changes = dryRun ? plan.changes : applied;
-    if (!dryRun) this.logger.log(`optimizer run ${slot.id} (${opts.trigger}${tick ? ` ${tick}` : ''}): ${changes.length} change(s)`);
+    if (!dryRun)
+      this.logger.log(
+        `optimizer run ${slot.id} (${opts.trigger}${tick ? ` ${tick}` : ''}): ${changes.length} change(s)`,
+      );
     return { ...base, ran: true, runId: slot.id, finishedAt: new Date().toISOString(), changes, policy: plan.view };
   }
 
@@ -145,7 +155,10 @@ export class OptimizerService implements OnApplicationBootstrap {
         const current = await this.heuristics.getRule(id);
         if (!current || current.pinned) return false;
         const patch = change.kind === 'rule.priority' ? { priority: after.priority as number } : { active: false };
-        await this.heuristics.updateRule(id, { ...patch, metadata: { optimizer: { at: new Date().toISOString(), ...change.evidence } } });
+        await this.heuristics.updateRule(id, {
+          ...patch,
+          metadata: { optimizer: { at: new Date().toISOString(), ...change.evidence } },
+        });
         return true;
       }
       case 'rule.propose': {
@@ -172,8 +185,23 @@ export class OptimizerService implements OnApplicationBootstrap {
   }
 
   /** Runs and audit rows, newest first. */
-  async listRuns(limit = 20): Promise<Array<{ id: number; trigger: string; tick: string | null; startedAt: string; finishedAt: string | null; changes: OptimizerChange[] }>> {
-    const rows = await queryRows<Record<string, unknown>>(this.db.fork(), 'select * from optimizer_runs order by id desc limit ?', [limit]);
+  async listRuns(
+    limit = 20,
+  ): Promise<
+    Array<{
+      id: number;
+      trigger: string;
+      tick: string | null;
+      startedAt: string;
+      finishedAt: string | null;
+      changes: OptimizerChange[];
+    }>
+  > {
+    const rows = await queryRows<Record<string, unknown>>(
+      this.db.fork(),
+      'select * from optimizer_runs order by id desc limit ?',
+      [limit],
+    );
     return rows.map((r) => ({
       id: Number(r.id),
       trigger: String(r.trigger),
@@ -186,7 +214,8 @@ export class OptimizerService implements OnApplicationBootstrap {
 
   /** Throws conflict when a tool or CLI run lost the election to another replica. */
   static assertRan(report: RunReport): RunReport {
-    if (!report.ran) throw new ToolError('conflict', 'another replica is running the optimizer right now; try again in a moment');
+    if (!report.ran)
+      throw new ToolError('conflict', 'another replica is running the optimizer right now; try again in a moment');
     return report;
   }
 }

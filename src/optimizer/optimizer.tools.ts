@@ -23,8 +23,13 @@ import { OptimizerService } from './optimizer.service';
 export function describeRun(r: z.infer<typeof runOptimizerOutput>): string {
   if (!r.ran) return 'Another replica is running the optimizer; nothing was done.';
   const head = `${r.dryRun ? 'Dry run (nothing written)' : `Optimizer run ${r.runId}`}: ${r.changes.length} change(s).`;
-  const lines = r.changes.map((c) => `- ${c.kind} ${c.target}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`);
-  const policy = r.policy.map((p) => `- ${p.taskType}${p.warm ? '' : ' (warming up)'}: ${p.models.map((m) => `${m.model} ${m.utility}`).join(', ')}`);
+  const lines = r.changes.map(
+    (c) => `- ${c.kind} ${c.target}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`,
+  );
+  const policy = r.policy.map(
+    (p) =>
+      `- ${p.taskType}${p.warm ? '' : ' (warming up)'}: ${p.models.map((m) => `${m.model} ${m.utility}`).join(', ')}`,
+  );
   return [head, ...lines, ...(policy.length ? ['Learned policy (expected utility):', ...policy] : [])].join('\n');
 }
 
@@ -54,7 +59,8 @@ export class OptimizerTools {
 
   @Tool({
     name: 'record_feedback',
-    description: "Judge a routed request's answer (score 0-1, or success true/false) by its request id; it enters the optimizer's reward.",
+    description:
+      "Judge a routed request's answer (score 0-1, or success true/false) by its request id; it enters the optimizer's reward.",
     input: recordFeedbackInput,
     output: recordFeedbackOutput,
     scope: 'route',
@@ -71,10 +77,15 @@ export class OptimizerTools {
       'split is the share of traffic sent to strategyB. The optimizer ends it and promotes the winner only at statistical confidence.',
     input: startAbTestInput,
     output: abTestSchema,
-    text: (t) => `A/B test ${t.id} "${t.name}" started: ${t.strategyA} vs ${t.strategyB} (${Math.round(t.split * 100)}% to B)${t.taskType ? ` on ${t.taskType}` : ''}.`,
+    text: (t) =>
+      `A/B test ${t.id} "${t.name}" started: ${t.strategyA} vs ${t.strategyB} (${Math.round(t.split * 100)}% to B)${t.taskType ? ` on ${t.taskType}` : ''}.`,
   })
   async startAbTest(input: z.infer<typeof startAbTestInput>) {
-    const test = await this.abTests.start({ ...input, strategyA: input.strategyA as Strategy, strategyB: input.strategyB as Strategy });
+    const test = await this.abTests.start({
+      ...input,
+      strategyA: input.strategyA as Strategy,
+      strategyB: input.strategyB as Strategy,
+    });
     await this.policy.reload();
     return test;
   }
@@ -104,7 +115,8 @@ export class OptimizerTools {
 
   @Tool({
     name: 'get_optimizer_runs',
-    description: 'The audit of optimizer runs (every change with before, after and evidence), newest first, and the learned policy as it stands.',
+    description:
+      'The audit of optimizer runs (every change with before, after and evidence), newest first, and the learned policy as it stands.',
     input: getOptimizerRunsInput,
     output: getOptimizerRunsOutput,
     readOnly: true,

@@ -75,7 +75,14 @@ export class OutcomesService {
       [this.since(), watermark],
     );
     return {
-      rows: rows.map((r) => ({ taskType: String(r.task_type), model: String(r.model), n: Number(r.n), reward: Number(r.reward), latencyMs: Number(r.latency), costSum: Number(r.cost) })),
+      rows: rows.map((r) => ({
+        taskType: String(r.task_type),
+        model: String(r.model),
+        n: Number(r.n),
+        reward: Number(r.reward),
+        latencyMs: Number(r.latency),
+        costSum: Number(r.cost),
+      })),
       watermark,
     };
   }
@@ -110,7 +117,13 @@ export class OutcomesService {
        from request_log where strategy_arm like ? group by 1, model order by 1, model`,
       [`ab:${testId}:%`],
     );
-    return rows.map((r) => ({ arm: String(r.arm), model: String(r.model), n: Number(r.n), reward: Number(r.reward), rewardSq: Number(r.reward_sq) }));
+    return rows.map((r) => ({
+      arm: String(r.arm),
+      model: String(r.model),
+      n: Number(r.n),
+      reward: Number(r.reward),
+      rewardSq: Number(r.reward_sq),
+    }));
   }
 
   /** Sets a request's feedback score; undefined when no request_log row has this id. */

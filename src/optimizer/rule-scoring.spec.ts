@@ -2,13 +2,47 @@ import type { RoutingRuleDto } from '../heuristics/heuristics.schemas';
 import type { ArmRow, RuleRow } from './outcomes.service';
 import { proposeRules, rankSample, scoreRules, TASK_PATTERNS } from './rule-scoring';
 
-const opts = { minSample: 30, confidence: 0.95, costWeight: 0.2, latencyWeight: 0.1, relativePrice: (m: string) => ({ fast: 0.03, balanced: 0.2, deep: 1 })[m] ?? 0 };
+const opts = {
+  minSample: 30,
+  confidence: 0.95,
+  costWeight: 0.2,
+  latencyWeight: 0.1,
+  relativePrice: (m: string) => ({ fast: 0.03, balanced: 0.2, deep: 1 })[m] ?? 0,
+};
 
 function rule(id: number, over: Partial<RoutingRuleDto> = {}): RoutingRuleDto {
-  return { id, pattern: `p${id}`, preferredLayer: 'fast', preferredModel: 'fast', priority: 50, active: true, pinned: false, source: 'manual', metadata: {}, createdAt: '', updatedAt: '', ...over };
+  return {
+    id,
+    pattern: `p${id}`,
+    preferredLayer: 'fast',
+    preferredModel: 'fast',
+    priority: 50,
+    active: true,
+    pinned: false,
+    source: 'manual',
+    metadata: {},
+    createdAt: '',
+    updatedAt: '',
+    ...over,
+  };
 }
-const stats = (ruleId: number, n: number, successes: number, model = 'fast'): RuleRow => ({ ruleId, n, reward: successes, latencyMs: 0, costSum: 0, taskType: 'coding', model });
-const arm = (model: string, n: number, successes: number): ArmRow => ({ taskType: 'coding', model, n, reward: successes, latencyMs: 0, costSum: 0 });
+const stats = (ruleId: number, n: number, successes: number, model = 'fast'): RuleRow => ({
+  ruleId,
+  n,
+  reward: successes,
+  latencyMs: 0,
+  costSum: 0,
+  taskType: 'coding',
+  model,
+});
+const arm = (model: string, n: number, successes: number): ArmRow => ({
+  taskType: 'coding',
+  model,
+  n,
+  reward: successes,
+  latencyMs: 0,
+  costSum: 0,
+});
 
 describe('scoreRules', () => {
   it('leaves rules with too few outcomes alone', () => {
@@ -42,12 +76,23 @@ describe('proposeRules', () => {
 
   it('proposes an inactive optimizer rule for a task type with a clear winner, with its evidence', () => {
     const [p] = proposeRules([arm('fast', 40, 20), arm('balanced', 60, 57)], new Set(), layerOf, opts);
-    expect(p).toMatchObject({ kind: 'rule.propose', after: { pattern: TASK_PATTERNS.coding, preferredModel: 'balanced', preferredLayer: 'balanced', active: false, source: 'optimizer' } });
+    expect(p).toMatchObject({
+      kind: 'rule.propose',
+      after: {
+        pattern: TASK_PATTERNS.coding,
+        preferredModel: 'balanced',
+        preferredLayer: 'balanced',
+        active: false,
+        source: 'optimizer',
+      },
+    });
     expect(p.evidence).toMatchObject({ taskType: 'coding', best: { model: 'balanced', requests: 60 } });
   });
 
   it('proposes nothing when the pattern exists, or the winner is not clear', () => {
-    expect(proposeRules([arm('fast', 40, 20), arm('balanced', 60, 57)], new Set([TASK_PATTERNS.coding]), layerOf, opts)).toEqual([]);
+    expect(
+      proposeRules([arm('fast', 40, 20), arm('balanced', 60, 57)], new Set([TASK_PATTERNS.coding]), layerOf, opts),
+    ).toEqual([]);
     expect(proposeRules([arm('fast', 60, 55), arm('balanced', 60, 57)], new Set(), layerOf, opts)).toEqual([]);
   });
 });

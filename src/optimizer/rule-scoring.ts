@@ -32,7 +32,11 @@ export function penalty(model: string, avgLatencyMs: number, o: ScoringOptions):
 }
 
 /** The best other model's expected utility on a task type (at least 5 outcomes), or undefined. */
-function alternative(rule: RuleRow, arms: readonly ArmRow[], o: ScoringOptions): { model: string; n: number; utility: number } | undefined {
+function alternative(
+  rule: RuleRow,
+  arms: readonly ArmRow[],
+  o: ScoringOptions,
+): { model: string; n: number; utility: number } | undefined {
   let best: { model: string; n: number; utility: number } | undefined;
   for (const a of arms) {
     if (a.taskType !== rule.taskType || a.model === rule.model || a.n < 5) continue;
@@ -48,7 +52,12 @@ function alternative(rule: RuleRow, arms: readonly ArmRow[], o: ScoringOptions):
  * score). With minSample outcomes, a rule whose optimistic utility (Wilson upper bound) is still below
  * the best other model's expected utility on its task type is deactivated. Pinned rules are skipped.
  */
-export function scoreRules(rules: readonly RoutingRuleDto[], stats: readonly RuleRow[], arms: readonly ArmRow[], o: ScoringOptions): OptimizerChange[] {
+export function scoreRules(
+  rules: readonly RoutingRuleDto[],
+  stats: readonly RuleRow[],
+  arms: readonly ArmRow[],
+  o: ScoringOptions,
+): OptimizerChange[] {
   const byId = new Map(stats.map((s) => [s.ruleId, s]));
   const changes: OptimizerChange[] = [];
   for (const rule of rules) {
@@ -71,11 +80,24 @@ export function scoreRules(rules: readonly RoutingRuleDto[], stats: readonly Rul
     };
     const target = `rule:${rule.id}`;
     if (s.n >= o.minSample && alt && upper - pen < alt.utility) {
-      changes.push({ kind: 'rule.deactivate', target, before: { active: true, priority: rule.priority }, after: { active: false, priority: rule.priority }, evidence });
+      changes.push({
+        kind: 'rule.deactivate',
+        target,
+        before: { active: true, priority: rule.priority },
+        after: { active: false, priority: rule.priority },
+        evidence,
+      });
       continue;
     }
     const priority = Math.round(100 * score);
-    if (priority !== rule.priority) changes.push({ kind: 'rule.priority', target, before: { priority: rule.priority }, after: { priority }, evidence });
+    if (priority !== rule.priority)
+      changes.push({
+        kind: 'rule.priority',
+        target,
+        before: { priority: rule.priority },
+        after: { priority },
+        evidence,
+      });
   }
   return changes;
 }
@@ -99,7 +121,12 @@ export interface Proposal extends OptimizerChange {
  * model's expected utility, with minSample outcomes), proposes an INACTIVE rule routing the task
  * type's keywords to it, unless a rule with that pattern exists. An operator reviews and activates it.
  */
-export function proposeRules(arms: readonly ArmRow[], existingPatterns: ReadonlySet<string>, layerOf: (model: string) => string | undefined, o: ScoringOptions): Proposal[] {
+export function proposeRules(
+  arms: readonly ArmRow[],
+  existingPatterns: ReadonlySet<string>,
+  layerOf: (model: string) => string | undefined,
+  o: ScoringOptions,
+): Proposal[] {
   const out: Proposal[] = [];
   for (const taskType of [...new Set(arms.map((a) => a.taskType))].sort()) {
     const pattern = TASK_PATTERNS[taskType];
@@ -115,11 +142,19 @@ export function proposeRules(arms: readonly ArmRow[], existingPatterns: Readonly
       kind: 'rule.propose',
       target: `pattern:${pattern}`,
       before: null,
-      after: { pattern, preferredLayer: layerOf(best.a.model)!, preferredModel: best.a.model, active: false, source: 'optimizer' },
+      after: {
+        pattern,
+        preferredLayer: layerOf(best.a.model)!,
+        preferredModel: best.a.model,
+        active: false,
+        source: 'optimizer',
+      },
       evidence: {
         taskType,
         best: { model: best.a.model, requests: best.a.n, conservativeUtility: round(best.lower) },
-        others: scored.filter((x) => x !== best).map((x) => ({ model: x.a.model, requests: x.a.n, utility: round(x.mean) })),
+        others: scored
+          .filter((x) => x !== best)
+          .map((x) => ({ model: x.a.model, requests: x.a.n, utility: round(x.mean) })),
       },
     });
   }

@@ -41,11 +41,18 @@ const FINISH_RUN = `update optimizer_runs set finished_at = now(), changes = $1:
  * finish, which releases the lock. On PGlite (one process) the caller's in-process mutex serialises runs
  * and the UNIQUE tick column keeps one row per tick.
  */
-export async function acquireRun(db: DatabaseService, url: string | undefined, o: AcquireOptions): Promise<RunSlot | undefined> {
+export async function acquireRun(
+  db: DatabaseService,
+  url: string | undefined,
+  o: AcquireOptions,
+): Promise<RunSlot | undefined> {
   if (db.kind === 'postgres' && url) return acquirePostgres(url, o);
   if (o.dryRun) return { id: null, finish: async () => undefined };
   const em = db.fork();
-  const rows = await queryRows<{ id: number }>(em, INSERT_RUN.replace('$1', '?').replace('$2', '?'), [o.trigger, o.tick]);
+  const rows = await queryRows<{ id: number }>(em, INSERT_RUN.replace('$1', '?').replace('$2', '?'), [
+    o.trigger,
+    o.tick,
+  ]);
   if (rows.length === 0) return undefined;
   const id = Number(rows[0].id);
   return {
@@ -66,7 +73,9 @@ async function acquirePostgres(url: string, o: AcquireOptions): Promise<RunSlot 
   };
   try {
     await client.query('begin');
-    const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [OPTIMIZER_LOCK_KEY]);
+    const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [
+      OPTIMIZER_LOCK_KEY,
+    ]);
     if (!lock.rows[0].ok) return void (await release('rollback'));
     if (o.dryRun) return { id: null, finish: () => release('rollback') };
     const inserted = await client.query<{ id: number }>(INSERT_RUN, [o.trigger, o.tick]);

@@ -17,6 +17,11 @@ export function costOf(price: Price, usage: Pick<TokenUsage, 'promptTokens' | 'c
  * Cost estimated before the call: the prompt's estimated tokens plus the most the answer may cost
  * (max_tokens when given, else `expectedOutputTokens`).
  */
-export function estimateCost(price: Price, promptTokens: number, maxOutputTokens: number | undefined, expectedOutputTokens = 256): number {
+export function estimateCost(
+  price: Price,
+  promptTokens: number,
+  maxOutputTokens: number | undefined,
+  expectedOutputTokens = 256,
+): number {
   return costOf(price, { promptTokens, completionTokens: maxOutputTokens ?? expectedOutputTokens });
 }

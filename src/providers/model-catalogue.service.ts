@@ -26,9 +26,18 @@ export class ModelCatalogue {
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     config.models.forEach((m, order) => {
-      this.byId.set(m.id, Object.freeze({ ...m, upstreamModel: m.upstreamModel ?? m.id, strengths: Object.freeze([...m.strengths]), order }));
+      this.byId.set(
+        m.id,
+        Object.freeze({
+          ...m,
+          upstreamModel: m.upstreamModel ?? m.id,
+          strengths: Object.freeze([...m.strengths]),
+          order,
+        }),
+      );
     });
-    for (const layer of LAYERS) this.byLayer.set(layer, Object.freeze([...this.byId.values()].filter((m) => m.layer === layer)));
+    for (const layer of LAYERS)
+      this.byLayer.set(layer, Object.freeze([...this.byId.values()].filter((m) => m.layer === layer)));
   }
 
   get(id: string): CatalogueModel | undefined {

@@ -30,7 +30,8 @@ function entryOfDirectory(dir: string): string | undefined {
     const main = (JSON.parse(readFileSync(pkgFile, 'utf8')) as { main?: string }).main;
     if (main) {
       const base = main.replace(/\.(ts|js)$/, '');
-      for (const ext of RUNNING_COMPILED ? ['.js', '.ts'] : ['.ts', '.js']) if (existsSync(join(dir, base + ext))) return join(dir, base + ext);
+      for (const ext of RUNNING_COMPILED ? ['.js', '.ts'] : ['.ts', '.js'])
+        if (existsSync(join(dir, base + ext))) return join(dir, base + ext);
     }
   }
   for (const file of ENTRY_FILES) if (existsSync(join(dir, file))) return join(dir, file);
@@ -62,7 +63,9 @@ export function resolvePluginSpecifier(plugin: string, configDir = dirname(resol
     throw new Error(`no plugin found at ${plugin} (looked relative to ${bases.filter(Boolean).join(' and ') || '/'})`);
   }
   if (/^[a-z0-9][a-z0-9_-]*$/i.test(plugin)) {
-    const roots = RUNNING_COMPILED ? [join(PROJECT_ROOT, 'dist', 'plugins'), join(PROJECT_ROOT, 'plugins')] : [join(PROJECT_ROOT, 'plugins')];
+    const roots = RUNNING_COMPILED
+      ? [join(PROJECT_ROOT, 'dist', 'plugins'), join(PROJECT_ROOT, 'plugins')]
+      : [join(PROJECT_ROOT, 'plugins')];
     for (const root of roots) {
       const entry = existsSync(join(root, plugin)) ? entryOfDirectory(join(root, plugin)) : undefined;
       if (entry) return entry;
@@ -74,7 +77,14 @@ export function resolvePluginSpecifier(plugin: string, configDir = dirname(resol
 
 function looksLikePlugin(value: unknown): value is ProviderPlugin {
   const p = value as ProviderPlugin | undefined;
-  return Boolean(p && typeof p === 'object' && typeof p.id === 'string' && typeof p.create === 'function' && p.optionsSchema && typeof (p.optionsSchema as z.ZodType).safeParse === 'function');
+  return Boolean(
+    p &&
+    typeof p === 'object' &&
+    typeof p.id === 'string' &&
+    typeof p.create === 'function' &&
+    p.optionsSchema &&
+    typeof (p.optionsSchema as z.ZodType).safeParse === 'function',
+  );
 }
 
 /** The plugin object out of a module namespace, whether it was compiled to CJS or written as ESM. */
@@ -103,7 +113,8 @@ export interface LoadedProvider {
 
 /** Imports, validates and instantiates one configured provider; every failure is a PluginLoadError. */
 export async function loadProvider(cfg: ProviderConfig, configDir?: string): Promise<LoadedProvider> {
-  const fail = (stage: PluginLoadError['stage'], reason: string) => new PluginLoadError(cfg.id, cfg.plugin, stage, reason);
+  const fail = (stage: PluginLoadError['stage'], reason: string) =>
+    new PluginLoadError(cfg.id, cfg.plugin, stage, reason);
   let specifier: string;
   try {
     specifier = resolvePluginSpecifier(cfg.plugin, configDir);

@@ -3,7 +3,10 @@ import type { HealthService } from '../health/health.service';
 import { pluginFromModule, resolvePluginSpecifier } from './plugin-loader';
 import { ProviderRegistry } from './provider-registry.service';
 
-const simulatedOptions = { latencyScale: 0, models: [{ id: 'm', quality: { default: 0.9 }, latencyMs: { p50: 1, p99: 2 } }] };
+const simulatedOptions = {
+  latencyScale: 0,
+  models: [{ id: 'm', quality: { default: 0.9 }, latencyMs: { p50: 1, p99: 2 } }],
+};
 
 function registry(providers: unknown[]) {
   const checks = new Map<string, () => unknown>();
@@ -24,11 +27,19 @@ describe('ProviderRegistry and the plugin loader', () => {
     expect(reg.isReady('sim')).toBe(true);
     expect(reg.get('missing')).toBeUndefined();
     const statuses = Object.fromEntries(reg.statuses().map((s) => [s.id, s]));
-    expect(statuses.missing).toMatchObject({ state: 'failed', error: expect.stringContaining('provider "missing" (plugin "no-such-plugin-xyz") failed at import') });
+    expect(statuses.missing).toMatchObject({
+      state: 'failed',
+      error: expect.stringContaining('provider "missing" (plugin "no-such-plugin-xyz") failed at import'),
+    });
     expect(statuses.badopts).toMatchObject({ state: 'failed', error: expect.stringContaining('options.models') });
     expect(statuses.off.state).toBe('disabled');
     expect(checks.get('providers')!()).toMatchObject({ degraded: true });
-    const answer = await reg.get('sim')!.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { signal: new AbortController().signal, timeoutMs: 1000 });
+    const answer = await reg
+      .get('sim')!
+      .chat(
+        { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+        { signal: new AbortController().signal, timeoutMs: 1000 },
+      );
     expect(answer.content).toEqual(expect.any(String));
     await reg.onApplicationShutdown();
     expect(reg.isReady('sim')).toBe(false);
@@ -36,7 +47,9 @@ describe('ProviderRegistry and the plugin loader', () => {
 
   it('resolves folder names, relative paths and package names', () => {
     expect(resolvePluginSpecifier('simulated')).toMatch(/plugins[/\\]simulated[/\\]index\.(ts|js)$/);
-    expect(resolvePluginSpecifier('./plugins/anthropic', process.cwd())).toMatch(/plugins[/\\]anthropic[/\\]index\.(ts|js)$/);
+    expect(resolvePluginSpecifier('./plugins/anthropic', process.cwd())).toMatch(
+      /plugins[/\\]anthropic[/\\]index\.(ts|js)$/,
+    );
     expect(resolvePluginSpecifier('@acme/gateway-plugin')).toBe('@acme/gateway-plugin');
     expect(() => resolvePluginSpecifier('./nowhere/at-all', process.cwd())).toThrow(/no plugin found/);
   });

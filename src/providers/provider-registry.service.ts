@@ -44,7 +44,10 @@ export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
       this.instances.set(cfg.id, loaded.instance);
       this.status.set(cfg.id, { id: cfg.id, plugin: cfg.plugin, state: 'ready' });
     } catch (err) {
-      const message = err instanceof PluginLoadError ? err.message : `provider "${cfg.id}" (plugin "${cfg.plugin}") failed: ${(err as Error).message}`;
+      const message =
+        err instanceof PluginLoadError
+          ? err.message
+          : `provider "${cfg.id}" (plugin "${cfg.plugin}") failed: ${(err as Error).message}`;
       this.logger.error(message);
       this.status.set(cfg.id, { id: cfg.id, plugin: cfg.plugin, state: 'failed', error: message });
     }

@@ -22,7 +22,14 @@ const modelSchema = z.object({
 
 export const listModelsOutput = z.object({
   models: z.array(modelSchema),
-  providers: z.array(z.object({ id: z.string(), plugin: z.string(), state: z.enum(['ready', 'failed', 'disabled']), error: z.string().optional() })),
+  providers: z.array(
+    z.object({
+      id: z.string(),
+      plugin: z.string(),
+      state: z.enum(['ready', 'failed', 'disabled']),
+      error: z.string().optional(),
+    }),
+  ),
 });
 
 @Injectable()
@@ -34,11 +41,18 @@ export class ProvidersTools {
 
   @Tool({
     name: 'list_models',
-    description: 'The model catalogue (layer, prices in USD per million tokens, context window) and the state of each provider.',
+    description:
+      'The model catalogue (layer, prices in USD per million tokens, context window) and the state of each provider.',
     input: listModelsInput,
     output: listModelsOutput,
     readOnly: true,
-    text: (r) => r.models.map((m) => `${m.id} (${m.layer}, ${m.provider}${m.available ? '' : ', unavailable'}) $${m.price.input}/$${m.price.output} per Mtok`).join('\n'),
+    text: (r) =>
+      r.models
+        .map(
+          (m) =>
+            `${m.id} (${m.layer}, ${m.provider}${m.available ? '' : ', unavailable'}) $${m.price.input}/$${m.price.output} per Mtok`,
+        )
+        .join('\n'),
   })
   async listModels(input: z.infer<typeof listModelsInput>): Promise<z.infer<typeof listModelsOutput>> {
     const models = this.catalogue

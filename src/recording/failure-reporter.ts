@@ -16,18 +16,27 @@ const SEVERITY: Record<string, Severity> = {
 };
 
 const EXPECTED: Record<string, string> = {
-  rate_limited: 'The gateway waits at least the upstream Retry-After (within the deadline) and retries, then falls back to the next candidate; the client gets a completion or an OpenAI-style 502 error.',
-  timeout: 'The attempt is aborted at the layer timeout and retried with backoff, then the next candidate is tried; past the overall deadline the client gets a 504 in OpenAI error shape.',
-  upstream: 'The 5xx is retried with exponential backoff and jitter, then the next candidate is tried; the client gets a completion or a 502 in OpenAI error shape.',
-  connection: 'The connection failure is retried, then the next candidate is tried; the breaker opens after repeated failures; the client gets a completion or a 502/503.',
-  malformed_response: 'The malformed answer is never passed on; it is retried and then the next candidate is tried; the client gets a valid completion or a 502.',
+  rate_limited:
+    'The gateway waits at least the upstream Retry-After (within the deadline) and retries, then falls back to the next candidate; the client gets a completion or an OpenAI-style 502 error.',
+  timeout:
+    'The attempt is aborted at the layer timeout and retried with backoff, then the next candidate is tried; past the overall deadline the client gets a 504 in OpenAI error shape.',
+  upstream:
+    'The 5xx is retried with exponential backoff and jitter, then the next candidate is tried; the client gets a completion or a 502 in OpenAI error shape.',
+  connection:
+    'The connection failure is retried, then the next candidate is tried; the breaker opens after repeated failures; the client gets a completion or a 502/503.',
+  malformed_response:
+    'The malformed answer is never passed on; it is retried and then the next candidate is tried; the client gets a valid completion or a 502.',
   auth: 'The auth failure is not retried; the next candidate is tried at once; the client gets a completion or a 502.',
-  not_found: 'The unknown upstream model is not retried; the next candidate is tried; the client gets a completion or a 502.',
-  bad_request: 'The upstream refusal is not retried; the next candidate is tried; if all refuse, the client gets a 400 in OpenAI error shape.',
-  stream_interrupted: 'A stream cut after its first chunk ends with one SSE error event and no [DONE]; the process keeps serving.',
+  not_found:
+    'The unknown upstream model is not retried; the next candidate is tried; the client gets a completion or a 502.',
+  bad_request:
+    'The upstream refusal is not retried; the next candidate is tried; if all refuse, the client gets a 400 in OpenAI error shape.',
+  stream_interrupted:
+    'A stream cut after its first chunk ends with one SSE error event and no [DONE]; the process keeps serving.',
 };
 
-const GENERIC_EXPECTED = 'The request fails cleanly: an OpenAI-style error with the right status (502, 503 or 504), no crash, and the failure recorded.';
+const GENERIC_EXPECTED =
+  'The request fails cleanly: an OpenAI-style error with the right status (502, 503 or 504), no crash, and the failure recorded.';
 
 /** Collapses volatile parts of an error message (ports, durations, ids) so one fault has one fingerprint. */
 export function normalizeErrorMessage(message: string): string {
@@ -45,13 +54,21 @@ export function bugOf(f: FailureRecord): RecordBugInput {
   return {
     category,
     pattern: `${where}: ${normalizeErrorMessage(f.message)}`,
-    description: f.scope === 'attempt' ? `A call to ${where} failed with ${f.kind}${f.status ? ` (HTTP ${f.status})` : ''} while routing a ${f.taskType} request.` : `A ${f.taskType} request routed to the ${f.layer} layer failed: ${f.kind}.`,
+    description:
+      f.scope === 'attempt'
+        ? `A call to ${where} failed with ${f.kind}${f.status ? ` (HTTP ${f.status})` : ''} while routing a ${f.taskType} request.`
+        : `A ${f.taskType} request routed to the ${f.layer} layer failed: ${f.kind}.`,
     severity: f.scope === 'request' ? 'high' : (SEVERITY[f.kind] ?? 'medium'),
   };
 }
 
 /** The regression test stored for a new fingerprint: text describing the replay, never executed by the server. */
-export function regressionTestOf(f: FailureRecord, bug: RecordBugInput, fingerprint: string, redactContent: boolean): FailureTest {
+export function regressionTestOf(
+  f: FailureRecord,
+  bug: RecordBugInput,
+  fingerprint: string,
+  redactContent: boolean,
+): FailureTest {
   const replay = replayOf(f.snapshot, redactContent);
   const expectedBehavior = EXPECTED[f.kind] ?? GENERIC_EXPECTED;
   const testCode = [
@@ -71,7 +88,15 @@ export function regressionTestOf(f: FailureRecord, bug: RecordBugInput, fingerpr
     testCode,
     expectedBehavior,
     discoveredFrom: 'bug',
-    metadata: { fingerprint, bugCategory: bug.category, kind: f.kind, model: f.model, provider: f.provider, requestId: f.requestId, scope: f.scope },
+    metadata: {
+      fingerprint,
+      bugCategory: bug.category,
+      kind: f.kind,
+      model: f.model,
+      provider: f.provider,
+      requestId: f.requestId,
+      scope: f.scope,
+    },
     replay,
   };
 }

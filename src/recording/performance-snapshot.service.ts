@@ -54,7 +54,13 @@ export class PerformanceSnapshot implements OnModuleInit, OnApplicationShutdown 
 
   /** Takes the rows an upsert returned: the database's totals after this process's batch. */
   apply(rows: readonly ModelPerformanceDto[]): void {
-    for (const r of rows) this.stats.set(key(r.modelId, r.taskType), { calls: r.totalCalls, successes: r.successes, latencySumMs: r.latencySumMs, costSum: r.costSum });
+    for (const r of rows)
+      this.stats.set(key(r.modelId, r.taskType), {
+        calls: r.totalCalls,
+        successes: r.successes,
+        latencySumMs: r.latencySumMs,
+        costSum: r.costSum,
+      });
     if (rows.length > 0) this.version++;
   }
 }

@@ -10,11 +10,46 @@ import { RecordingMetrics } from './recording-metrics';
 import type { FailureRecord, RequestRecord } from './recording.types';
 
 function record(i: number, success = true): RequestRecord {
-  return { id: `r${i}`, ts: Date.now(), taskType: 'chat', layer: 'fast', model: 'm', ruleId: null, strategyArm: null, tokensIn: 10, tokensOut: 5, cost: 0.001, latencyMs: 3, success, errorClass: success ? null : 'upstream_error', attempts: 1, stream: false, calls: [{ modelId: 'm', success, latencyMs: 3, cost: 0.001 }] };
+  return {
+    id: `r${i}`,
+    ts: Date.now(),
+    taskType: 'chat',
+    layer: 'fast',
+    model: 'm',
+    ruleId: null,
+    strategyArm: null,
+    tokensIn: 10,
+    tokensOut: 5,
+    cost: 0.001,
+    latencyMs: 3,
+    success,
+    errorClass: success ? null : 'upstream_error',
+    attempts: 1,
+    stream: false,
+    calls: [{ modelId: 'm', success, latencyMs: 3, cost: 0.001 }],
+  };
 }
 
 function failure(message: string): FailureRecord {
-  return { scope: 'attempt', requestId: 'r1', ts: Date.now(), kind: 'upstream', message, model: 'm', provider: 'p', status: 500, taskType: 'chat', layer: 'fast', ruleId: null, snapshot: { model: 'auto', messages: [{ role: 'user', content: 'secret text' }], params: { temperature: 1, api_key: 'sk-123' }, stream: false } };
+  return {
+    scope: 'attempt',
+    requestId: 'r1',
+    ts: Date.now(),
+    kind: 'upstream',
+    message,
+    model: 'm',
+    provider: 'p',
+    status: 500,
+    taskType: 'chat',
+    layer: 'fast',
+    ruleId: null,
+    snapshot: {
+      model: 'auto',
+      messages: [{ role: 'user', content: 'secret text' }],
+      params: { temperature: 1, api_key: 'sk-123' },
+      stream: false,
+    },
+  };
 }
 
 function setup(maxBuffered = 1000) {
@@ -46,11 +81,22 @@ function setup(maxBuffered = 1000) {
     },
   } as unknown as BugPatternsService;
   const tests: Array<Record<string, any>> = [];
-  const regressionTests = { createFromFailure: async (t: Record<string, unknown>) => (tests.push(t), { created: true, test: t }) } as unknown as RegressionTestsService;
+  const regressionTests = {
+    createFromFailure: async (t: Record<string, unknown>) => (tests.push(t), { created: true, test: t }),
+  } as unknown as RegressionTestsService;
   const snapshot = { apply: () => undefined } as unknown as PerformanceSnapshot;
   const health = { register: () => undefined } as unknown as HealthService;
   const metricsService = new MetricsService();
-  const recorder = new RecorderService(config, analytics, snapshot, bugPatterns, regressionTests, new RecordingMetrics(metricsService), health, metricsService);
+  const recorder = new RecorderService(
+    config,
+    analytics,
+    snapshot,
+    bugPatterns,
+    regressionTests,
+    new RecordingMetrics(metricsService),
+    health,
+    metricsService,
+  );
   return { recorder, logged, calls, bugs, tests, metricsService, setDown: (v: boolean) => (down = v) };
 }
 
@@ -62,7 +108,9 @@ describe('RecorderService', () => {
     expect(t.logged).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
     expect(t.calls).toHaveLength(7);
     expect(t.recorder.pending).toEqual({ requests: 0, failures: 0 });
-    expect(await t.metricsService.render()).toMatch(/gateway_routed_requests_total\{model="m",layer="fast",outcome="success"\} 7/);
+    expect(await t.metricsService.render()).toMatch(
+      /gateway_routed_requests_total\{model="m",layer="fast",outcome="success"\} 7/,
+    );
   });
 
   it('keeps batches queued while the database is down and writes them all once it is back', async () => {

@@ -1,5 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AnalyticsService, yieldToEventLoop, type ModelCall, type RequestLogInput } from '../analytics/analytics.service';
+import {
+  AnalyticsService,
+  yieldToEventLoop,
+  type ModelCall,
+  type RequestLogInput,
+} from '../analytics/analytics.service';
 import { BugPatternsService } from '../bug-patterns/bug-patterns.service';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { databaseUnavailableReason } from '../database/database.errors';
@@ -70,14 +75,16 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     this.requests.push(record);
     this.unmetered.push(record);
     if (this.unmetered.length > this.config.recording.maxBuffered) this.unmetered.shift();
-    if (this.requests.length > this.config.recording.maxBuffered) this.drop('requests', this.requests, this.requests.length - this.config.recording.maxBuffered);
+    if (this.requests.length > this.config.recording.maxBuffered)
+      this.drop('requests', this.requests, this.requests.length - this.config.recording.maxBuffered);
     if (this.requests.length >= this.config.recording.batchSize) this.schedule();
   }
 
   /** Queues a failed attempt or request for a bug pattern (and a regression test when new). */
   recordFailure(failure: FailureRecord): void {
     this.failures.push(failure);
-    if (this.failures.length > this.config.recording.maxBuffered) this.drop('failures', this.failures, this.failures.length - this.config.recording.maxBuffered);
+    if (this.failures.length > this.config.recording.maxBuffered)
+      this.drop('failures', this.failures, this.failures.length - this.config.recording.maxBuffered);
   }
 
   get pending(): { requests: number; failures: number } {
@@ -93,12 +100,19 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    for (let i = 0; i < SHUTDOWN_ATTEMPTS && (this.requests.length > 0 || this.failures.length > 0 || this.unmetered.length > 0); i++) {
+    for (
+      let i = 0;
+      i < SHUTDOWN_ATTEMPTS && (this.requests.length > 0 || this.failures.length > 0 || this.unmetered.length > 0);
+      i++
+    ) {
       await this.flush();
     }
     this.logDrops(true);
     const left = this.pending;
-    if (left.requests > 0 || left.failures > 0) this.logger.error(`shutdown: ${left.requests} request records and ${left.failures} failures could not be written (${this.lastError})`);
+    if (left.requests > 0 || left.failures > 0)
+      this.logger.error(
+        `shutdown: ${left.requests} request records and ${left.failures} failures could not be written (${this.lastError})`,
+      );
   }
 
   private schedule(): void {
@@ -127,12 +141,18 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   /** The database refused a write: the timer waits longer before each new try, so a down database is not hammered. */
   private backOff(): void {
     this.failedWrites++;
-    const base = Math.min(Math.max(MAX_RETRY_DELAY_MS, this.config.recording.flushIntervalMs), this.config.recording.flushIntervalMs * 2 ** (this.failedWrites - 1));
+    const base = Math.min(
+      Math.max(MAX_RETRY_DELAY_MS, this.config.recording.flushIntervalMs),
+      this.config.recording.flushIntervalMs * 2 ** (this.failedWrites - 1),
+    );
     this.retryAt = Date.now() + Math.round(base * (0.8 + Math.random() * 0.4));
   }
 
   private succeeded(): void {
-    if (this.failedWrites > 0) this.logger.log(`the database takes writes again after ${this.failedWrites} failed attempt(s); ${this.requests.length + this.failures.length} records still queued`);
+    if (this.failedWrites > 0)
+      this.logger.log(
+        `the database takes writes again after ${this.failedWrites} failed attempt(s); ${this.requests.length + this.failures.length} records still queued`,
+      );
     this.failedWrites = 0;
     this.retryAt = 0;
     this.lastError = undefined;
@@ -158,7 +178,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
       if (batch.length === 1) return this.poisoned('requests', err);
       for (let i = 0; i < batch.length; i++) {
         try {
-          if (!(await this.writeRecords(batch.slice(i, i + 1)))) return this.requeue(batch.slice(i + 1), this.lastError);
+          if (!(await this.writeRecords(batch.slice(i, i + 1))))
+            return this.requeue(batch.slice(i + 1), this.lastError);
         } catch (inner) {
           this.poisoned('requests', inner);
         }
@@ -183,7 +204,10 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     } catch (err) {
       if (!databaseUnavailableReason(err)) throw err;
       // model_performance is in: requeue only the log rows (their calls are already counted).
-      return this.requeue(batch.map((r) => (r.calls.length ? { ...r, calls: [] } : r)), err);
+      return this.requeue(
+        batch.map((r) => (r.calls.length ? { ...r, calls: [] } : r)),
+        err,
+      );
     }
     this.lastError = undefined;
     return true;
@@ -193,13 +217,17 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   private poisoned(what: 'requests' | 'failures', err: unknown): true {
     this.dropped++;
     this.metrics.dropped(`${what}_refused`, 1);
-    this.logger.error(`the database refused a recorded ${what === 'requests' ? 'request' : 'failure'} (${(err as Error)?.message}); it is dropped`);
+    this.logger.error(
+      `the database refused a recorded ${what === 'requests' ? 'request' : 'failure'} (${(err as Error)?.message}); it is dropped`,
+    );
     return true;
   }
 
   private requeue(batch: RequestRecord[], err: unknown): boolean {
     this.lastError = typeof err === 'string' ? err : (err as Error)?.message;
-    this.logger.warn(`writing ${batch.length} request records failed (${this.lastError}); they stay queued and are retried`);
+    this.logger.warn(
+      `writing ${batch.length} request records failed (${this.lastError}); they stay queued and are retried`,
+    );
     this.requests = batch.concat(this.requests);
     const excess = this.requests.length - this.config.recording.maxBuffered;
     if (excess > 0) this.drop('requests', this.requests, excess);
@@ -230,7 +258,9 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     const { row, isNew } = await this.bugPatterns.record(bug);
     this.metrics.failure(bug.category, isNew);
     if (!isNew) return;
-    await this.regressionTests.createFromFailure(withoutNul(regressionTestOf(f, bug, row.fingerprint, this.config.recording.redactContent)));
+    await this.regressionTests.createFromFailure(
+      withoutNul(regressionTestOf(f, bug, row.fingerprint, this.config.recording.redactContent)),
+    );
   }
 
   private drop(what: 'requests' | 'failures', queue: unknown[], count: number): void {
@@ -246,7 +276,9 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     if (this.droppedUnlogged === 0) return;
     const now = Date.now();
     if (!force && now - this.lastDropLog < DROP_LOG_INTERVAL_MS) return;
-    this.logger.error(`recording buffer full (recording.maxBuffered = ${this.config.recording.maxBuffered}): dropped ${this.droppedUnlogged} records (${this.dropped} since start; metric gateway_recording_dropped_total)`);
+    this.logger.error(
+      `recording buffer full (recording.maxBuffered = ${this.config.recording.maxBuffered}): dropped ${this.droppedUnlogged} records (${this.dropped} since start; metric gateway_recording_dropped_total)`,
+    );
     this.droppedUnlogged = 0;
     this.lastDropLog = now;
   }
@@ -268,7 +300,15 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 /** Every model call of a batch, with its request's task type (the analytics service sums them per key). */
 export function modelCallsOf(batch: readonly RequestRecord[]): ModelCall[] {
   const out: ModelCall[] = [];
-  for (const r of batch) for (const c of r.calls) out.push({ modelId: withoutNul(c.modelId), taskType: withoutNul(r.taskType), success: c.success, latencyMs: c.latencyMs, cost: c.cost });
+  for (const r of batch)
+    for (const c of r.calls)
+      out.push({
+        modelId: withoutNul(c.modelId),
+        taskType: withoutNul(r.taskType),
+        success: c.success,
+        latencyMs: c.latencyMs,
+        cost: c.cost,
+      });
   return out;
 }
 

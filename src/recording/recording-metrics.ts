@@ -16,13 +16,33 @@ export class RecordingMetrics {
   private readonly droppedTotal: Counter<string>;
 
   constructor(metrics: MetricsService) {
-    this.requests = metrics.counter('gateway_routed_requests_total', 'Routed chat requests by model, layer and outcome', ['model', 'layer', 'outcome']);
-    this.latency = metrics.histogram('gateway_routed_request_duration_seconds', 'Routed request latency (gateway plus upstream)', ['layer', 'outcome'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]);
+    this.requests = metrics.counter(
+      'gateway_routed_requests_total',
+      'Routed chat requests by model, layer and outcome',
+      ['model', 'layer', 'outcome'],
+    );
+    this.latency = metrics.histogram(
+      'gateway_routed_request_duration_seconds',
+      'Routed request latency (gateway plus upstream)',
+      ['layer', 'outcome'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    );
     this.cost = metrics.counter('gateway_routed_cost_usd_total', 'Cost of routed requests in USD', ['model']);
     this.tokens = metrics.counter('gateway_routed_tokens_total', 'Tokens of routed requests', ['model', 'direction']);
-    this.attempts = metrics.counter('gateway_model_calls_total', 'Calls to models (attempts) by outcome', ['model', 'outcome']);
-    this.failures = metrics.counter('gateway_recorded_failures_total', 'Failures recorded as bug patterns, by category and novelty', ['category', 'new']);
-    this.droppedTotal = metrics.counter('gateway_recording_dropped_total', 'Records dropped because the recording buffer was full', ['kind']);
+    this.attempts = metrics.counter('gateway_model_calls_total', 'Calls to models (attempts) by outcome', [
+      'model',
+      'outcome',
+    ]);
+    this.failures = metrics.counter(
+      'gateway_recorded_failures_total',
+      'Failures recorded as bug patterns, by category and novelty',
+      ['category', 'new'],
+    );
+    this.droppedTotal = metrics.counter(
+      'gateway_recording_dropped_total',
+      'Records dropped because the recording buffer was full',
+      ['kind'],
+    );
   }
 
   /** A gauge read at scrape time: how many records wait to be written. */

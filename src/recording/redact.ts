@@ -2,7 +2,19 @@ import type { ChatMessage } from '../../libs/provider-sdk/src';
 import type { RequestSnapshot } from './recording.types';
 
 /** Keys that may carry credentials; removed wherever they appear in a snapshot. */
-const SECRET_KEYS = new Set(['authorization', 'proxy-authorization', 'api_key', 'apikey', 'api-key', 'x-api-key', 'password', 'secret', 'access_token', 'refresh_token', 'cookie']);
+const SECRET_KEYS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'api_key',
+  'apikey',
+  'api-key',
+  'x-api-key',
+  'password',
+  'secret',
+  'access_token',
+  'refresh_token',
+  'cookie',
+]);
 
 function redactText(text: string | null): string | null {
   return text === null ? null : `[redacted: ${text.length} chars]`;
@@ -12,7 +24,12 @@ function redactMessage(m: ChatMessage): Record<string, unknown> {
   const out: Record<string, unknown> = { role: m.role, content: redactText(m.content) };
   if (m.name) out.name = m.name;
   if (m.tool_call_id) out.tool_call_id = m.tool_call_id;
-  if (m.tool_calls) out.tool_calls = m.tool_calls.map((c) => ({ id: c.id, type: c.type, function: { name: c.function.name, arguments: redactText(c.function.arguments) } }));
+  if (m.tool_calls)
+    out.tool_calls = m.tool_calls.map((c) => ({
+      id: c.id,
+      type: c.type,
+      function: { name: c.function.name, arguments: redactText(c.function.arguments) },
+    }));
   return out;
 }
 
@@ -30,6 +47,11 @@ export function stripSecrets(value: unknown, depth = 0): unknown {
 /** The replay stored with a regression test: secrets always removed, message content redacted unless disabled. */
 export function replayOf(snapshot: RequestSnapshot, redactContent: boolean): Record<string, unknown> {
   const messages = redactContent ? snapshot.messages.map(redactMessage) : snapshot.messages.map((m) => ({ ...m }));
-  const body = { ...(stripSecrets(snapshot.params) as Record<string, unknown>), model: snapshot.model, messages, stream: snapshot.stream };
+  const body = {
+    ...(stripSecrets(snapshot.params) as Record<string, unknown>),
+    model: snapshot.model,
+    messages,
+    stream: snapshot.stream,
+  };
   return { endpoint: 'POST /v1/chat/completions', body, contentRedacted: redactContent };
 }

@@ -11,7 +11,12 @@ export type RegressionResult = (typeof REGRESSION_RESULTS)[number];
 const jsonObject = () => z.record(z.string(), z.unknown());
 
 export const generateRegressionTestInput = z.strictObject({
-  testName: z.string().trim().min(1).max(255).describe('unique name; a second test with the same name is refused (409)'),
+  testName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .describe('unique name; a second test with the same name is refused (409)'),
   category: z.string().trim().min(1).max(100),
   description: z.string().min(1).max(TEXT_MAX),
   testCode: z.string().min(1).max(100_000).describe('stored as text and exported; the gateway never executes it'),

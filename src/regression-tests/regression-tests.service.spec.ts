@@ -3,7 +3,12 @@ import { DatabaseService } from '../database/database.service';
 import { ToolError } from '../tools/tool.types';
 import { rejectionOf } from '../../test/helpers/assertions';
 import { useTestDatabase } from '../../test/helpers/test-database';
-import { generateRegressionTestInput, getRegressionTestsInput, getRegressionTestsOutput, regressionTestSchema } from './regression-tests.schemas';
+import {
+  generateRegressionTestInput,
+  getRegressionTestsInput,
+  getRegressionTestsOutput,
+  regressionTestSchema,
+} from './regression-tests.schemas';
 import { NewRegressionTest, RegressionTestsService } from './regression-tests.service';
 import { RegressionTestsTools } from './regression-tests.tools';
 
@@ -38,7 +43,14 @@ describe('RegressionTestsService', () => {
 
   it('stores test code as text without running it', async () => {
     const test = await service.create(sample({ metadata: { ticket: 42 } }));
-    expect(test).toMatchObject({ id: 1, testName: 'routes sql prompts to deep', metadata: { ticket: 42 }, replay: null, lastRunAt: null, lastResult: null });
+    expect(test).toMatchObject({
+      id: 1,
+      testName: 'routes sql prompts to deep',
+      metadata: { ticket: 42 },
+      replay: null,
+      lastRunAt: null,
+      lastResult: null,
+    });
     expect(test.testCode).toContain('rm -rf');
     expect(regressionTestSchema.parse(test)).toEqual(test);
   });
@@ -54,7 +66,9 @@ describe('RegressionTestsService', () => {
   });
 
   it('lets exactly one of many concurrent creators win', async () => {
-    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => service.create(sample({ description: `attempt ${i}` }))));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => service.create(sample({ description: `attempt ${i}` }))),
+    );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(rejected.every((o) => (o.reason as ToolError).kind === 'conflict')).toBe(true);
@@ -66,12 +80,18 @@ describe('RegressionTestsService', () => {
     const first = await service.createFromFailure({ ...sample({ testName: 'failure abc' }), replay });
     expect(first.created).toBe(true);
     expect(first.test).toMatchObject({ discoveredFrom: 'bug', replay });
-    const again = await service.createFromFailure({ ...sample({ testName: 'failure abc', description: 'changed' }), replay: {} });
+    const again = await service.createFromFailure({
+      ...sample({ testName: 'failure abc', description: 'changed' }),
+      replay: {},
+    });
     expect(again).toEqual({ created: false, test: first.test });
   });
 
   it('caps metadata and replay by security.maxJsonFieldBytes, writing nothing', async () => {
-    const small = new RegressionTestsService(db, config((c) => (c.security.maxJsonFieldBytes = 100)));
+    const small = new RegressionTestsService(
+      db,
+      config((c) => (c.security.maxJsonFieldBytes = 100)),
+    );
     const err = await caught(small.create(sample({ metadata: { blob: 'x'.repeat(200) } })));
     expect(err.kind).toBe('invalid_input');
     expect(err.issues[0]).toEqual({ path: 'metadata', message: expect.stringContaining('maxJsonFieldBytes') });

@@ -47,7 +47,10 @@ export class RegressionTestsService {
   /** Throws ToolError conflict when the name is taken; nothing changes then. */
   async create(input: NewRegressionTest): Promise<RegressionTestDto> {
     const created = await this.insertIfAbsent(input);
-    if (!created) throw new ToolError('conflict', `a regression test named "${input.testName.trim()}" already exists`, [{ path: 'testName', message: 'already exists' }]);
+    if (!created)
+      throw new ToolError('conflict', `a regression test named "${input.testName.trim()}" already exists`, [
+        { path: 'testName', message: 'already exists' },
+      ]);
     return created;
   }
 
@@ -65,12 +68,16 @@ export class RegressionTestsService {
     const where = filter.category ? 'where lower(category) = lower(?)' : '';
     const params: Knex.Value[] = filter.category ? [filter.category.trim()] : [];
     const em = this.db.fork();
-    const [{ total }] = await queryRows<{ total: number }>(em, `select count(*)::int as total from regression_tests ${where}`, params);
-    const rows = await queryRows(em, `select * from regression_tests ${where} order by created_at desc, id desc limit ? offset ?`, [
-      ...params,
-      filter.limit ?? 100,
-      filter.offset ?? 0,
-    ]);
+    const [{ total }] = await queryRows<{ total: number }>(
+      em,
+      `select count(*)::int as total from regression_tests ${where}`,
+      params,
+    );
+    const rows = await queryRows(
+      em,
+      `select * from regression_tests ${where} order by created_at desc, id desc limit ? offset ?`,
+      [...params, filter.limit ?? 100, filter.offset ?? 0],
+    );
     return { items: rows.map((r) => toRegressionTestDto(em.map(RegressionTest, r))), total };
   }
 
@@ -85,7 +92,11 @@ export class RegressionTestsService {
   /** Records the outcome of a replay; throws ToolError not_found for an unknown id. */
   async markRun(id: number, result: RegressionResult, at: Date = new Date()): Promise<RegressionTestDto> {
     const em = this.db.fork();
-    const rows = await queryRows(em, 'update regression_tests set last_run_at = ?, last_result = ?, updated_at = now() where id = ? returning *', [at, result, id]);
+    const rows = await queryRows(
+      em,
+      'update regression_tests set last_run_at = ?, last_result = ?, updated_at = now() where id = ? returning *',
+      [at, result, id],
+    );
     if (rows.length === 0) throw new ToolError('not_found', `regression test ${id} does not exist`);
     return toRegressionTestDto(em.map(RegressionTest, rows[0]));
   }

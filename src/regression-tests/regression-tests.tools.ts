@@ -41,7 +41,10 @@ export class RegressionTestsTools {
     input: getRegressionTestsInput,
     output: getRegressionTestsOutput,
     readOnly: true,
-    text: (r) => (r.items.length === 0 ? 'No regression tests.' : [`${r.total} regression test(s):`, ...r.items.map(describeTest)].join('\n')),
+    text: (r) =>
+      r.items.length === 0
+        ? 'No regression tests.'
+        : [`${r.total} regression test(s):`, ...r.items.map(describeTest)].join('\n'),
   })
   async getRegressionTests(input: GetRegressionTestsInput): Promise<GetRegressionTestsOutput> {
     return this.tests.list(input);

@@ -8,7 +8,12 @@ export interface BackoffOptions {
  * with "equal jitter" (half fixed, half random) so that clients that failed together do not
  * retry together. A Retry-After from the upstream is a floor: we never come back sooner.
  */
-export function backoffDelay(retry: number, opts: BackoffOptions, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  opts: BackoffOptions,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, retry - 1));
   const jittered = exp / 2 + (random() * exp) / 2;
   return Math.round(retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered);

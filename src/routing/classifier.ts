@@ -15,15 +15,40 @@ export interface Classification {
 
 /** Keyword patterns with their weight; scanned once each over (a bounded window of) the prompt. */
 const SIGNALS: ReadonlyArray<{ type: TaskType; re: RegExp; weight: number }> = [
-  { type: 'coding', re: /```|\b(?:function|class|def|const|let|var|import|return|async|await|compile[sr]?|debug|refactor|stack ?trace|exception|bug|typescript|javascript|python|java|rust|golang|sql|regex|api|endpoint|json|yaml|unit tests?|algorithm)\b|[{};]\s*$|=>/gim, weight: 2 },
-  { type: 'math', re: /\b(?:calculate|compute|solve|equation|integral|derivative|theorem|prove|proof|probability|matrix|algebra|geometry|sum of|how many|percent(?:age)?)\b|\d+\s*[-+*/^=]\s*\d+|[∑∫√π]/gi, weight: 2 },
-  { type: 'analysis', re: /\b(?:analy[sz]e|analysis|compare|comparison|evaluate|assess|pros and cons|trade-?offs?|implications?|explain why|root cause|critique|review|strategy|recommend)\b/gi, weight: 2 },
-  { type: 'creative', re: /\b(?:write (?:a|an|me) (?:story|poem|song|haiku|limerick|script)|story|poem|poetry|haiku|lyrics|fiction|imagine|creative|character|plot|slogan|tagline)\b/gi, weight: 2 },
-  { type: 'summarization', re: /\b(?:summari[sz]e|summary|tl;?dr|condense|key points|bullet points|shorten)\b/gi, weight: 3 },
-  { type: 'translation', re: /\b(?:translate|translation|in (?:french|spanish|german|italian|japanese|chinese|portuguese|russian|english))\b/gi, weight: 3 },
+  {
+    type: 'coding',
+    re: /```|\b(?:function|class|def|const|let|var|import|return|async|await|compile[sr]?|debug|refactor|stack ?trace|exception|bug|typescript|javascript|python|java|rust|golang|sql|regex|api|endpoint|json|yaml|unit tests?|algorithm)\b|[{};]\s*$|=>/gim,
+    weight: 2,
+  },
+  {
+    type: 'math',
+    re: /\b(?:calculate|compute|solve|equation|integral|derivative|theorem|prove|proof|probability|matrix|algebra|geometry|sum of|how many|percent(?:age)?)\b|\d+\s*[-+*/^=]\s*\d+|[∑∫√π]/gi,
+    weight: 2,
+  },
+  {
+    type: 'analysis',
+    re: /\b(?:analy[sz]e|analysis|compare|comparison|evaluate|assess|pros and cons|trade-?offs?|implications?|explain why|root cause|critique|review|strategy|recommend)\b/gi,
+    weight: 2,
+  },
+  {
+    type: 'creative',
+    re: /\b(?:write (?:a|an|me) (?:story|poem|song|haiku|limerick|script)|story|poem|poetry|haiku|lyrics|fiction|imagine|creative|character|plot|slogan|tagline)\b/gi,
+    weight: 2,
+  },
+  {
+    type: 'summarization',
+    re: /\b(?:summari[sz]e|summary|tl;?dr|condense|key points|bullet points|shorten)\b/gi,
+    weight: 3,
+  },
+  {
+    type: 'translation',
+    re: /\b(?:translate|translation|in (?:french|spanish|german|italian|japanese|chinese|portuguese|russian|english))\b/gi,
+    weight: 3,
+  },
 ];
 
-const DEMANDING = /\b(?:prove|derive|rigorous(?:ly)?|step[- ]by[- ]step|in depth|in detail|thorough(?:ly)?|architecture|optimi[sz]e|complex)\b/i;
+const DEMANDING =
+  /\b(?:prove|derive|rigorous(?:ly)?|step[- ]by[- ]step|in depth|in detail|thorough(?:ly)?|architecture|optimi[sz]e|complex)\b/i;
 
 /** Only the head and the tail of a long prompt are scanned: classification stays O(1) in prompt size. */
 const SCAN_HEAD = 4096;

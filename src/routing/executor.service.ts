@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { enforcedDeadline, isProviderError, ProviderError, sleep, toProviderError, type CallOptions, type ChatRequest, type ProviderInstance } from '../../libs/provider-sdk/src';
+import {
+  enforcedDeadline,
+  isProviderError,
+  ProviderError,
+  sleep,
+  toProviderError,
+  type CallOptions,
+  type ChatRequest,
+  type ProviderInstance,
+} from '../../libs/provider-sdk/src';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue.service';
@@ -13,7 +22,12 @@ import { RoutingError } from './routing.errors';
 import type { RouteDecision, RouteRequest } from './routing.types';
 
 /** What one attempt does with a provider: a chat call, or opening a stream up to its first delta. */
-export type AttemptCall<T> = (instance: ProviderInstance, request: ChatRequest, options: CallOptions, model: CatalogueModel) => Promise<T>;
+export type AttemptCall<T> = (
+  instance: ProviderInstance,
+  request: ChatRequest,
+  options: CallOptions,
+  model: CatalogueModel,
+) => Promise<T>;
 
 /** A successful run: the value, who produced it, and the scopes the caller must dispose when done. */
 export interface Execution<T> {
@@ -61,7 +75,12 @@ export class ExecutorService {
 
   /** Resolves with the first success; rejects with a RoutingError once every candidate failed or the deadline passed. */
   async run<T>(decision: RouteDecision, req: RouteRequest, call: AttemptCall<T>): Promise<Execution<T>> {
-    const state: RunState = { scope: new RequestScope(this.routing.deadlineMs, req.signal), attempts: 0, breakerSkips: 0, calls: [] };
+    const state: RunState = {
+      scope: new RequestScope(this.routing.deadlineMs, req.signal),
+      attempts: 0,
+      breakerSkips: 0,
+      calls: [],
+    };
     try {
       for (const model of decision.candidates) {
         const instance = this.providers.get(model.provider);
@@ -77,7 +96,14 @@ export class ExecutorService {
     }
   }
 
-  private async tryModel<T>(model: CatalogueModel, instance: ProviderInstance, decision: RouteDecision, req: RouteRequest, state: RunState, call: AttemptCall<T>): Promise<Execution<T> | undefined> {
+  private async tryModel<T>(
+    model: CatalogueModel,
+    instance: ProviderInstance,
+    decision: RouteDecision,
+    req: RouteRequest,
+    state: RunState,
+    call: AttemptCall<T>,
+  ): Promise<Execution<T> | undefined> {
     const breaker = this.breakers.for(model.id);
     for (let retry = 0; ; retry++) {
       if (!breaker.tryAcquire()) {
@@ -85,24 +111,51 @@ export class ExecutorService {
         return undefined;
       }
       state.attempts++;
-      const timeoutMs = Math.max(1, Math.min(this.layers[model.layer].timeoutMs, Math.floor(state.scope.remainingMs())));
+      const timeoutMs = Math.max(
+        1,
+        Math.min(this.layers[model.layer].timeoutMs, Math.floor(state.scope.remainingMs())),
+      );
       const attempt = new AttemptScope(state.scope, timeoutMs, `${model.provider} ${model.id}`);
       const started = performance.now();
       try {
-        const upstream: ChatRequest = { ...req.params, model: model.upstreamModel, messages: req.messages, hints: { taskType: decision.taskType } };
-        const value = await attempt.race(call(instance, upstream, enforcedDeadline({ signal: attempt.signal, timeoutMs }), model));
+        const upstream: ChatRequest = {
+          ...req.params,
+          model: model.upstreamModel,
+          messages: req.messages,
+          hints: { taskType: decision.taskType },
+        };
+        const value = await attempt.race(
+          call(instance, upstream, enforcedDeadline({ signal: attempt.signal, timeoutMs }), model),
+        );
         breaker.onSuccess();
-        return { value, model, request: state.scope, attempt, attempts: state.attempts, calls: state.calls, attemptMs: performance.now() - started };
+        return {
+          value,
+          model,
+          request: state.scope,
+          attempt,
+          attempts: state.attempts,
+          calls: state.calls,
+          attemptMs: performance.now() - started,
+        };
       } catch (raw) {
         attempt.dispose();
         const err = toProviderError(raw, { signal: attempt.signal, what: `${model.provider} ${model.id}` });
-        if (!(await this.afterFailure(model, err, performance.now() - started, retry, decision, req, state))) return undefined;
+        if (!(await this.afterFailure(model, err, performance.now() - started, retry, decision, req, state)))
+          return undefined;
       }
     }
   }
 
   /** Books the failure; true when the same model should be tried again (after the backoff, already waited). */
-  private async afterFailure(model: CatalogueModel, err: ProviderError, latencyMs: number, retry: number, decision: RouteDecision, req: RouteRequest, state: RunState): Promise<boolean> {
+  private async afterFailure(
+    model: CatalogueModel,
+    err: ProviderError,
+    latencyMs: number,
+    retry: number,
+    decision: RouteDecision,
+    req: RouteRequest,
+    state: RunState,
+  ): Promise<boolean> {
     const breaker = this.breakers.for(model.id);
     if (state.scope.clientGone) {
       breaker.release();
@@ -115,7 +168,11 @@ export class ExecutorService {
     else breaker.onFailure();
     if (state.scope.deadlineHit) throw this.deadline(state);
     if (!err.retryable || retry >= this.routing.maxRetries) return false;
-    const delay = backoffDelay(retry + 1, { baseMs: this.routing.backoffBaseMs, maxMs: this.routing.backoffMaxMs }, err.retryAfterMs);
+    const delay = backoffDelay(
+      retry + 1,
+      { baseMs: this.routing.backoffBaseMs, maxMs: this.routing.backoffMaxMs },
+      err.retryAfterMs,
+    );
     if (!fitsDeadline(delay, state.scope.remainingMs())) return false;
     try {
       await sleep(delay, state.scope.signal);
@@ -126,7 +183,12 @@ export class ExecutorService {
     return true;
   }
 
-  private reportAttemptFailure(model: CatalogueModel, err: ProviderError, decision: RouteDecision, req: RouteRequest): void {
+  private reportAttemptFailure(
+    model: CatalogueModel,
+    err: ProviderError,
+    decision: RouteDecision,
+    req: RouteRequest,
+  ): void {
     this.recorder.recordFailure({
       scope: 'attempt',
       requestId: req.requestId,
@@ -139,24 +201,46 @@ export class ExecutorService {
       taskType: decision.taskType,
       layer: model.layer,
       ruleId: decision.rule?.id ?? null,
-      snapshot: { model: req.model, messages: req.messages, params: req.params as Record<string, unknown>, stream: req.stream },
+      snapshot: {
+        model: req.model,
+        messages: req.messages,
+        params: req.params as Record<string, unknown>,
+        stream: req.stream,
+      },
     });
   }
 
   private deadline(state: RunState): RoutingError {
-    return new RoutingError('deadline_exceeded', `no answer within the ${this.routing.deadlineMs} ms deadline (routing.deadlineMs) after ${state.attempts} attempt(s)`, { last: state.last });
+    return new RoutingError(
+      'deadline_exceeded',
+      `no answer within the ${this.routing.deadlineMs} ms deadline (routing.deadlineMs) after ${state.attempts} attempt(s)`,
+      { last: state.last },
+    );
   }
 
   private exhausted(state: RunState, decision: RouteDecision): RoutingError {
     const last = state.last;
     if (state.attempts === 0 && state.breakerSkips > 0) {
-      return new RoutingError('circuit_open', `every candidate model (${decision.candidates.map((m) => m.id).join(', ')}) has an open circuit breaker; try again later`);
+      return new RoutingError(
+        'circuit_open',
+        `every candidate model (${decision.candidates.map((m) => m.id).join(', ')}) has an open circuit breaker; try again later`,
+      );
     }
-    if (state.attempts === 0) return new RoutingError('no_available_model', `no provider is available for ${decision.candidates.map((m) => m.id).join(', ') || `the ${decision.layer} layer`}`);
+    if (state.attempts === 0)
+      return new RoutingError(
+        'no_available_model',
+        `no provider is available for ${decision.candidates.map((m) => m.id).join(', ') || `the ${decision.layer} layer`}`,
+      );
     const tried = `${state.attempts} attempt(s)`;
-    if (last?.kind === 'timeout') return new RoutingError('upstream_timeout', `the upstream timed out (${tried}): ${last.message}`, { last });
-    if (last?.kind === 'bad_request') return new RoutingError('upstream_bad_request', `the upstream refused the request: ${last.message}`, { last });
-    return new RoutingError('upstream_error', `every candidate failed (${tried}); last error: ${last?.message ?? 'unknown'}`, { last, retryAfterMs: last?.retryAfterMs });
+    if (last?.kind === 'timeout')
+      return new RoutingError('upstream_timeout', `the upstream timed out (${tried}): ${last.message}`, { last });
+    if (last?.kind === 'bad_request')
+      return new RoutingError('upstream_bad_request', `the upstream refused the request: ${last.message}`, { last });
+    return new RoutingError(
+      'upstream_error',
+      `every candidate failed (${tried}); last error: ${last?.message ?? 'unknown'}`,
+      { last, retryAfterMs: last?.retryAfterMs },
+    );
   }
 }
 

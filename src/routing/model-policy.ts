@@ -42,7 +42,10 @@ const PRIOR_DEFAULT = 0.8;
  */
 @Injectable()
 export class DefaultModelPolicy implements ModelPolicy {
-  private readonly cache = new Map<string, { version: number; input: readonly CatalogueModel[]; ranked: readonly CatalogueModel[] }>();
+  private readonly cache = new Map<
+    string,
+    { version: number; input: readonly CatalogueModel[]; ranked: readonly CatalogueModel[] }
+  >();
   private readonly costWeight: number;
 
   constructor(

@@ -29,10 +29,34 @@ export class OpenAiApiService {
 
   /** GET /v1/models: the catalogue, the layer names and `auto`. */
   models(): { object: 'list'; data: Array<Record<string, unknown>> } {
-    const data: Array<Record<string, unknown>> = [{ id: 'auto', object: 'model', created: CREATED, owned_by: 'ai-mcp-gateway', description: 'routed by task type, rules and learned policy' }];
-    for (const layer of LAYERS) data.push({ id: layer, object: 'model', created: CREATED, owned_by: 'ai-mcp-gateway', description: `the ${layer} layer` });
+    const data: Array<Record<string, unknown>> = [
+      {
+        id: 'auto',
+        object: 'model',
+        created: CREATED,
+        owned_by: 'ai-mcp-gateway',
+        description: 'routed by task type, rules and learned policy',
+      },
+    ];
+    for (const layer of LAYERS)
+      data.push({
+        id: layer,
+        object: 'model',
+        created: CREATED,
+        owned_by: 'ai-mcp-gateway',
+        description: `the ${layer} layer`,
+      });
     for (const m of this.catalogue.all()) {
-      data.push({ id: m.id, object: 'model', created: CREATED, owned_by: m.provider, layer: m.layer, context_window: m.contextWindow, pricing: { input: m.price.input, output: m.price.output, unit: 'USD per million tokens' }, available: this.providers.isReady(m.provider) });
+      data.push({
+        id: m.id,
+        object: 'model',
+        created: CREATED,
+        owned_by: m.provider,
+        layer: m.layer,
+        context_window: m.contextWindow,
+        pricing: { input: m.price.input, output: m.price.output, unit: 'USD per million tokens' },
+        available: this.providers.isReady(m.provider),
+      });
     }
     return { object: 'list', data };
   }
@@ -54,7 +78,8 @@ export class OpenAiApiService {
     let decision: RouteDecision | undefined;
     try {
       decision = await this.router.decide(routeReq);
-      if (routeReq.stream) await this.stream(routeReq, decision, res, parsed.data.stream_options?.include_usage === true);
+      if (routeReq.stream)
+        await this.stream(routeReq, decision, res, parsed.data.stream_options?.include_usage === true);
       else await this.complete(routeReq, decision, res);
     } catch (err) {
       this.fail(res, err, decision);
@@ -67,7 +92,12 @@ export class OpenAiApiService {
     sendJson(res, 200, toCompletion(result));
   }
 
-  private async stream(routeReq: RouteRequest, decision: RouteDecision, res: Response, includeUsage: boolean): Promise<void> {
+  private async stream(
+    routeReq: RouteRequest,
+    decision: RouteDecision,
+    res: Response,
+    includeUsage: boolean,
+  ): Promise<void> {
     const session = await this.router.stream(routeReq, decision);
     this.decisionHeaders(res, decision, session.model.id, session.model.layer);
     res.status(200);
@@ -84,7 +114,13 @@ export class OpenAiApiService {
         if (chunk && !res.write(chunk)) await drained(res);
       }
     } catch (err) {
-      if (!res.destroyed) res.end(ChunkWriter.error(`The upstream stream from ${session.model.id} failed: ${(err as Error).message}`, isProviderError(err) ? `upstream_${err.kind}` : 'upstream_error'));
+      if (!res.destroyed)
+        res.end(
+          ChunkWriter.error(
+            `The upstream stream from ${session.model.id} failed: ${(err as Error).message}`,
+            isProviderError(err) ? `upstream_${err.kind}` : 'upstream_error',
+          ),
+        );
       return;
     }
     if (res.destroyed) return;
@@ -110,12 +146,22 @@ export class OpenAiApiService {
     }
     if (err instanceof RoutingError) {
       if (err.code === 'client_closed') return void res.end();
-      if (err.extra.retryAfterMs !== undefined && err.status === 502) res.setHeader('retry-after', String(Math.ceil(err.extra.retryAfterMs / 1000)));
+      if (err.extra.retryAfterMs !== undefined && err.status === 502)
+        res.setHeader('retry-after', String(Math.ceil(err.extra.retryAfterMs / 1000)));
       res.status(err.status).json(err.toOpenAi());
       return;
     }
     this.logger.error(err instanceof Error ? err : String(err));
-    res.status(500).json({ error: { message: 'An internal error occurred; it has been logged.', type: 'server_error', code: 'internal_error', param: null } });
+    res
+      .status(500)
+      .json({
+        error: {
+          message: 'An internal error occurred; it has been logged.',
+          type: 'server_error',
+          code: 'internal_error',
+          param: null,
+        },
+      });
   }
 }
 

@@ -17,7 +17,11 @@ function toChatMessage(m: RequestMessage): ChatMessage {
   return out;
 }
 
-export function toRouteRequest(body: ChatCompletionRequest, requestId: string, signal?: RouteRequest['signal']): RouteRequest {
+export function toRouteRequest(
+  body: ChatCompletionRequest,
+  requestId: string,
+  signal?: RouteRequest['signal'],
+): RouteRequest {
   const params: ChatParams = {};
   if (body.temperature !== undefined) params.temperature = body.temperature;
   if (body.top_p !== undefined) params.top_p = body.top_p;
@@ -28,7 +32,15 @@ export function toRouteRequest(body: ChatCompletionRequest, requestId: string, s
   if (body.tools) params.tools = body.tools;
   if (body.tool_choice !== undefined) params.tool_choice = body.tool_choice;
   if (body.response_format !== undefined) params.response_format = body.response_format;
-  return { requestId, model: body.model, messages: body.messages.map(toChatMessage), params, taskType: body.task_type, stream: body.stream, signal };
+  return {
+    requestId,
+    model: body.model,
+    messages: body.messages.map(toChatMessage),
+    params,
+    taskType: body.task_type,
+    stream: body.stream,
+    signal,
+  };
 }
 
 export function openAiUsage(u: TokenUsage): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {

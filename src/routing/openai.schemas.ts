@@ -15,7 +15,12 @@ const message = z.discriminatedUnion('role', [
   z.object({ role: z.literal('system'), content, name: z.string().optional() }),
   z.object({ role: z.literal('developer'), content, name: z.string().optional() }),
   z.object({ role: z.literal('user'), content, name: z.string().optional() }),
-  z.object({ role: z.literal('assistant'), content: content.nullable().optional(), name: z.string().optional(), tool_calls: z.array(toolCall).optional() }),
+  z.object({
+    role: z.literal('assistant'),
+    content: content.nullable().optional(),
+    name: z.string().optional(),
+    tool_calls: z.array(toolCall).optional(),
+  }),
   z.object({ role: z.literal('tool'), content, tool_call_id: z.string() }),
 ]);
 
@@ -27,7 +32,10 @@ export const chatCompletionRequest = z.object({
   top_p: z.number().min(0).max(1).optional(),
   max_tokens: z.number().int().positive().optional(),
   max_completion_tokens: z.number().int().positive().optional(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4)])
+    .nullable()
+    .optional(),
   seed: z.number().int().optional(),
   n: z.literal(1, 'only n = 1 is supported').optional(),
   stream: z.boolean().default(false),
@@ -45,7 +53,10 @@ export type ChatCompletionRequest = z.infer<typeof chatCompletionRequest>;
 /** The first issue as OpenAI reports it: a message naming the field, and the field as `param`. */
 export function describeRequestIssue(error: z.ZodError): { message: string; param: string | null } {
   const issue = error.issues[0];
-  const param = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') : null;
-  const reason = issue.code === 'invalid_type' && issue.message.includes('received undefined') ? 'is required' : issue.message;
+  const param = issue.path.length
+    ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('')
+    : null;
+  const reason =
+    issue.code === 'invalid_type' && issue.message.includes('received undefined') ? 'is required' : issue.message;
   return { message: `Invalid request: ${param ?? 'body'} ${reason}`.trim(), param };
 }

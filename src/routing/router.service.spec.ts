@@ -20,16 +20,29 @@ const config: GatewayConfig = gatewayConfigSchema.parse({
   ],
 });
 
-function router(rules: MatchedRule[], stats: Record<string, { calls: number; successes: number }> = {}, escalate = true) {
+function router(
+  rules: MatchedRule[],
+  stats: Record<string, { calls: number; successes: number }> = {},
+  escalate = true,
+) {
   const cfg = { ...config, routing: { ...config.routing, escalate } };
   const catalogue = new ModelCatalogue(cfg);
   const heuristics = { getMatcher: async () => RuleMatcher.compile(rules, 1) } as unknown as HeuristicsService;
-  const snapshot = { version: 1, get: (m: string) => (stats[m] ? { ...stats[m], latencySumMs: 0, costSum: 0 } : undefined) } as unknown as PerformanceSnapshot;
+  const snapshot = {
+    version: 1,
+    get: (m: string) => (stats[m] ? { ...stats[m], latencySumMs: 0, costSum: 0 } : undefined),
+  } as unknown as PerformanceSnapshot;
   const policy = new DefaultModelPolicy(snapshot, cfg);
   return new RouterService(cfg, catalogue, heuristics, policy, {} as ExecutorService, {} as RecorderService);
 }
 
-const req = (content: string, model = 'auto') => ({ requestId: 'r1', model, messages: [{ role: 'user' as const, content }], params: {}, stream: false });
+const req = (content: string, model = 'auto') => ({
+  requestId: 'r1',
+  model,
+  messages: [{ role: 'user' as const, content }],
+  params: {},
+  stream: false,
+});
 
 describe('RouterService.decide', () => {
   it('without rules: layer from the classifier, candidates ranked and escalated', async () => {
@@ -60,12 +73,18 @@ describe('RouterService.decide', () => {
   });
 
   it('an unknown model is a 404 naming the model param', async () => {
-    await expect(router([]).decide(req('hi', 'gpt-9'))).rejects.toMatchObject({ status: 404, code: 'model_not_found', extra: { param: 'model' } });
+    await expect(router([]).decide(req('hi', 'gpt-9'))).rejects.toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+      extra: { param: 'model' },
+    });
     await expect(router([]).decide(req('hi', 'gpt-9'))).rejects.toBeInstanceOf(RoutingError);
   });
 
   it('the default policy prefers proven models and demotes failing ones', async () => {
-    const d = await router([], { b2: { calls: 100, successes: 20 }, b1: { calls: 100, successes: 99 } }).decide(req('x', 'balanced'));
+    const d = await router([], { b2: { calls: 100, successes: 20 }, b1: { calls: 100, successes: 99 } }).decide(
+      req('x', 'balanced'),
+    );
     expect(d.candidates.map((m) => m.id)).toEqual(['b1', 'b2', 'd1']);
   });
 

@@ -30,7 +30,10 @@ export function promptOf(messages: readonly ChatMessage[]): string {
 export class RouterService {
   private readonly logger = new Logger('Router');
   private readonly escalate: boolean;
-  private readonly rankedCache = new Map<string, { parts: Array<readonly CatalogueModel[]>; list: readonly CatalogueModel[] }>();
+  private readonly rankedCache = new Map<
+    string,
+    { parts: Array<readonly CatalogueModel[]>; list: readonly CatalogueModel[] }
+  >();
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
@@ -72,7 +75,12 @@ export class RouterService {
       candidates = this.candidates(layer, c.taskType, promptTokens);
     } else {
       const model = this.catalogue.get(requested);
-      if (!model) throw new RoutingError('model_not_found', `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`, { param: 'model' });
+      if (!model)
+        throw new RoutingError(
+          'model_not_found',
+          `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
+          { param: 'model' },
+        );
       layer = model.layer;
       reason = 'model';
       candidates = [model];
@@ -127,7 +135,15 @@ export class RouterService {
       stream: false,
       calls: exec.calls,
     });
-    return { decision: d, model: exec.model, response, usage: response.usage, attempts: exec.attempts, cost, latencyMs };
+    return {
+      decision: d,
+      model: exec.model,
+      response,
+      usage: response.usage,
+      attempts: exec.attempts,
+      cost,
+      latencyMs,
+    };
   }
 
   /**
@@ -154,7 +170,12 @@ export class RouterService {
   }
 
   /** The layer's ranked models (a rule's preferred model first), then the higher layers' when escalating. */
-  private candidates(layer: LayerName, taskType: string, promptTokens: number, preferredModel?: string): readonly CatalogueModel[] {
+  private candidates(
+    layer: LayerName,
+    taskType: string,
+    promptTokens: number,
+    preferredModel?: string,
+  ): readonly CatalogueModel[] {
     let out = this.ranked(layer, taskType);
     const preferred = preferredModel ? this.catalogue.get(preferredModel) : undefined;
     if (preferred) out = [preferred, ...out.filter((m) => m !== preferred)];
@@ -166,7 +187,9 @@ export class RouterService {
   /** The ranked (and escalated) list, reused while the policy returns the same rankings: no allocation per request. */
   private ranked(layer: LayerName, taskType: string): readonly CatalogueModel[] {
     const parts: Array<readonly CatalogueModel[]> = [this.policy.rank(taskType, layer, this.catalogue.inLayer(layer))];
-    if (this.escalate) for (let next = NEXT_LAYER[layer]; next; next = NEXT_LAYER[next]) parts.push(this.policy.rank(taskType, next, this.catalogue.inLayer(next)));
+    if (this.escalate)
+      for (let next = NEXT_LAYER[layer]; next; next = NEXT_LAYER[next])
+        parts.push(this.policy.rank(taskType, next, this.catalogue.inLayer(next)));
     if (parts.length === 1) return parts[0];
     const key = `${layer}|${taskType}`;
     const hit = this.rankedCache.get(key);
@@ -179,7 +202,10 @@ export class RouterService {
 
   /** Records a request that got no answer and returns the error to throw. */
   private failed(d: RouteDecision, req: RouteRequest, err: unknown): RoutingError {
-    const re = err instanceof RoutingError ? err : new RoutingError('upstream_error', `routing failed: ${(err as Error)?.message ?? String(err)}`);
+    const re =
+      err instanceof RoutingError
+        ? err
+        : new RoutingError('upstream_error', `routing failed: ${(err as Error)?.message ?? String(err)}`);
     const calls = re.extra.calls ?? [];
     const model = calls.length ? calls[calls.length - 1].modelId : (d.candidates[0]?.id ?? 'none');
     const layer = this.catalogue.get(model)?.layer ?? d.layer;
@@ -213,7 +239,12 @@ export class RouterService {
         taskType: d.taskType,
         layer: d.layer,
         ruleId: d.rule?.id ?? null,
-        snapshot: { model: req.model, messages: req.messages, params: req.params as Record<string, unknown>, stream: req.stream },
+        snapshot: {
+          model: req.model,
+          messages: req.messages,
+          params: req.params as Record<string, unknown>,
+          stream: req.stream,
+        },
       });
     }
     return re;

@@ -31,7 +31,13 @@ export class RoutingError extends Error {
   constructor(
     readonly code: RoutingErrorCode,
     message: string,
-    readonly extra: { param?: string; attempts?: number; calls?: ModelCall[]; last?: ProviderError; retryAfterMs?: number } = {},
+    readonly extra: {
+      param?: string;
+      attempts?: number;
+      calls?: ModelCall[];
+      last?: ProviderError;
+      retryAfterMs?: number;
+    } = {},
   ) {
     super(message);
     this.name = 'RoutingError';
@@ -40,7 +46,11 @@ export class RoutingError extends Error {
 
   get type(): string {
     if (this.status === 429) return 'rate_limit_error';
-    return this.status >= 500 ? (this.status === 503 ? 'service_unavailable' : 'server_error') : 'invalid_request_error';
+    return this.status >= 500
+      ? this.status === 503
+        ? 'service_unavailable'
+        : 'server_error'
+      : 'invalid_request_error';
   }
 
   /** OpenAI's error envelope. */

@@ -15,12 +15,19 @@ export const routeInput = z
       .min(1)
       .optional()
       .describe('a conversation, OpenAI style'),
-    model: z.string().min(1).default('auto').describe(`"auto", a layer (${LAYERS.join(', ')}) or a model id`),
+    model: z
+      .string()
+      .min(1)
+      .default('auto')
+      .describe(`"auto", a layer (${LAYERS.join(', ')}) or a model id`),
     taskType: z.string().min(1).max(100).optional().describe('skip the classifier'),
     maxTokens: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
   })
-  .refine((v) => Boolean(v.prompt) !== Boolean(v.messages), { message: 'give either prompt or messages', path: ['prompt'] });
+  .refine((v) => Boolean(v.prompt) !== Boolean(v.messages), {
+    message: 'give either prompt or messages',
+    path: ['prompt'],
+  });
 
 export const routeOutput = z.object({
   answer: z.string().nullable(),
@@ -37,7 +44,11 @@ export const routeOutput = z.object({
     cost: z.number().describe('USD'),
     estimatedCost: z.number().describe('USD, before the call'),
     latencyMs: z.number(),
-    usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), totalTokens: z.number().int() }),
+    usage: z.object({
+      promptTokens: z.number().int(),
+      completionTokens: z.number().int(),
+      totalTokens: z.number().int(),
+    }),
   }),
 });
 
@@ -49,11 +60,13 @@ export class RoutingTools {
 
   @Tool({
     name: 'route',
-    description: 'Send a prompt (or messages) through the router: returns the answer and the decision (model, layer, rule, task type, attempts, cost, latency, request id).',
+    description:
+      'Send a prompt (or messages) through the router: returns the answer and the decision (model, layer, rule, task type, attempts, cost, latency, request id).',
     input: routeInput,
     output: routeOutput,
     scope: 'route',
-    text: (r) => `${r.answer ?? ''}\n\n[${r.decision.model} · ${r.decision.layer} · ${r.decision.taskType}${r.decision.rule ? ` · rule ${r.decision.rule.id}` : ''} · ${r.decision.attempts} attempt(s) · $${r.decision.cost.toFixed(6)} · ${Math.round(r.decision.latencyMs)} ms]`,
+    text: (r) =>
+      `${r.answer ?? ''}\n\n[${r.decision.model} · ${r.decision.layer} · ${r.decision.taskType}${r.decision.rule ? ` · rule ${r.decision.rule.id}` : ''} · ${r.decision.attempts} attempt(s) · $${r.decision.cost.toFixed(6)} · ${Math.round(r.decision.latencyMs)} ms]`,
   })
   async route(input: z.infer<typeof routeInput>, ctx: ToolContext): Promise<z.infer<typeof routeOutput>> {
     const messages = input.messages ?? [{ role: 'user' as const, content: input.prompt ?? '' }];
@@ -62,7 +75,14 @@ export class RoutingTools {
     if (input.temperature !== undefined) params.temperature = input.temperature;
     const requestId = ctx.requestId ?? randomUUID();
     try {
-      const r = await this.router.execute({ requestId, model: input.model, messages, params, taskType: input.taskType, stream: false });
+      const r = await this.router.execute({
+        requestId,
+        model: input.model,
+        messages,
+        params,
+        taskType: input.taskType,
+        stream: false,
+      });
       const d = r.decision;
       return {
         answer: r.response.content,
@@ -83,7 +103,12 @@ export class RoutingTools {
         },
       };
     } catch (err) {
-      if (err instanceof RoutingError) throw new ToolError(TOOL_KIND[err.status] ?? 'upstream', err.message, err.extra.param ? [{ path: err.extra.param, message: err.message }] : []);
+      if (err instanceof RoutingError)
+        throw new ToolError(
+          TOOL_KIND[err.status] ?? 'upstream',
+          err.message,
+          err.extra.param ? [{ path: err.extra.param, message: err.message }] : [],
+        );
       throw err;
     }
   }

@@ -60,7 +60,10 @@ export class StreamSession {
       this.finish(true, null, usage, chars);
     } catch (raw) {
       finished = true;
-      const err = toProviderError(raw, { signal: this.exec.attempt.signal, what: `${this.model.provider} ${this.model.id} (stream)` });
+      const err = toProviderError(raw, {
+        signal: this.exec.attempt.signal,
+        what: `${this.model.provider} ${this.model.id} (stream)`,
+      });
       const cancelled = this.exec.request.clientGone;
       this.finish(false, cancelled ? 'client_closed' : `stream_${err.kind}`, usage, chars);
       if (!cancelled) this.reportFailure(err.kind, err.message, err.status);
@@ -107,9 +110,37 @@ export class StreamSession {
   }
 
   private reportFailure(kind: string, message: string, status?: number): void {
-    const base = { requestId: this.req.requestId, ts: Date.now(), taskType: this.decision.taskType, layer: this.model.layer, ruleId: this.decision.rule?.id ?? null };
-    const snapshot = { model: this.req.model, messages: this.req.messages, params: this.req.params as Record<string, unknown>, stream: true };
-    this.recorder.recordFailure({ ...base, scope: 'attempt', kind, message, model: this.model.id, provider: this.model.provider, status, snapshot });
-    this.recorder.recordFailure({ ...base, scope: 'request', kind: 'stream_interrupted', message: `the stream from ${this.model.id} failed after its first chunk: ${kind}`, model: null, provider: null, snapshot });
+    const base = {
+      requestId: this.req.requestId,
+      ts: Date.now(),
+      taskType: this.decision.taskType,
+      layer: this.model.layer,
+      ruleId: this.decision.rule?.id ?? null,
+    };
+    const snapshot = {
+      model: this.req.model,
+      messages: this.req.messages,
+      params: this.req.params as Record<string, unknown>,
+      stream: true,
+    };
+    this.recorder.recordFailure({
+      ...base,
+      scope: 'attempt',
+      kind,
+      message,
+      model: this.model.id,
+      provider: this.model.provider,
+      status,
+      snapshot,
+    });
+    this.recorder.recordFailure({
+      ...base,
+      scope: 'request',
+      kind: 'stream_interrupted',
+      message: `the stream from ${this.model.id} failed after its first chunk: ${kind}`,
+      model: null,
+      provider: null,
+      snapshot,
+    });
   }
 }

@@ -54,7 +54,9 @@ export class McpHttpController implements OnModuleDestroy {
       return;
     }
     if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
-      res.status(400).json(jsonRpcError(-32000, 'no Mcp-Session-Id header: start a session with an initialize request'));
+      res
+        .status(400)
+        .json(jsonRpcError(-32000, 'no Mcp-Session-Id header: start a session with an initialize request'));
       return;
     }
     if (this.sessions.size >= MAX_SESSIONS) this.evictOldest();
@@ -91,7 +93,11 @@ export class McpHttpController implements OnModuleDestroy {
     try {
       const originHost = new URL(origin).hostname.toLowerCase();
       const bracketed = originHost.includes(':') ? `[${originHost}]` : originHost;
-      if (allowedOrigins.length === 0 && allowedHosts.map((h) => h.toLowerCase()).some((h) => h === originHost || h === bracketed)) return undefined;
+      if (
+        allowedOrigins.length === 0 &&
+        allowedHosts.map((h) => h.toLowerCase()).some((h) => h === originHost || h === bracketed)
+      )
+        return undefined;
     } catch {
       // fall through: an unparseable Origin is refused
     }
@@ -110,7 +116,9 @@ export class McpHttpController implements OnModuleDestroy {
 
   private async closeSession(id: string, session: Session): Promise<void> {
     this.sessions.delete(id);
-    await session.transport.close().catch((err) => this.logger.warn(`closing MCP session ${id}: ${(err as Error).message}`));
+    await session.transport
+      .close()
+      .catch((err) => this.logger.warn(`closing MCP session ${id}: ${(err as Error).message}`));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -13,7 +13,12 @@ describe('coerceQuery', () => {
   const json = toJsonSchema(schema, 'input');
 
   it('turns query strings into the types the schema asks for', () => {
-    expect(coerceQuery({ activeOnly: 'false', limit: '20', category: '42', ids: '1,2,3' }, json)).toEqual({ activeOnly: false, limit: 20, category: '42', ids: [1, 2, 3] });
+    expect(coerceQuery({ activeOnly: 'false', limit: '20', category: '42', ids: '1,2,3' }, json)).toEqual({
+      activeOnly: false,
+      limit: 20,
+      category: '42',
+      ids: [1, 2, 3],
+    });
   });
 
   it('leaves values that do not convert for the schema to reject', () => {

@@ -3,7 +3,10 @@
  * for (number, integer, boolean, array) so that the same zod schema validates REST GET, POST and MCP.
  * Values that do not convert are passed through unchanged and the schema reports them.
  */
-export function coerceQuery(query: Record<string, unknown>, inputSchema: Record<string, unknown>): Record<string, unknown> {
+export function coerceQuery(
+  query: Record<string, unknown>,
+  inputSchema: Record<string, unknown>,
+): Record<string, unknown> {
   const properties = (inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
@@ -22,12 +25,15 @@ function typesOf(schema: Record<string, unknown> | undefined): string[] {
 
 function coerceValue(value: unknown, schema: Record<string, unknown> | undefined): unknown {
   const types = typesOf(schema);
-  if (Array.isArray(value)) return types.includes('array') ? value.map((v) => coerceValue(v, schema?.items as Record<string, unknown>)) : value;
+  if (Array.isArray(value))
+    return types.includes('array') ? value.map((v) => coerceValue(v, schema?.items as Record<string, unknown>)) : value;
   if (typeof value !== 'string') return value;
   if (types.includes('string')) return value;
-  if ((types.includes('number') || types.includes('integer')) && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if ((types.includes('number') || types.includes('integer')) && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   if (types.includes('boolean') && (value === 'true' || value === 'false')) return value === 'true';
-  if (types.includes('array')) return value.split(',').map((v) => coerceValue(v, schema?.items as Record<string, unknown>));
+  if (types.includes('array'))
+    return value.split(',').map((v) => coerceValue(v, schema?.items as Record<string, unknown>));
   if (types.includes('null') && value === 'null') return null;
   return value;
 }

@@ -13,5 +13,6 @@ export const pageInput = {
 /** Refuses a JSON value whose serialized size exceeds `max` bytes, naming the field. */
 export function assertJsonSize(path: string, value: unknown, max: number): void {
   const size = Buffer.byteLength(JSON.stringify(value ?? {}), 'utf8');
-  if (size > max) throw ToolError.invalid(path, `is ${size} bytes as JSON; the limit (security.maxJsonFieldBytes) is ${max}`);
+  if (size > max)
+    throw ToolError.invalid(path, `is ${size} bytes as JSON; the limit (security.maxJsonFieldBytes) is ${max}`);
 }

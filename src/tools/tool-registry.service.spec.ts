@@ -19,7 +19,10 @@ describe('ToolRegistry and ToolCaller', () => {
       return { echoed: (i as { name: string }).name, count: (i as { count: number }).count };
     });
     const caller = new ToolCaller(reg);
-    await expect(caller.call('echo', { name: 'abc' }, { transport: 'internal' })).resolves.toMatchObject({ ok: true, result: { echoed: 'abc', count: 1 } });
+    await expect(caller.call('echo', { name: 'abc' }, { transport: 'internal' })).resolves.toMatchObject({
+      ok: true,
+      result: { echoed: 'abc', count: 1 },
+    });
     expect(seen).toEqual([{ name: 'abc', count: 1 }]);
   });
 
@@ -30,7 +33,11 @@ describe('ToolRegistry and ToolCaller', () => {
       called = true;
       return { echoed: '', count: 0 };
     });
-    const outcome = await new ToolCaller(reg).call('echo', { name: 'toolongname', count: -1, extra: 1 }, { transport: 'internal' });
+    const outcome = await new ToolCaller(reg).call(
+      'echo',
+      { name: 'toolongname', count: -1, extra: 1 },
+      { transport: 'internal' },
+    );
     expect(called).toBe(false);
     expect(outcome).toMatchObject({ ok: false, status: 400, kind: 'invalid_input' });
     if (outcome.ok) throw new Error('unreachable');
@@ -48,28 +55,50 @@ describe('ToolRegistry and ToolCaller', () => {
     });
     reg.register({ name: 'liar', description: 'd', input, output }, async () => ({ echoed: 1 }) as never);
     const caller = new ToolCaller(reg);
-    await expect(caller.call('conflict', { name: 'a' }, { transport: 'internal' })).resolves.toMatchObject({ ok: false, status: 409, error: 'already there' });
+    await expect(caller.call('conflict', { name: 'a' }, { transport: 'internal' })).resolves.toMatchObject({
+      ok: false,
+      status: 409,
+      error: 'already there',
+    });
     const boom = await caller.call('boom', { name: 'a' }, { transport: 'internal' });
     expect(boom).toMatchObject({ ok: false, status: 500 });
     expect(JSON.stringify(boom)).not.toContain('secret internals');
-    await expect(caller.call('liar', { name: 'a' }, { transport: 'internal' })).resolves.toMatchObject({ ok: false, status: 500 });
+    await expect(caller.call('liar', { name: 'a' }, { transport: 'internal' })).resolves.toMatchObject({
+      ok: false,
+      status: 500,
+    });
   });
 
   it('refuses unknown tools, duplicate names and missing scopes', async () => {
     const reg = registry();
     reg.register({ name: 'w', description: 'd', input, output }, async () => ({ echoed: '', count: 0 }));
-    expect(() => reg.register({ name: 'w', description: 'd', input, output }, async () => ({}))).toThrow(/declared twice/);
+    expect(() => reg.register({ name: 'w', description: 'd', input, output }, async () => ({}))).toThrow(
+      /declared twice/,
+    );
     const caller = new ToolCaller(reg);
     await expect(caller.call('nope', {}, { transport: 'internal' })).resolves.toMatchObject({ ok: false, status: 404 });
-    await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['tools:read'] })).resolves.toMatchObject({ ok: false, status: 403 });
-    await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['admin'] })).resolves.toMatchObject({ ok: true });
+    await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['tools:read'] })).resolves.toMatchObject(
+      { ok: false, status: 403 },
+    );
+    await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['admin'] })).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('describes every tool with JSON Schemas of type object', () => {
     const reg = registry();
-    reg.register({ name: 'w', description: 'd', input, output, readOnly: true }, async () => ({ echoed: '', count: 0 }));
+    reg.register({ name: 'w', description: 'd', input, output, readOnly: true }, async () => ({
+      echoed: '',
+      count: 0,
+    }));
     const [d] = reg.describe();
-    expect(d).toMatchObject({ name: 'w', readOnly: true, scope: 'tools:read', inputSchema: { type: 'object' }, outputSchema: { type: 'object' } });
+    expect(d).toMatchObject({
+      name: 'w',
+      readOnly: true,
+      scope: 'tools:read',
+      inputSchema: { type: 'object' },
+      outputSchema: { type: 'object' },
+    });
     expect((d.inputSchema as { required: string[] }).required).toEqual(['name']);
   });
 });

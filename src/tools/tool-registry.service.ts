@@ -33,7 +33,8 @@ export class ToolRegistry implements OnModuleInit {
       const proto = Object.getPrototypeOf(instance);
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const declaration = this.reflector.get<ToolDeclaration>(TOOL_METADATA, proto[method]);
-        if (declaration) this.register(declaration, (input, ctx) => (instance[method] as Function).call(instance, input, ctx));
+        if (declaration)
+          this.register(declaration, (input, ctx) => (instance[method] as Function).call(instance, input, ctx));
       }
     }
     this.logger.log(`${this.tools.size} tools registered`);
@@ -49,7 +50,9 @@ export class ToolRegistry implements OnModuleInit {
       const result = await handler(parsed.data, ctx);
       const checked = declaration.output.safeParse(result);
       if (!checked.success) {
-        this.logger.error(`tool ${declaration.name} returned data that does not match its output schema: ${z.prettifyError(checked.error)}`);
+        this.logger.error(
+          `tool ${declaration.name} returned data that does not match its output schema: ${z.prettifyError(checked.error)}`,
+        );
         throw new Error(`tool ${declaration.name} produced an invalid result`);
       }
       return checked.data;
@@ -89,7 +92,10 @@ export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<
 export function invalidInput(error: z.ZodError, input?: unknown): ToolError {
   const issues: ToolIssue[] = error.issues.map((i) => ({
     path: i.path.length ? i.path.map(String).join('.') : '(root)',
-    message: i.path.length && i.code !== 'unrecognized_keys' && valueAt(input, i.path) === undefined ? 'is required' : describeIssue(i),
+    message:
+      i.path.length && i.code !== 'unrecognized_keys' && valueAt(input, i.path) === undefined
+        ? 'is required'
+        : describeIssue(i),
   }));
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
   return new ToolError('invalid_input', `Invalid input: ${summary}`, issues);
@@ -105,7 +111,8 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required';
   return issue.message;
 }

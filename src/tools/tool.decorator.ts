@@ -14,7 +14,11 @@ export const TOOL_METADATA = 'gateway:tool';
  * against `output` before it leaves the gateway.
  */
 export function Tool<I extends z.ZodType, O extends z.ZodType>(declaration: ToolDeclaration<I, O>) {
-  return <T extends ToolHandler<I, O>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<T>) => {
+  return <T extends ToolHandler<I, O>>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ) => {
     SetMetadata(TOOL_METADATA, declaration)(target, key, descriptor);
     return descriptor;
   };

@@ -24,7 +24,10 @@ export interface ToolDeclaration<I extends z.ZodType = z.ZodType, O extends z.Zo
   text?: (result: z.infer<O>) => string;
 }
 
-export type ToolHandler<I extends z.ZodType, O extends z.ZodType> = (input: z.infer<I>, ctx: ToolContext) => Promise<z.infer<O>>;
+export type ToolHandler<I extends z.ZodType, O extends z.ZodType> = (
+  input: z.infer<I>,
+  ctx: ToolContext,
+) => Promise<z.infer<O>>;
 
 /** A declaration bound to its service instance: what REST and MCP call. */
 export interface RegisteredTool extends ToolDeclaration {
@@ -33,7 +36,15 @@ export interface RegisteredTool extends ToolDeclaration {
 }
 
 /** Errors a tool handler throws on purpose; both doors map `kind` to their own shape. */
-export type ToolErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'unavailable' | 'forbidden' | 'unauthorized' | 'rate_limited' | 'upstream';
+export type ToolErrorKind =
+  | 'invalid_input'
+  | 'not_found'
+  | 'conflict'
+  | 'unavailable'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'upstream';
 
 export interface ToolIssue {
   path: string;

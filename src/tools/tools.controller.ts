@@ -18,10 +18,18 @@ export class ToolsController {
   }
 
   @Get(':name')
-  async get(@Param('name') name: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async get(
+    @Param('name') name: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const tool = this.registry.get(name);
     if (tool && !tool.readOnly) {
-      res.status(405).setHeader('allow', 'POST').json({ error: `tool "${name}" changes state; call it with POST /tools/${name}`, issues: [] });
+      res
+        .status(405)
+        .setHeader('allow', 'POST')
+        .json({ error: `tool "${name}" changes state; call it with POST /tools/${name}`, issues: [] });
       return;
     }
     const described = this.registry.describe().find((t) => t.name === name);
@@ -30,7 +38,12 @@ export class ToolsController {
   }
 
   @Post(':name')
-  async post(@Param('name') name: string, @Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async post(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.caller.respond(name, body ?? {}, req, res);
   }
 }

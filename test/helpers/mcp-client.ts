@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/common/app-info';
 
 /** The official SDK client over Streamable HTTP. */
-export async function connectHttp(baseUrl: string, headers: Record<string, string> = {}): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+export async function connectHttp(
+  baseUrl: string,
+  headers: Record<string, string> = {},
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'gateway-e2e', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL('/mcp', baseUrl), { requestInit: { headers } });
   await client.connect(transport);
@@ -13,9 +16,12 @@ export async function connectHttp(baseUrl: string, headers: Record<string, strin
 }
 
 /** The official SDK client over stdio, spawning the built `npm run mcp` entry point. */
-export async function connectStdio(env: Record<string, string>): Promise<{ client: Client; transport: StdioClientTransport; stderr: () => string }> {
+export async function connectStdio(
+  env: Record<string, string>,
+): Promise<{ client: Client; transport: StdioClientTransport; stderr: () => string }> {
   const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'DATABASE_URL' && k !== 'GATEWAY_CONFIG') base[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && k !== 'DATABASE_URL' && k !== 'GATEWAY_CONFIG') base[k] = v;
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [join(PROJECT_ROOT, 'dist/src/mcp-stdio.js')],

@@ -42,5 +42,9 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
 
 /** Waits until the spawned gateway logs its URL, and returns it. */
 export function listeningUrl(proc: Spawned, timeoutMs = 20000): Promise<string> {
-  return waitFor(async () => proc.stdout().match(/listening on (http:\/\/[^\s"]+)/)?.[1], timeoutMs, `the gateway to listen (stderr: ${proc.stderr().slice(-500)})`);
+  return waitFor(
+    async () => proc.stdout().match(/listening on (http:\/\/[^\s"]+)/)?.[1],
+    timeoutMs,
+    `the gateway to listen (stderr: ${proc.stderr().slice(-500)})`,
+  );
 }

@@ -64,6 +64,11 @@ export function useTestDatabase(tables: readonly string[]): { readonly db: Datab
     close = opened.close;
   });
   afterAll(() => close?.());
-  beforeEach(() => ref.db.fork().getConnection().execute(`truncate ${tables.join(', ')} restart identity`));
+  beforeEach(() =>
+    ref.db
+      .fork()
+      .getConnection()
+      .execute(`truncate ${tables.join(', ')} restart identity`),
+  );
   return ref;
 }

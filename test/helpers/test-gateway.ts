@@ -26,7 +26,9 @@ export async function startTestGateway(mutate?: (cfg: GatewayConfig) => void): P
     cfg.database = { url: tdb.target.url, dataDir: tdb.target.dataDir };
     mutate?.(cfg);
   });
-  const logger = pino({ level: process.env.LOG_LEVEL === 'silent' || !process.env.LOG_LEVEL ? 'silent' : process.env.LOG_LEVEL });
+  const logger = pino({
+    level: process.env.LOG_LEVEL === 'silent' || !process.env.LOG_LEVEL ? 'silent' : process.env.LOG_LEVEL,
+  });
   const gateway = await createGateway({ config, logger, http: true });
   const url = await gateway.listen();
   return Object.assign(gateway, {

@@ -10,7 +10,13 @@ export type ProviderErrorKind =
   | 'connection'
   | 'cancelled';
 
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'timeout', 'upstream', 'connection', 'malformed_response']);
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate_limited',
+  'timeout',
+  'upstream',
+  'connection',
+  'malformed_response',
+]);
 
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
@@ -18,7 +24,11 @@ export class ProviderError extends Error {
   /** Milliseconds the upstream asked us to wait (Retry-After), if any. */
   readonly retryAfterMs?: number;
 
-  constructor(kind: ProviderErrorKind, message: string, opts: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(
+    kind: ProviderErrorKind,
+    message: string,
+    opts: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'ProviderError';
     this.kind = kind;
@@ -32,7 +42,10 @@ export class ProviderError extends Error {
 }
 
 export function isProviderError(err: unknown): err is ProviderError {
-  return err instanceof ProviderError || (typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ProviderError' && 'kind' in err);
+  return (
+    err instanceof ProviderError ||
+    (typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ProviderError' && 'kind' in err)
+  );
 }
 
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
@@ -46,7 +59,8 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 
 /** Maps an upstream HTTP status to the taxonomy. */
 export function errorFromStatus(status: number, message: string, retryAfter?: string | null): ProviderError {
-  if (status === 429) return new ProviderError('rate_limited', message, { status, retryAfterMs: parseRetryAfter(retryAfter) });
+  if (status === 429)
+    return new ProviderError('rate_limited', message, { status, retryAfterMs: parseRetryAfter(retryAfter) });
   if (status === 401 || status === 403) return new ProviderError('auth', message, { status });
   if (status === 404) return new ProviderError('not_found', message, { status });
   if (status === 408) return new ProviderError('timeout', message, { status });

@@ -66,7 +66,16 @@ describe('errorFromStatus, expectShape, options helpers', () => {
 
   it('reads API keys through ctx.env and reports a missing one by name only', () => {
     const warnings: string[] = [];
-    const ctx = { providerId: 'p', env: (n: string) => (n === 'K' ? 'secret' : undefined), logger: { debug() {}, info() {}, error() {}, warn: (m: string, d?: object) => void warnings.push(m + JSON.stringify(d)) } };
+    const ctx = {
+      providerId: 'p',
+      env: (n: string) => (n === 'K' ? 'secret' : undefined),
+      logger: {
+        debug() {},
+        info() {},
+        error() {},
+        warn: (m: string, d?: object) => void warnings.push(m + JSON.stringify(d)),
+      },
+    };
     expect(readApiKey(ctx, 'K')).toEqual({ key: 'secret' });
     expect(readApiKey(ctx, undefined)).toEqual({});
     const missing = readApiKey(ctx, 'NOPE');

@@ -35,7 +35,13 @@ export abstract class HttpProvider {
     this.missingKey = missing;
     this.healthPath = setup.healthPath;
     const headers = { ...setup.headers, ...(key ? setup.authHeaders(key) : {}) };
-    this.http = new HttpUpstream({ baseUrl: setup.baseUrl, headers, maxConnections: setup.maxConnections, name: ctx.providerId, secrets: key ? [key] : [] });
+    this.http = new HttpUpstream({
+      baseUrl: setup.baseUrl,
+      headers,
+      maxConnections: setup.maxConnections,
+      name: ctx.providerId,
+      secrets: key ? [key] : [],
+    });
   }
 
   /** Throws the missing-key error, if any, before a request is sent. */

@@ -45,7 +45,13 @@ export function upstreamErrorMessage(text: string): string {
 }
 
 /** Maps a non-2xx answer, preferring the millisecond Retry-After variant some upstreams send. */
-export function statusError(name: string, status: number, text: string, headers: Headers, secrets: string[] = []): ProviderError {
+export function statusError(
+  name: string,
+  status: number,
+  text: string,
+  headers: Headers,
+  secrets: string[] = [],
+): ProviderError {
   const ms = Number(header(headers, 'retry-after-ms'));
   const retryAfter = Number.isFinite(ms) && ms >= 0 ? String(ms / 1000) : header(headers, 'retry-after');
   let message = upstreamErrorMessage(text);
@@ -78,7 +84,8 @@ export class HttpUpstream {
 
   constructor(private readonly opts: HttpUpstreamOptions) {
     const url = new URL(opts.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`baseUrl must be http(s): ${opts.baseUrl}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error(`baseUrl must be http(s): ${opts.baseUrl}`);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.baseQuery = url.search.slice(1);
     this.pool = new Pool(url.origin, { connections: opts.maxConnections ?? 64, pipelining: 1 });
@@ -123,11 +130,14 @@ export class HttpUpstream {
     try {
       const res = await this.send(spec, deadline.signal, 'application/json');
       const text = await res.body.text();
-      if (res.statusCode < 200 || res.statusCode >= 300) throw statusError(this.opts.name, res.statusCode, text, res.headers, this.opts.secrets);
+      if (res.statusCode < 200 || res.statusCode >= 300)
+        throw statusError(this.opts.name, res.statusCode, text, res.headers, this.opts.secrets);
       try {
         return JSON.parse(text) as T;
       } catch (err) {
-        throw new ProviderError('malformed_response', `${what}: response is not valid JSON: ${text.slice(0, 200)}`, { cause: err });
+        throw new ProviderError('malformed_response', `${what}: response is not valid JSON: ${text.slice(0, 200)}`, {
+          cause: err,
+        });
       }
     } catch (err) {
       throw toProviderError(err, { signal: deadline.signal, what });
@@ -153,7 +163,10 @@ export class HttpUpstream {
       const type = header(res.headers, 'content-type') ?? '';
       if (!type.includes('text/event-stream')) {
         const text = await res.body.text();
-        throw new ProviderError('malformed_response', `${what}: expected text/event-stream, got ${type || 'no content type'}: ${text.slice(0, 200)}`);
+        throw new ProviderError(
+          'malformed_response',
+          `${what}: expected text/event-stream, got ${type || 'no content type'}: ${text.slice(0, 200)}`,
+        );
       }
       yield* parseSSE(res.body, { destroyOnReturn: false });
     } catch (err) {

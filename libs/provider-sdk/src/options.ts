@@ -7,7 +7,11 @@ export const modelListSchema = z
   .array(
     z.union([
       z.string().min(1),
-      z.strictObject({ id: z.string().min(1), contextWindow: z.number().int().positive().optional(), ownedBy: z.string().optional() }),
+      z.strictObject({
+        id: z.string().min(1),
+        contextWindow: z.number().int().positive().optional(),
+        ownedBy: z.string().optional(),
+      }),
     ]),
   )
   .min(1);
@@ -30,5 +34,7 @@ export function readApiKey(ctx: PluginContext, envName: string | undefined): { k
   const key = ctx.env(envName);
   if (key) return { key };
   ctx.logger.warn('API key environment variable is not set', { provider: ctx.providerId, variable: envName });
-  return { missing: new ProviderError('auth', `${ctx.providerId}: environment variable ${envName} (the API key) is not set`) };
+  return {
+    missing: new ProviderError('auth', `${ctx.providerId}: environment variable ${envName} (the API key) is not set`),
+  };
 }

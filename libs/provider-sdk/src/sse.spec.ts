@@ -14,11 +14,17 @@ describe('parseSSE', () => {
   });
 
   it('joins multi-line data with newlines and keeps event names and ids', async () => {
-    expect(await events(['event: delta\nid: 7\ndata: line one\ndata: line two\n\n'])).toEqual([{ event: 'delta', id: '7', data: 'line one\nline two' }]);
+    expect(await events(['event: delta\nid: 7\ndata: line one\ndata: line two\n\n'])).toEqual([
+      { event: 'delta', id: '7', data: 'line one\nline two' },
+    ]);
   });
 
   it('handles CRLF and CR line ends, also when CRLF is split between chunks', async () => {
-    expect(await events(['data: a\r\n\r\ndata: b\r', '\n\r\ndata: c\r\r'])).toEqual([{ data: 'a' }, { data: 'b' }, { data: 'c' }]);
+    expect(await events(['data: a\r\n\r\ndata: b\r', '\n\r\ndata: c\r\r'])).toEqual([
+      { data: 'a' },
+      { data: 'b' },
+      { data: 'c' },
+    ]);
   });
 
   it('reassembles lines and UTF-8 characters split across chunks', async () => {
@@ -36,11 +42,17 @@ describe('parseSSE', () => {
   });
 
   it('stops at [DONE], flags it, and ignores what follows', async () => {
-    expect(await events(['data: a\n\ndata: [DONE]\n\ndata: after\n\n'])).toEqual([{ data: 'a' }, { data: '[DONE]', done: true }]);
+    expect(await events(['data: a\n\ndata: [DONE]\n\ndata: after\n\n'])).toEqual([
+      { data: 'a' },
+      { data: '[DONE]', done: true },
+    ]);
   });
 
   it('can treat [DONE] as ordinary data', async () => {
-    expect(await events(['data: [DONE]\n\ndata: b\n\n'], { doneData: null })).toEqual([{ data: '[DONE]' }, { data: 'b' }]);
+    expect(await events(['data: [DONE]\n\ndata: b\n\n'], { doneData: null })).toEqual([
+      { data: '[DONE]' },
+      { data: 'b' },
+    ]);
   });
 
   it('delivers a last event that lacks its closing blank line', async () => {
@@ -74,7 +86,9 @@ describe('parseSSE', () => {
   });
 
   it('refuses a line longer than maxLineLength with malformed_response', async () => {
-    await expect(events(['data: ' + 'x'.repeat(100)], { maxLineLength: 50 })).rejects.toMatchObject({ kind: 'malformed_response' });
+    await expect(events(['data: ' + 'x'.repeat(100)], { maxLineLength: 50 })).rejects.toMatchObject({
+      kind: 'malformed_response',
+    });
   });
 
   it('passes errors of the source through', async () => {
@@ -82,9 +96,11 @@ describe('parseSSE', () => {
     source.push('data: 1\n\n');
     setImmediate(() => source.destroy(new Error('socket hang up')));
     const seen: string[] = [];
-    await expect((async () => {
-      for await (const ev of parseSSE(source)) seen.push(ev.data);
-    })()).rejects.toThrow('socket hang up');
+    await expect(
+      (async () => {
+        for await (const ev of parseSSE(source)) seen.push(ev.data);
+      })(),
+    ).rejects.toThrow('socket hang up');
     expect(seen).toEqual(['1']);
   });
 });

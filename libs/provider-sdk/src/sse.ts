@@ -25,7 +25,9 @@ export interface ParseSSEOptions {
 
 const DEFAULT_MAX_LINE = 8 * 1024 * 1024;
 
-type IterableReadable = AsyncIterable<Uint8Array | string> & { iterator(opts: { destroyOnReturn: boolean }): AsyncIterable<Uint8Array | string> };
+type IterableReadable = AsyncIterable<Uint8Array | string> & {
+  iterator(opts: { destroyOnReturn: boolean }): AsyncIterable<Uint8Array | string>;
+};
 
 async function* chunksOf(source: SSESource, destroyOnReturn: boolean): AsyncGenerator<Uint8Array | string> {
   if (typeof (source as Partial<IterableReadable>).iterator === 'function') {
@@ -64,7 +66,10 @@ class LineSplitter {
     const parts = (this.buffer + text).split(/\r\n|\r|\n/);
     this.buffer = parts.pop() ?? '';
     if (this.buffer.length > this.maxLineLength) {
-      throw new ProviderError('malformed_response', `server-sent event line longer than ${this.maxLineLength} characters`);
+      throw new ProviderError(
+        'malformed_response',
+        `server-sent event line longer than ${this.maxLineLength} characters`,
+      );
     }
     return parts;
   }
@@ -147,6 +152,8 @@ export function parseEventJson<T = unknown>(ev: SSEEvent, what = 'stream event')
   try {
     return JSON.parse(ev.data) as T;
   } catch (err) {
-    throw new ProviderError('malformed_response', `${what} is not valid JSON: ${ev.data.slice(0, 200)}`, { cause: err });
+    throw new ProviderError('malformed_response', `${what} is not valid JSON: ${ev.data.slice(0, 200)}`, {
+      cause: err,
+    });
   }
 }

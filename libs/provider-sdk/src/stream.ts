@@ -22,7 +22,11 @@ export async function collectStream(stream: AsyncIterable<ChatDelta>): Promise<C
     out.deltas++;
     if (delta.content) out.content += delta.content;
     for (const part of delta.toolCalls ?? []) {
-      const call = calls.get(part.index) ?? { id: '', type: 'function' as const, function: { name: '', arguments: '' } };
+      const call = calls.get(part.index) ?? {
+        id: '',
+        type: 'function' as const,
+        function: { name: '', arguments: '' },
+      };
       if (part.id && !call.id) call.id = part.id;
       if (part.function?.name && !call.function.name) call.function.name = part.function.name;
       if (part.function?.arguments) call.function.arguments += part.function.arguments;

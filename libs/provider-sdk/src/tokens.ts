@@ -18,12 +18,16 @@ export function estimateMessagesTokens(messages: readonly ChatMessage[]): number
   let total = 0;
   for (const m of messages) {
     total += MESSAGE_OVERHEAD_TOKENS + estimateTokens(m.content);
-    for (const call of m.tool_calls ?? []) total += estimateTokens(call.function.name) + estimateTokens(call.function.arguments);
+    for (const call of m.tool_calls ?? [])
+      total += estimateTokens(call.function.name) + estimateTokens(call.function.arguments);
   }
   return total;
 }
 
 /** Builds a TokenUsage whose total is always the sum of its parts. */
-export function makeUsage(promptTokens: number, completionTokens: number): { promptTokens: number; completionTokens: number; totalTokens: number } {
+export function makeUsage(
+  promptTokens: number,
+  completionTokens: number,
+): { promptTokens: number; completionTokens: number; totalTokens: number } {
   return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
 }

@@ -10,7 +10,11 @@ export function expectShape<T>(schema: z.ZodType<T>, value: unknown, what: strin
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-  throw new ProviderError('malformed_response', `${what} has an unexpected shape${where}: ${issue?.message ?? 'invalid'}`, { cause: parsed.error });
+  throw new ProviderError(
+    'malformed_response',
+    `${what} has an unexpected shape${where}: ${issue?.message ?? 'invalid'}`,
+    { cause: parsed.error },
+  );
 }
 
 /** Call options for a plugin's own housekeeping calls (model lists, health checks). */

@@ -52,7 +52,16 @@ export function requestIdMiddleware(logger: Logger, inFlight: InFlightTracker) {
       inFlight.leave();
       if (logger.isLevelEnabled('info')) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.info({ reqId: requestId, method: req.method, url: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+        logger.info(
+          {
+            reqId: requestId,
+            method: req.method,
+            url: req.originalUrl.split('?')[0],
+            status: res.statusCode,
+            ms: Math.round(ms * 100) / 100,
+          },
+          'request',
+        );
       }
     };
     res.once('finish', finish);

@@ -39,7 +39,12 @@ export function createLogger(opts: LoggerOptions): PinoLogger {
   };
   if (pretty) {
     // Synchronous pretty stream (no worker thread), so short-lived CLI runs lose no lines.
-    const prettyStream = require('pino-pretty')({ colorize: true, destination: fd, sync: true, ignore: 'pid,hostname' });
+    const prettyStream = require('pino-pretty')({
+      colorize: true,
+      destination: fd,
+      sync: true,
+      ignore: 'pid,hostname',
+    });
     return pino(base, prettyStream);
   }
   return pino(base, pino.destination({ dest: fd, sync: false, minLength: 0 }));
@@ -78,7 +83,11 @@ export class NestPinoLogger implements LoggerService {
     this.write('fatal', message, context);
   }
 
-  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, context?: string): void {
+  private write(
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal',
+    message: unknown,
+    context?: string,
+  ): void {
     if (message instanceof Error) this.pino[level]({ context, err: message }, message.message);
     else if (typeof message === 'object' && message !== null) this.pino[level]({ context, ...message });
     else this.pino[level]({ context }, String(message));

@@ -72,7 +72,9 @@ export class Migration20261129000000Initial extends Migration {
       "context" jsonb not null default '{}',
       "recorded_at" timestamptz not null
     );`);
-    this.addSql(`create index "performance_metrics_name_recorded_idx" on "performance_metrics" ("metric_name", "recorded_at");`);
+    this.addSql(
+      `create index "performance_metrics_name_recorded_idx" on "performance_metrics" ("metric_name", "recorded_at");`,
+    );
     this.addSql(`create index "performance_metrics_recorded_at_idx" on "performance_metrics" ("recorded_at");`);
 
     this.addSql(`create table "model_performance" (
@@ -148,7 +150,16 @@ export class Migration20261129000000Initial extends Migration {
   }
 
   override async down(): Promise<void> {
-    for (const table of ['api_keys', 'optimizer_runs', 'request_log', 'model_performance', 'performance_metrics', 'bug_patterns', 'routing_rules', 'regression_tests']) {
+    for (const table of [
+      'api_keys',
+      'optimizer_runs',
+      'request_log',
+      'model_performance',
+      'performance_metrics',
+      'bug_patterns',
+      'routing_rules',
+      'regression_tests',
+    ]) {
       this.addSql(`drop table if exists "${table}" cascade;`);
     }
   }

@@ -53,13 +53,39 @@ export const TASK_MIX: ReadonlyArray<readonly [string, number]> = [
 ];
 
 const PROMPTS: Record<string, string[]> = {
-  chat: ['Hello! How is your day going?', 'Can you recommend a good book for the weekend?', 'What is a nice name for a cat?'],
-  coding: ['Write a function that reverses a linked list in TypeScript.', 'Why does this Python code raise a KeyError?', 'Refactor this class to use dependency injection.'],
-  analysis: ['Compare the pros and cons of remote work for a small team.', 'Evaluate the trade-offs of this pricing strategy.', 'Analyze why our churn went up last quarter.'],
-  math: ['Solve the equation 3x + 7 = 22.', 'Calculate the probability of two sixes in three dice rolls.', 'Compute the integral of x^2 from 0 to 3.'],
-  creative: ['Write a short poem about the sea at night.', 'Imagine a story about a lighthouse keeper.', 'Give me a slogan for a bakery.'],
-  summarization: ['Summarize the key points of this meeting: budget approved, hiring paused, launch in May.', 'TL;DR of the attached article on battery recycling, please.'],
-  translation: ['Translate "good morning, how are you?" into French.', 'Translate this sentence into Spanish: the train leaves at noon.'],
+  chat: [
+    'Hello! How is your day going?',
+    'Can you recommend a good book for the weekend?',
+    'What is a nice name for a cat?',
+  ],
+  coding: [
+    'Write a function that reverses a linked list in TypeScript.',
+    'Why does this Python code raise a KeyError?',
+    'Refactor this class to use dependency injection.',
+  ],
+  analysis: [
+    'Compare the pros and cons of remote work for a small team.',
+    'Evaluate the trade-offs of this pricing strategy.',
+    'Analyze why our churn went up last quarter.',
+  ],
+  math: [
+    'Solve the equation 3x + 7 = 22.',
+    'Calculate the probability of two sixes in three dice rolls.',
+    'Compute the integral of x^2 from 0 to 3.',
+  ],
+  creative: [
+    'Write a short poem about the sea at night.',
+    'Imagine a story about a lighthouse keeper.',
+    'Give me a slogan for a bakery.',
+  ],
+  summarization: [
+    'Summarize the key points of this meeting: budget approved, hiring paused, launch in May.',
+    'TL;DR of the attached article on battery recycling, please.',
+  ],
+  translation: [
+    'Translate "good morning, how are you?" into French.',
+    'Translate this sentence into Spanish: the train leaves at noon.',
+  ],
 };
 
 const DEMANDING = ' Explain it step by step, in depth.';
@@ -109,12 +135,17 @@ export function oracleModel(taskType: string, costWeight: number, models: readon
   let bestU = -Infinity;
   for (const m of models) {
     const u = expectedSuccess(m, taskType) - (costWeight * (m.price.input + m.price.output)) / maxPrice;
-    if (u > bestU) (best = m), (bestU = u);
+    if (u > bestU) ((best = m), (bestU = u));
   }
   return best;
 }
 
-export function expectedUtility(model: SimModel, taskType: string, costWeight: number, models: readonly SimModel[] = SIM_MODELS): number {
+export function expectedUtility(
+  model: SimModel,
+  taskType: string,
+  costWeight: number,
+  models: readonly SimModel[] = SIM_MODELS,
+): number {
   const maxPrice = Math.max(...models.map((m) => m.price.input + m.price.output));
   return expectedSuccess(model, taskType) - (costWeight * (model.price.input + model.price.output)) / maxPrice;
 }
@@ -129,10 +160,25 @@ export function simulationConfig(seed: number, optimizer: GatewayConfig['optimiz
       {
         id: 'sim',
         plugin: 'simulated',
-        options: { seed, latencyScale: 0, models: SIM_MODELS.map((m) => ({ id: m.id, quality: m.quality, failureRate: m.failureRate, latencyMs: m.latencyMs })) },
+        options: {
+          seed,
+          latencyScale: 0,
+          models: SIM_MODELS.map((m) => ({
+            id: m.id,
+            quality: m.quality,
+            failureRate: m.failureRate,
+            latencyMs: m.latencyMs,
+          })),
+        },
       },
     ],
-    models: SIM_MODELS.map((m) => ({ id: m.id, provider: 'sim', layer: m.layer, price: m.price, contextWindow: 65536 })),
+    models: SIM_MODELS.map((m) => ({
+      id: m.id,
+      provider: 'sim',
+      layer: m.layer,
+      price: m.price,
+      contextWindow: 65536,
+    })),
     routing: { maxRetries: 1, backoffBaseMs: 0, backoffMaxMs: 0, escalate: true },
     recording: { batchSize: 500, flushIntervalMs: 60000 },
     // No cron firing during a simulation: the simulator runs the optimizer itself every K requests.

@@ -8,9 +8,18 @@ import { RouterService } from '../../routing/router.service';
 import { FeedbackService } from '../feedback.service';
 import { OptimizerService } from '../optimizer.service';
 import { seededRng } from '../stats';
-import { expectedUtility, oracleModel, requestStream, SIM_MODELS, SimModel, SimRequest, simulationConfig } from './scenario';
+import {
+  expectedUtility,
+  oracleModel,
+  requestStream,
+  SIM_MODELS,
+  SimModel,
+  SimRequest,
+  simulationConfig,
+} from './scenario';
 
-export const SIMULATE_HELP = 'drive N simulated requests through the real router, recorder and optimizer: --requests N --seed S [--json]';
+export const SIMULATE_HELP =
+  'drive N simulated requests through the real router, recorder and optimizer: --requests N --seed S [--json]';
 
 /** Feedback is sent after each batch of this many requests (as a client judging answers a little later). */
 const FEEDBACK_BATCH = 20;
@@ -37,7 +46,9 @@ class Progress {
     this.last = pct;
     const width = 30;
     const fill = Math.round((width * done) / this.total);
-    process.stderr.write(`\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${String(pct).padStart(3)}% ${label.padEnd(18)} ${done}/${this.total}${done === this.total ? '\n' : ''}`);
+    process.stderr.write(
+      `\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${String(pct).padStart(3)}% ${label.padEnd(18)} ${done}/${this.total}${done === this.total ? '\n' : ''}`,
+    );
   }
 }
 
@@ -47,11 +58,27 @@ interface Tally {
 }
 
 /** One request through the real router: did it get a correct answer, at what cost, from which model. */
-async function route(router: RouterService, id: string, model: string, r: SimRequest): Promise<{ correct: boolean; cost: number; model: SimModel | undefined }> {
+async function route(
+  router: RouterService,
+  id: string,
+  model: string,
+  r: SimRequest,
+): Promise<{ correct: boolean; cost: number; model: SimModel | undefined }> {
   try {
-    const result = await router.execute({ requestId: id, model, messages: [{ role: 'user', content: r.prompt }], params: {}, taskType: r.taskType, stream: false });
+    const result = await router.execute({
+      requestId: id,
+      model,
+      messages: [{ role: 'user', content: r.prompt }],
+      params: {},
+      taskType: r.taskType,
+      stream: false,
+    });
     const meta = result.response.providerMetadata as { simulated?: { correct?: boolean } } | undefined;
-    return { correct: meta?.simulated?.correct === true, cost: result.cost, model: SIM_MODELS.find((m) => m.id === result.model.id) };
+    return {
+      correct: meta?.simulated?.correct === true,
+      cost: result.cost,
+      model: SIM_MODELS.find((m) => m.id === result.model.id),
+    };
   } catch {
     return { correct: false, cost: 0, model: undefined };
   }
@@ -65,9 +92,20 @@ async function boot(seed: number, optimizer: GatewayConfig['optimizer'], enabled
  * The learned policy on a fresh in-memory gateway: every request `auto`, the truth fed back through
  * record_feedback in batches, the optimizer run every K requests. Returns quality, cost and the regret curve.
  */
-async function runLearned(requests: readonly SimRequest[], seed: number, optimizer: GatewayConfig['optimizer'], everyK: number, progress: Progress): Promise<VariantResult> {
+async function runLearned(
+  requests: readonly SimRequest[],
+  seed: number,
+  optimizer: GatewayConfig['optimizer'],
+  everyK: number,
+  progress: Progress,
+): Promise<VariantResult> {
   const gw = await boot(seed, optimizer, true);
-  const [router, recorder, feedback, runner] = [gw.app.get(RouterService), gw.app.get(RecorderService), gw.app.get(FeedbackService), gw.app.get(OptimizerService)];
+  const [router, recorder, feedback, runner] = [
+    gw.app.get(RouterService),
+    gw.app.get(RecorderService),
+    gw.app.get(FeedbackService),
+    gw.app.get(OptimizerService),
+  ];
   const tally: Tally = { successes: 0, cost: 0 };
   const curve: number[] = [];
   let regret = 0;
@@ -80,7 +118,9 @@ async function runLearned(requests: readonly SimRequest[], seed: number, optimiz
       tally.successes += out.correct ? 1 : 0;
       tally.cost += out.cost;
       const oracle = oracleModel(r.taskType, optimizer.costWeight);
-      regret += expectedUtility(oracle, r.taskType, optimizer.costWeight) - (out.model ? expectedUtility(out.model, r.taskType, optimizer.costWeight) : 0);
+      regret +=
+        expectedUtility(oracle, r.taskType, optimizer.costWeight) -
+        (out.model ? expectedUtility(out.model, r.taskType, optimizer.costWeight) : 0);
       pending.push({ id, correct: out.correct });
       if (pending.length >= FEEDBACK_BATCH) pending = await sendFeedback(recorder, feedback, pending);
       if ((i + 1) % everyK === 0) await runner.run({ trigger: 'cli' });
@@ -94,7 +134,12 @@ async function runLearned(requests: readonly SimRequest[], seed: number, optimiz
 }
 
 /** The oracle and the fixed baselines, request by request, on one gateway with the learned policy off. */
-async function runBaselines(requests: readonly SimRequest[], seed: number, optimizer: GatewayConfig['optimizer'], progress: Progress): Promise<Record<string, Figures>> {
+async function runBaselines(
+  requests: readonly SimRequest[],
+  seed: number,
+  optimizer: GatewayConfig['optimizer'],
+  progress: Progress,
+): Promise<Record<string, Figures>> {
   const specs: Array<[string, (r: SimRequest) => string]> = [
     ['oracle', (r) => oracleModel(r.taskType, optimizer.costWeight).id],
     ['always-deep', () => 'deep'],
@@ -117,18 +162,32 @@ async function runBaselines(requests: readonly SimRequest[], seed: number, optim
   } finally {
     await gw.close();
   }
-  return Object.fromEntries([...tallies].map(([name, t]) => [name, { quality: t.successes / requests.length, cost: t.cost }]));
+  return Object.fromEntries(
+    [...tallies].map(([name, t]) => [name, { quality: t.successes / requests.length, cost: t.cost }]),
+  );
 }
 
 /** The simulator knows the truth: it judges each answer (providerMetadata.simulated.correct) through record_feedback. */
-async function sendFeedback(recorder: RecorderService, feedback: FeedbackService, batch: Array<{ id: string; correct: boolean }>): Promise<[]> {
+async function sendFeedback(
+  recorder: RecorderService,
+  feedback: FeedbackService,
+  batch: Array<{ id: string; correct: boolean }>,
+): Promise<[]> {
   await recorder.flush();
   for (const f of batch) await feedback.record({ requestId: f.id, success: f.correct }).catch(() => undefined);
   return [];
 }
 
 function parse(args: string[]): { requests: number; seed: number; json: boolean } {
-  const { values } = parseArgs({ args, options: { requests: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' }, json: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: {
+      requests: { type: 'string', default: '2000' },
+      seed: { type: 'string', default: '1' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
   const requests = Number(values.requests);
   const seed = Number(values.seed);
   if (!Number.isInteger(requests) || requests < 1) throw new TypeError('--requests must be a positive integer');
@@ -139,14 +198,22 @@ function parse(args: string[]): { requests: number; seed: number; json: boolean 
 const usd = (x: number) => `$${x.toFixed(4)}`;
 
 function table(results: Record<string, Figures>, oracle: Figures): string {
-  const rows = Object.entries(results).map(([name, r]) => `  ${name.padEnd(18)} quality ${r.quality.toFixed(3)} (${((100 * r.quality) / oracle.quality).toFixed(1)}% of oracle)   cost ${usd(r.cost)} (${(r.cost / oracle.cost).toFixed(2)}x oracle)`);
+  const rows = Object.entries(results).map(
+    ([name, r]) =>
+      `  ${name.padEnd(18)} quality ${r.quality.toFixed(3)} (${((100 * r.quality) / oracle.quality).toFixed(1)}% of oracle)   cost ${usd(r.cost)} (${(r.cost / oracle.cost).toFixed(2)}x oracle)`,
+  );
   return rows.join('\n');
 }
 
 function regretCurve(curve: number[], requests: number): string {
   const max = Math.max(1e-9, ...curve.map(Math.abs));
   const step = Math.max(1, Math.floor(requests / CURVE_POINTS));
-  return curve.map((v, i) => `  ${String((i + 1) * step).padStart(6)} requests  ${v.toFixed(2).padStart(8)}  ${'#'.repeat(Math.max(0, Math.round((40 * v) / max)))}`).join('\n');
+  return curve
+    .map(
+      (v, i) =>
+        `  ${String((i + 1) * step).padStart(6)} requests  ${v.toFixed(2).padStart(8)}  ${'#'.repeat(Math.max(0, Math.round((40 * v) / max)))}`,
+    )
+    .join('\n');
 }
 
 /** `simulate`: the learned policy against the oracle and the fixed baselines, on the same request stream. */
@@ -155,7 +222,9 @@ export async function runSimulateCommand(args: string[]): Promise<number> {
   try {
     opts = parse(args);
   } catch (err) {
-    process.stderr.write(`simulate: ${(err as Error).message}\nusage: npm run simulate -- --requests N --seed S [--json]\n`);
+    process.stderr.write(
+      `simulate: ${(err as Error).message}\nusage: npm run simulate -- --requests N --seed S [--json]\n`,
+    );
     return 2;
   }
   const optimizer = loadConfig().config.optimizer;
@@ -181,7 +250,11 @@ export async function runSimulateCommand(args: string[]): Promise<number> {
       seed: opts.seed,
       policy: pick(learned),
       oracle: pick(oracle),
-      baselines: { 'always-deep': pick(results['always-deep']), 'always-fast': pick(results['always-fast']), 'static-heuristics': pick(results['static-heuristics']) },
+      baselines: {
+        'always-deep': pick(results['always-deep']),
+        'always-fast': pick(results['always-fast']),
+        'static-heuristics': pick(results['static-heuristics']),
+      },
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   }

@@ -18,9 +18,14 @@ function expectUsage(usage: { promptTokens: number; completionTokens: number; to
 /** The contract every plugin meets, with or without network. */
 export function registerCoreTests(h: Harness): void {
   it('options schema accepts the given options and rejects garbage', () => {
-    expect(h.cfg.plugin.optionsSchema.safeParse(h.optionsFor(h.upstream?.url ?? 'http://127.0.0.1:9')).success).toBe(true);
+    expect(h.cfg.plugin.optionsSchema.safeParse(h.optionsFor(h.upstream?.url ?? 'http://127.0.0.1:9')).success).toBe(
+      true,
+    );
     for (const bad of [...GARBAGE, ...(h.cfg.invalidOptions ?? [])]) {
-      expect({ options: bad, accepted: h.cfg.plugin.optionsSchema.safeParse(bad).success }).toEqual({ options: bad, accepted: false });
+      expect({ options: bad, accepted: h.cfg.plugin.optionsSchema.safeParse(bad).success }).toEqual({
+        options: bad,
+        accepted: false,
+      });
     }
   });
 
@@ -50,7 +55,10 @@ export function registerCoreTests(h: Harness): void {
       expect(sent[0].body.model).toBe(h.cfg.model);
       expect(sent[0].body.stream ?? false).toBe(false);
       expect(res.content).toBe(h.upstream.reply.content);
-      expect(res.usage).toEqual({ ...sent[0].usage, totalTokens: (sent[0].usage?.promptTokens ?? 0) + (sent[0].usage?.completionTokens ?? 0) });
+      expect(res.usage).toEqual({
+        ...sent[0].usage,
+        totalTokens: (sent[0].usage?.promptTokens ?? 0) + (sent[0].usage?.completionTokens ?? 0),
+      });
     }
   });
 

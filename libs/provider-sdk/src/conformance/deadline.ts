@@ -44,7 +44,9 @@ export function registerDeadlineTests(h: Harness): void {
   it('aborting the signal ends a stream within 1 s with cancelled', async () => {
     const instance = await h.slowStream();
     const abort = abortAfter(300);
-    const outcome = await settle(() => drain(instance.chatStream(request(h.cfg.model), callOptions(30_000, abort.signal))));
+    const outcome = await settle(() =>
+      drain(instance.chatStream(request(h.cfg.model), callOptions(30_000, abort.signal))),
+    );
     abort.cancel();
     h.state.checkKind(outcome, 'cancelled');
     expect(outcome.ms).toBeLessThan(300 + PROMPT_MS);

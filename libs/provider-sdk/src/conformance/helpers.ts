@@ -8,13 +8,21 @@ export class SuiteState {
   readonly errors: ProviderError[] = [];
   private readonly created: ProviderInstance[] = [];
 
-  constructor(private readonly plugin: ProviderPlugin<any>, private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly plugin: ProviderPlugin<any>,
+    private readonly env: Record<string, string>,
+  ) {}
 
   context(): PluginContext {
     const record = (level: string) => (msg: string, data?: Record<string, unknown>) => {
       this.logs.push(`${level} ${msg} ${data ? JSON.stringify(data) : ''}`);
     };
-    const logger: PluginLogger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const logger: PluginLogger = {
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+    };
     return { providerId: `conformance-${this.plugin.id}`, logger, env: (name) => this.env[name] };
   }
 
@@ -40,7 +48,8 @@ export class SuiteState {
   checkKind(outcome: Settled<unknown>, kind: ProviderErrorKind | ProviderErrorKind[]): ProviderError {
     if (outcome.ok) throw new Error(`expected a ProviderError (${String(kind)}), but the call succeeded`);
     const caught = outcome.error;
-    if (!isProviderError(caught)) throw new Error(`expected a ProviderError (${String(kind)}), got: ${String(caught)}`, { cause: caught });
+    if (!isProviderError(caught))
+      throw new Error(`expected a ProviderError (${String(kind)}), got: ${String(caught)}`, { cause: caught });
     this.errors.push(caught);
     expect(Array.isArray(kind) ? kind : [kind]).toContain(caught.kind);
     return caught;

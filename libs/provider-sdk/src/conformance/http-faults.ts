@@ -15,9 +15,21 @@ interface FaultCase {
 
 /** Faults that both chat and chatStream must map the same way. */
 const BOTH: FaultCase[] = [
-  { name: '429 with Retry-After -> rate_limited', fault: { type: 'status', status: 429, retryAfter: '2' }, kind: 'rate_limited', status: 429, retryAfterMs: 2000 },
+  {
+    name: '429 with Retry-After -> rate_limited',
+    fault: { type: 'status', status: 429, retryAfter: '2' },
+    kind: 'rate_limited',
+    status: 429,
+    retryAfterMs: 2000,
+  },
   { name: '500 -> upstream', fault: { type: 'status', status: 500 }, kind: 'upstream', status: 500 },
-  { name: '503 with Retry-After -> upstream', fault: { type: 'status', status: 503, retryAfter: '1' }, kind: 'upstream', status: 503, retryAfterMs: 1000 },
+  {
+    name: '503 with Retry-After -> upstream',
+    fault: { type: 'status', status: 503, retryAfter: '1' },
+    kind: 'upstream',
+    status: 503,
+    retryAfterMs: 1000,
+  },
   { name: '401 -> auth', fault: { type: 'status', status: 401 }, kind: 'auth', status: 401 },
   { name: '400 -> bad_request', fault: { type: 'status', status: 400 }, kind: 'bad_request', status: 400 },
   { name: '404 -> not_found', fault: { type: 'status', status: 404 }, kind: 'not_found', status: 404 },
@@ -26,13 +38,25 @@ const BOTH: FaultCase[] = [
 ];
 
 const CHAT_ONLY: FaultCase[] = [
-  { name: 'JSON of the wrong shape -> malformed_response', fault: { type: 'malformed', variant: 'shape' }, kind: 'malformed_response' },
+  {
+    name: 'JSON of the wrong shape -> malformed_response',
+    fault: { type: 'malformed', variant: 'shape' },
+    kind: 'malformed_response',
+  },
 ];
 
 /** Failures in the middle of a stream: any kind will do, as long as it is a ProviderError and comes fast. */
 const MID_STREAM: FaultCase[] = [
-  { name: 'socket destroyed mid-stream', fault: { type: 'stream_cut' }, kind: ['connection', 'malformed_response', 'upstream'] },
-  { name: 'body ended mid-stream without a terminator', fault: { type: 'stream_cut', graceful: true }, kind: ['connection', 'malformed_response', 'upstream'] },
+  {
+    name: 'socket destroyed mid-stream',
+    fault: { type: 'stream_cut' },
+    kind: ['connection', 'malformed_response', 'upstream'],
+  },
+  {
+    name: 'body ended mid-stream without a terminator',
+    fault: { type: 'stream_cut', graceful: true },
+    kind: ['connection', 'malformed_response', 'upstream'],
+  },
   { name: 'in-band error event mid-stream -> upstream', fault: { type: 'stream_error' }, kind: 'upstream' },
 ];
 

@@ -52,7 +52,10 @@ function registerSecretTest(h: Harness): void {
   if (secrets.length === 0) return;
   it('never puts a secret from ctx.env into a log line or an error', () => {
     expect(h.state.errors.length).toBeGreaterThan(0);
-    const seen = [...h.state.logs, ...h.state.errors.map((e) => `${e.message} ${String((e.cause as Error | undefined)?.message ?? '')}`)];
+    const seen = [
+      ...h.state.logs,
+      ...h.state.errors.map((e) => `${e.message} ${String((e.cause as Error | undefined)?.message ?? '')}`),
+    ];
     for (const secret of secrets) expect(seen.filter((line) => line.includes(secret))).toEqual([]);
   });
 }
@@ -65,7 +68,9 @@ function registerSecretTest(h: Harness): void {
  */
 export function runConformanceSuite(cfg: ConformanceSuiteOptions): void {
   if (!cfg.upstream && cfg.slowOptions === undefined) {
-    throw new Error('runConformanceSuite: a plugin without an upstream must give slowOptions (calls that take at least 3 s)');
+    throw new Error(
+      'runConformanceSuite: a plugin without an upstream must give slowOptions (calls that take at least 3 s)',
+    );
   }
   const h = createHarness(cfg);
   describe(cfg.name ?? `conformance: ${cfg.plugin.id}`, () => {

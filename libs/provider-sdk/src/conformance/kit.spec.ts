@@ -14,12 +14,23 @@ async function runSloppySuite(): Promise<Map<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'conformance-kit-'));
   const output = join(dir, 'result.json');
   const args = [
-    '--experimental-vm-modules', '--no-warnings', join(ROOT, 'node_modules/jest/bin/jest.js'), '--runInBand', '--json', `--outputFile=${output}`,
-    `--roots=${__dirname}`, '--testMatch=**/testing/*.conformance.ts', '--ci',
+    '--experimental-vm-modules',
+    '--no-warnings',
+    join(ROOT, 'node_modules/jest/bin/jest.js'),
+    '--runInBand',
+    '--json',
+    `--outputFile=${output}`,
+    `--roots=${__dirname}`,
+    '--testMatch=**/testing/*.conformance.ts',
+    '--ci',
   ];
   try {
     await new Promise<void>((done, fail) => {
-      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'silent' } });
+      const child = spawn(process.execPath, args, {
+        cwd: ROOT,
+        stdio: 'ignore',
+        env: { ...process.env, LOG_LEVEL: 'silent' },
+      });
       const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
       child.on('error', fail);
       child.on('exit', () => {
@@ -29,7 +40,8 @@ async function runSloppySuite(): Promise<Map<string, string>> {
     });
     const json = JSON.parse(readFileSync(output, 'utf8')) as JestJson;
     const statuses = new Map<string, string>();
-    for (const file of json.testResults) for (const t of file.assertionResults) statuses.set(t.fullName.replace(/^conformance: sloppy /, ''), t.status);
+    for (const file of json.testResults)
+      for (const t of file.assertionResults) statuses.set(t.fullName.replace(/^conformance: sloppy /, ''), t.status);
     return statuses;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -54,7 +66,10 @@ const EXPECTED_FAILURES = [
 describe('the conformance kit', () => {
   it('fails a plugin exactly where it breaks the contract, and passes the rest', async () => {
     const statuses = await runSloppySuite();
-    const failed = [...statuses].filter(([, s]) => s === 'failed').map(([name]) => name).sort();
+    const failed = [...statuses]
+      .filter(([, s]) => s === 'failed')
+      .map(([name]) => name)
+      .sort();
     const passed = [...statuses].filter(([, s]) => s === 'passed');
     expect(failed).toEqual(EXPECTED_FAILURES);
     expect(passed.length).toBeGreaterThan(15);

@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { estimateTokens } from '../tokens';
 import { anthropicDialect } from './anthropic';
@@ -100,13 +106,20 @@ function write(res: ServerResponse, data: string): Promise<void> {
 }
 
 function usageFor(body: any, reply: FakeReply): FakeUsage {
-  const prompt = estimateTokens(JSON.stringify(body?.messages ?? [])) + estimateTokens(typeof body?.system === 'string' ? body.system : JSON.stringify(body?.system ?? ''));
+  const prompt =
+    estimateTokens(JSON.stringify(body?.messages ?? [])) +
+    estimateTokens(typeof body?.system === 'string' ? body.system : JSON.stringify(body?.system ?? ''));
   const args = (reply.toolCalls ?? []).reduce((n, c) => n + estimateTokens(c.function.arguments), 0);
   return { promptTokens: Math.max(1, prompt), completionTokens: Math.max(1, estimateTokens(reply.content) + args) };
 }
 
-function route(method: string, path: string, headers: IncomingHttpHeaders): { dialect: Dialect; kind: 'models' | 'chat' } | undefined {
-  if (method === 'GET' && path === '/v1/models') return { dialect: headers['anthropic-version'] ? anthropicDialect : openaiDialect, kind: 'models' };
+function route(
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+): { dialect: Dialect; kind: 'models' | 'chat' } | undefined {
+  if (method === 'GET' && path === '/v1/models')
+    return { dialect: headers['anthropic-version'] ? anthropicDialect : openaiDialect, kind: 'models' };
   if (method === 'POST' && path === '/v1/chat/completions') return { dialect: openaiDialect, kind: 'chat' };
   if (method === 'POST' && path === '/v1/messages') return { dialect: anthropicDialect, kind: 'chat' };
   return undefined;
@@ -125,7 +138,10 @@ class FakeUpstreamServer implements FakeUpstream {
   url = '';
   private faults: QueuedFault[] = [];
 
-  constructor(private readonly server: Server, private readonly defaults: FakeUpstreamOptions) {
+  constructor(
+    private readonly server: Server,
+    private readonly defaults: FakeUpstreamOptions,
+  ) {
     this.models = [...(defaults.models ?? DEFAULT_FAKE_MODELS)];
     this.reply = defaults.reply ?? DEFAULT_FAKE_REPLY;
     this.lineEnding = defaults.lineEnding ?? '\n';
@@ -169,7 +185,14 @@ class FakeUpstreamServer implements FakeUpstream {
       return sendJson(res, 400, { error: { message: 'request body is not JSON' } });
     }
     const target = route(req.method ?? 'GET', path, req.headers);
-    const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, remotePort: req.socket.remotePort, body, dialect: target?.dialect.name };
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      remotePort: req.socket.remotePort,
+      body,
+      dialect: target?.dialect.name,
+    };
     this.requests.push(record);
     const fault = this.takeFault(path);
     record.fault = fault;
@@ -178,7 +201,12 @@ class FakeUpstreamServer implements FakeUpstream {
     if (fault?.type === 'delay' && !(await wait(fault.ms, res))) return;
     if (fault?.type === 'status') {
       const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
-      return sendJson(res, fault.status, target.dialect.errorBody(fault.status, fault.message ?? `fake failure ${fault.status}`), headers);
+      return sendJson(
+        res,
+        fault.status,
+        target.dialect.errorBody(fault.status, fault.message ?? `fake failure ${fault.status}`),
+        headers,
+      );
     }
     if (target.kind === 'models') return sendJson(res, 200, target.dialect.models(this.models));
     const model = typeof body?.model === 'string' ? body.model : 'unknown';
@@ -186,14 +214,30 @@ class FakeUpstreamServer implements FakeUpstream {
     record.usage = usage;
     if (body?.stream) return this.stream(res, target.dialect, model, usage, body, fault);
     if (fault?.type === 'malformed') {
-      return sendJson(res, 200, fault.variant === 'shape' ? { unexpected: 'shape', choices: 'none', content: 42 } : '{"id": "broken", "choices": [');
+      return sendJson(
+        res,
+        200,
+        fault.variant === 'shape'
+          ? { unexpected: 'shape', choices: 'none', content: 42 }
+          : '{"id": "broken", "choices": [',
+      );
     }
     sendJson(res, 200, target.dialect.json(this.reply, model, usage));
   }
 
-  private async stream(res: ServerResponse, dialect: Dialect, model: string, usage: FakeUsage, body: any, fault?: Fault): Promise<void> {
+  private async stream(
+    res: ServerResponse,
+    dialect: Dialect,
+    model: string,
+    usage: FakeUsage,
+    body: any,
+    fault?: Fault,
+  ): Promise<void> {
     const events = dialect.events(this.reply, model, usage, Boolean(body?.stream_options?.include_usage));
-    const cutAt = fault?.type === 'stream_cut' || fault?.type === 'stream_error' ? (fault.afterEvents ?? Math.floor(events.length / 2)) : -1;
+    const cutAt =
+      fault?.type === 'stream_cut' || fault?.type === 'stream_error'
+        ? (fault.afterEvents ?? Math.floor(events.length / 2))
+        : -1;
     const gap = fault?.type === 'slow_stream' ? fault.eventDelayMs : 0;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     for (let i = 0; i < events.length; i++) {
@@ -201,7 +245,8 @@ class FakeUpstreamServer implements FakeUpstream {
         await write(res, this.eol(dialect.streamError(fault.message ?? 'fake upstream failed mid-stream')));
         return void res.end();
       }
-      if (i === cutAt && fault?.type === 'stream_cut') return fault.graceful ? void res.end() : void res.socket?.destroy();
+      if (i === cutAt && fault?.type === 'stream_cut')
+        return fault.graceful ? void res.end() : void res.socket?.destroy();
       if (fault?.type === 'malformed' && i === 2) {
         await write(res, this.eol('data: {"choices": [{"delta": {"content": "oops\n\n'));
         return void res.end();

@@ -16,7 +16,10 @@ export default defineProviderPlugin({
   create({ baseUrl }) {
     const http = new HttpUpstream({ baseUrl: `${baseUrl}/v1`, name: 'sloppy' });
     const once = async (request: ChatRequest, call: CallOptions): Promise<ChatResponse> => {
-      const body = await http.json<any>({ method: 'POST', path: '/chat/completions', body: { model: request.model, messages: request.messages } }, call);
+      const body = await http.json<any>(
+        { method: 'POST', path: '/chat/completions', body: { model: request.model, messages: request.messages } },
+        call,
+      );
       if (!Array.isArray(body?.choices)) throw new ProviderError('malformed_response', 'no choices');
       const u = body.usage;
       return {
