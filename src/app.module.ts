@@ -6,9 +6,10 @@ import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseService } from './database/database.service';
-import { HealthModule } from './health/health.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { HeuristicsModule } from './heuristics/heuristics.module';
 import { OptimizerModule } from './optimizer/optimizer.module';
+import { SecurityModule } from './security/security.module';
 import { RegressionTestsModule } from './regression-tests/regression-tests.module';
 import { ProvidersModule } from './providers/providers.module';
 import { RecordingModule } from './recording/recording.module';
@@ -17,8 +18,9 @@ import { ToolsModule } from './tools/tools.module';
 
 /** Feature modules, wired only by dependency injection. */
 const FEATURE_MODULES = [
-  HealthModule,
+  ObservabilityModule,
   AuthModule,
+  SecurityModule,
   ToolsModule,
   HeuristicsModule,
   BugPatternsModule,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { z } from 'zod';
 import { ApiKeysService } from '../src/auth/api-keys.service';
-import { ToolRegistry } from '../src/tools/tool-registry.service';
+import { ToolRegistry } from '../src/tools/tool-registry';
 import { ToolContext } from '../src/tools/tool.types';
 import { connectHttp } from './helpers/mcp-client';
 import { listeningUrl, spawnEntry, Spawned } from './helpers/process';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { ApiKeysService } from '../src/auth/api-keys.service';
-import { RateLimitMiddleware } from '../src/auth/rate-limit.middleware';
+import { RateLimitMiddleware } from '../src/security/rate-limit.middleware';
 import { GatewayConfig } from '../src/config/config.schema';
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
 

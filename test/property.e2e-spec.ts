@@ -3,7 +3,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import request from 'supertest';
 import { RecorderService } from '../src/recording/recorder.service';
-import { ToolRegistry } from '../src/tools/tool-registry.service';
+import { ToolRegistry } from '../src/tools/tool-registry';
 import { connectHttp } from './helpers/mcp-client';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 

@@ -1,6 +1,6 @@
 import { bearerToken, requirementFor } from './auth.middleware';
-import { isLoopbackHost } from './binding';
-import { doorOf, normalizePath } from './http-errors';
+import { isLoopbackHost } from '../security/binding';
+import { doorOf, normalizePath } from '../common/http/doors';
 import { hasScope, parseScopes } from './scopes';
 
 describe('scopes', () => {

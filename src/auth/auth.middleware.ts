@@ -3,10 +3,10 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Counter } from 'prom-client';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../observability/metrics.service';
 import { ApiKeysService } from './api-keys.service';
-import { isLoopbackHost } from './binding';
-import { doorOf, normalizePath, reject } from './http-errors';
+import { isLoopbackHost } from '../security/binding';
+import { doorOf, normalizePath, reject } from '../common/http/doors';
 import { AuthContext, hasScope, Scope } from './scopes';
 
 /** What a route asks of the caller: nothing (public), any active key, or a key with one scope. */

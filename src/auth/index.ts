@@ -3,7 +3,5 @@ export type { ApiKeyInfo, CreatedApiKey, RevokeResult } from './api-keys.service
 export { AuthMiddleware, bearerToken, requirementFor } from './auth.middleware';
 export type { AuthenticatedRequest } from './auth.middleware';
 export { AuthModule } from './auth.module';
-export { isLoopbackHost, UnsafeBindError } from './binding';
-export { RateLimitMiddleware } from './rate-limit.middleware';
 export { ApiKeyInputError, ApiKeyNotFoundError, hasScope, parseScopes, SCOPES } from './scopes';
 export type { AuthContext, Scope } from './scopes';

@@ -1,4 +1,4 @@
-import { UnsafeBindError } from '../auth/binding';
+import { UnsafeBindError } from '../security/binding';
 import { ConfigError, LoadedConfig, loadConfig } from '../config/config.loader';
 import { DatabaseUnreachableError } from '../database/database.errors';
 import { DataDirLockedError } from '../database/data-dir-lock';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig, LayerName } from '../config/config.schema';
-import type { CatalogueModel } from '../providers/model-catalogue.service';
-import { ModelCatalogue } from '../providers/model-catalogue.service';
+import type { CatalogueModel } from '../providers/model-catalogue';
+import { ModelCatalogue } from '../providers/model-catalogue';
 import type { ModelPolicy, PolicyChoice } from '../routing/model-policy';
 import type { Strategy } from './ab-test.entity';
 import type { AbTestDto } from './ab-tests.service';

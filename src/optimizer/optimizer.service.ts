@@ -4,7 +4,7 @@ import type { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { queryRows } from '../database/query';
 import { HeuristicsService } from '../heuristics/heuristics.service';
-import { ModelCatalogue } from '../providers/model-catalogue.service';
+import { ModelCatalogue } from '../providers/model-catalogue';
 import { RecorderService } from '../recording/recorder.service';
 import { ToolError } from '../tools/tool.types';
 import { abChange, decideAbTest } from './ab-decision';

@@ -1,5 +1,5 @@
 export * from './cost';
-export * from './model-catalogue.service';
-export * from './provider-registry.service';
+export * from './model-catalogue';
+export * from './provider-registry';
 export * from './plugin-loader';
 export * from './providers.module';

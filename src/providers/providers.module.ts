@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ModelCatalogue } from './model-catalogue.service';
-import { ProviderRegistry } from './provider-registry.service';
+import { ModelCatalogue } from './model-catalogue';
+import { ProviderRegistry } from './provider-registry';
 import { ProvidersTools } from './providers.tools';
 
 /** Provider plugins (loaded dynamically by name) and the model catalogue; knows the SDK and the config, not the router. */

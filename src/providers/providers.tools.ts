@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { LAYERS } from '../config/config.schema';
 import { Tool } from '../tools/tool.decorator';
-import { ModelCatalogue } from './model-catalogue.service';
-import { ProviderRegistry } from './provider-registry.service';
+import { ModelCatalogue } from './model-catalogue';
+import { ProviderRegistry } from './provider-registry';
 
 export const listModelsInput = z.object({
   layer: z.enum(LAYERS).optional().describe('only the models of this layer'),

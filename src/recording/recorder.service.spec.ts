@@ -1,10 +1,10 @@
 import type { AnalyticsService } from '../analytics/analytics.service';
 import type { BugPatternsService } from '../bug-patterns/bug-patterns.service';
 import { gatewayConfigSchema } from '../config/config.schema';
-import type { HealthService } from '../health/health.service';
-import { MetricsService } from '../health/metrics.service';
+import type { HealthService } from '../observability/health.service';
+import { MetricsService } from '../observability/metrics.service';
 import type { RegressionTestsService } from '../regression-tests/regression-tests.service';
-import type { PerformanceSnapshot } from './performance-snapshot.service';
+import type { PerformanceSnapshot } from './performance-snapshot';
 import { RecorderService } from './recorder.service';
 import { RecordingMetrics } from './recording-metrics';
 import type { FailureRecord, RequestRecord } from './recording.types';

@@ -9,11 +9,11 @@ import { BugPatternsService } from '../bug-patterns/bug-patterns.service';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { databaseUnavailableReason } from '../database/database.errors';
 import type { GatewayConfig } from '../config/config.schema';
-import { HealthService } from '../health/health.service';
-import { MetricsService } from '../health/metrics.service';
+import { HealthService } from '../observability/health.service';
+import { MetricsService } from '../observability/metrics.service';
 import { RegressionTestsService } from '../regression-tests/regression-tests.service';
 import { bugOf, regressionTestOf } from './failure-reporter';
-import { PerformanceSnapshot } from './performance-snapshot.service';
+import { PerformanceSnapshot } from './performance-snapshot';
 import { RecordingMetrics } from './recording-metrics';
 import type { FailureRecord, RequestRecord } from './recording.types';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import type { Counter, Histogram } from 'prom-client';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../observability/metrics.service';
 import type { RequestRecord } from './recording.types';
 
 /** Prometheus instruments of routed traffic; observed in batches by the recorder, never per request. */

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module';
 import { BugPatternsModule } from '../bug-patterns/bug-patterns.module';
 import { RegressionTestsModule } from '../regression-tests/regression-tests.module';
-import { PerformanceSnapshot } from './performance-snapshot.service';
+import { PerformanceSnapshot } from './performance-snapshot';
 import { RecorderService } from './recorder.service';
 import { RecordingMetrics } from './recording-metrics';
 

@@ -11,8 +11,8 @@ import {
 } from '../../libs/provider-sdk/src';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
-import type { CatalogueModel } from '../providers/model-catalogue.service';
-import { ProviderRegistry } from '../providers/provider-registry.service';
+import type { CatalogueModel } from '../providers/model-catalogue';
+import { ProviderRegistry } from '../providers/provider-registry';
 import { RecorderService } from '../recording/recorder.service';
 import type { ModelCall } from '../recording/recording.types';
 import { AttemptScope, RequestScope } from './attempt-scope';

@@ -4,7 +4,7 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import type { MatchedRule, RuleMatcher } from '../heuristics/rule-matcher';
-import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue.service';
+import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import { RecorderService } from '../recording/recorder.service';
 import { classify, layerFor } from './classifier';
 import { AttemptCall, ExecutorService } from './executor.service';

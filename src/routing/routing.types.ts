@@ -2,7 +2,7 @@ import type { ClientLink } from './attempt-scope';
 import type { ChatMessage, ChatRequest, ChatResponse, TokenUsage } from '../../libs/provider-sdk/src';
 import type { LayerName } from '../config/config.schema';
 import type { MatchedRule } from '../heuristics/rule-matcher';
-import type { CatalogueModel } from '../providers/model-catalogue.service';
+import type { CatalogueModel } from '../providers/model-catalogue';
 import type { RequestSize } from './classifier';
 
 /** Sampling and tool parameters passed through to the provider. */

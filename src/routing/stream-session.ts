@@ -1,5 +1,5 @@
 import { toProviderError, type ChatDelta, type TokenUsage } from '../../libs/provider-sdk/src';
-import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue.service';
+import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import type { RecorderService } from '../recording/recorder.service';
 import type { Execution } from './executor.service';
 import type { RouteDecision, RouteRequest } from './routing.types';

@@ -9,8 +9,8 @@ import {
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 import { APP_VERSION } from '../common/app-info';
-import { ToolCaller } from './tool-caller.service';
-import { ToolRegistry } from './tool-registry.service';
+import { ToolCaller } from './tool-caller';
+import { ToolRegistry } from './tool-registry';
 import { ToolContext } from './tool.types';
 
 /** Builds MCP servers (one per session or stdio connection) over the one tool registry. */

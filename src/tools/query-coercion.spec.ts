@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { coerceQuery } from './query-coercion';
-import { toJsonSchema } from './tool-registry.service';
+import { toJsonSchema } from './tool-registry';
 
 describe('coerceQuery', () => {
   const schema = z.strictObject({

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { coerceQuery } from './query-coercion';
-import { ToolRegistry } from './tool-registry.service';
-import { ToolCaller } from './tool-caller.service';
+import { ToolRegistry } from './tool-registry';
+import { ToolCaller } from './tool-caller';
 
 /** REST door to the registry: thin; the registry and the services hold the logic. */
 @Controller('tools')

@@ -5,39 +5,17 @@ import { requestContext } from '../logging/request-context';
 
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** Tracks in-flight requests so a graceful stop can wait for them. */
-export class InFlightTracker {
-  private count = 0;
-  private waiters: Array<() => void> = [];
-
-  enter(): void {
-    this.count++;
-  }
-  leave(): void {
-    this.count--;
-    if (this.count === 0) this.waiters.splice(0).forEach((w) => w());
-  }
-  get size(): number {
-    return this.count;
-  }
-  /** Resolves when nothing is in flight or the timeout passes; true when drained. */
-  drain(timeoutMs: number): Promise<boolean> {
-    if (this.count === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.waiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-}
-
 /**
  * Gives each request an id (the client's x-request-id when it is sane, else a new UUID), echoes it,
  * runs the rest of the request inside that context and writes one access-log line at the end.
  */
-export function requestIdMiddleware(logger: Logger, inFlight: InFlightTracker) {
+/** What the middleware tells about requests entering and leaving (the graceful stop's tracker). */
+export interface InFlightCounter {
+  enter(): void;
+  leave(): void;
+}
+
+export function requestIdMiddleware(logger: Logger, inFlight: InFlightCounter) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && CLIENT_ID.test(given) ? given : randomUUID();

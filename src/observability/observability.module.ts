@@ -9,4 +9,4 @@ import { MetricsService } from './metrics.service';
   providers: [HealthService, MetricsService],
   exports: [HealthService, MetricsService],
 })
-export class HealthModule {}
+export class ObservabilityModule {}

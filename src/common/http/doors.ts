@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { toOpenAiError } from '../common/http/http-exception.filter';
+import { toOpenAiError } from './http-exception.filter';
 
 export type Door = 'openai' | 'mcp' | 'rest';
 export type RejectionKind = 'unauthorized' | 'forbidden' | 'rate_limited';

@@ -3,9 +3,9 @@ import type { NextFunction, RequestHandler, Response } from 'express';
 import type { Counter } from 'prom-client';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
-import { MetricsService } from '../health/metrics.service';
-import { AuthenticatedRequest, requirementFor } from './auth.middleware';
-import { clientIp, doorOf, normalizePath, reject } from './http-errors';
+import { MetricsService } from '../observability/metrics.service';
+import { AuthenticatedRequest, requirementFor } from '../auth/auth.middleware';
+import { clientIp, doorOf, normalizePath, reject } from '../common/http/doors';
 import { MemoryRateLimiter, RateDecision, RedisRateLimiter } from './rate-limiter';
 
 const STARTUP_WAIT_MS = 1000;

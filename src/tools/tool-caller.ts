@@ -5,7 +5,7 @@ import {
   DatabaseUnavailableError,
   databaseUnavailableReason,
 } from '../database/database.errors';
-import { ToolRegistry } from './tool-registry.service';
+import { ToolRegistry } from './tool-registry';
 import { RegisteredTool, TOOL_ERROR_STATUS, ToolContext, ToolError } from './tool.types';
 
 export type ToolOutcome =

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gatewayConfigSchema } from '../config/config.schema';
-import { MetricsService } from '../health/metrics.service';
+import { MetricsService } from '../observability/metrics.service';
 import { RateLimitMiddleware, redisUrlOf } from './rate-limit.middleware';
 import { MemoryRateLimiter, RedisRateLimiter } from './rate-limiter';
 

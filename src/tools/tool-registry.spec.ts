@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ToolCaller } from './tool-caller.service';
-import { ToolRegistry } from './tool-registry.service';
+import { ToolCaller } from './tool-caller';
+import { ToolRegistry } from './tool-registry';
 import { ToolError } from './tool.types';
 
 function registry(): ToolRegistry {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { ProviderInstance } from '../../libs/provider-sdk/src';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
-import { HealthService } from '../health/health.service';
+import { HealthService } from '../observability/health.service';
 import { loadProvider, PluginLoadError } from './plugin-loader';
 
 export interface ProviderStatus {

@@ -1,7 +1,7 @@
 import { gatewayConfigSchema } from '../config/config.schema';
-import type { HealthService } from '../health/health.service';
+import type { HealthService } from '../observability/health.service';
 import { pluginFromModule, resolvePluginSpecifier } from './plugin-loader';
-import { ProviderRegistry } from './provider-registry.service';
+import { ProviderRegistry } from './provider-registry';
 
 const simulatedOptions = {
   latencyScale: 0,

@@ -1,0 +1,124 @@
+/**
+ * The domain error catalogue: what services throw. Each error has a kind (how every door maps it), a
+ * stable code (what clients match on) and optional issues (one per offending field). Nothing here
+ * knows HTTP, MCP or the OpenAI shape: the global filter (errors.filter.ts) maps kinds per door.
+ */
+export type ErrorKind =
+  | 'invalid_input'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'budget_exceeded'
+  | 'upstream'
+  | 'timeout'
+  | 'unavailable'
+  | 'internal';
+
+export interface ErrorIssue {
+  /** Dotted path of the offending field, or "(root)". */
+  path: string;
+  message: string;
+}
+
+export interface DomainErrorOptions {
+  /** Stable machine-readable code; defaults to the kind. */
+  code?: string;
+  /** The request field the error is about (OpenAI's `param`). */
+  param?: string;
+  issues?: ErrorIssue[];
+  /** How long the client should wait before retrying (Retry-After). */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: ErrorKind;
+  readonly code: string;
+  readonly param?: string;
+  readonly issues: ErrorIssue[];
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options: DomainErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? '';
+    this.param = options.param;
+    this.issues = options.issues ?? [];
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** The stable code: the one given, else the kind. */
+  get errorCode(): string {
+    return this.code || this.kind;
+  }
+}
+
+/** The caller sent something the gateway will not take (a field, a value, a combination). */
+export class InvalidInputError extends DomainError {
+  readonly kind = 'invalid_input';
+
+  /** One offending field: "Invalid input: <path>: <reason>". */
+  static field(
+    path: string,
+    reason: string,
+    options: Omit<DomainErrorOptions, 'issues' | 'param'> = {},
+  ): InvalidInputError {
+    return new InvalidInputError(`Invalid input: ${path}: ${reason}`, {
+      ...options,
+      param: path,
+      issues: [{ path, message: reason }],
+    });
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly kind = 'unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'not_found';
+}
+
+/** The write clashes with what is stored (a unique name taken, a state that forbids it). */
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly kind = 'payload_too_large';
+}
+
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate_limited';
+}
+
+/** A spending limit (per key or global) would be passed. */
+export class BudgetExceededError extends DomainError {
+  readonly kind = 'budget_exceeded';
+}
+
+/** A model provider failed to answer usefully (after retries and fallbacks). */
+export class UpstreamError extends DomainError {
+  readonly kind = 'upstream';
+}
+
+/** No answer within the deadline. */
+export class TimeoutError extends DomainError {
+  readonly kind = 'timeout';
+}
+
+/** Something the gateway needs (the database, every candidate model) cannot serve right now; retry later. */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+}
+
+export function isDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError;
+}
