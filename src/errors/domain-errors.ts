@@ -74,50 +74,28 @@ export class InvalidInputError extends DomainError {
   }
 }
 
-export class UnauthorizedError extends DomainError {
-  readonly kind = 'unauthorized';
+/** A base class per kind, so that each error below is one line. */
+function ofKind<K extends ErrorKind>(kind: K) {
+  return class extends DomainError {
+    readonly kind: K = kind;
+  };
 }
 
-export class ForbiddenError extends DomainError {
-  readonly kind = 'forbidden';
-}
-
-export class NotFoundError extends DomainError {
-  readonly kind = 'not_found';
-}
-
+export class UnauthorizedError extends ofKind('unauthorized') {}
+export class ForbiddenError extends ofKind('forbidden') {}
+export class NotFoundError extends ofKind('not_found') {}
 /** The write clashes with what is stored (a unique name taken, a state that forbids it). */
-export class ConflictError extends DomainError {
-  readonly kind = 'conflict';
-}
-
-export class PayloadTooLargeError extends DomainError {
-  readonly kind = 'payload_too_large';
-}
-
-export class RateLimitedError extends DomainError {
-  readonly kind = 'rate_limited';
-}
-
+export class ConflictError extends ofKind('conflict') {}
+export class PayloadTooLargeError extends ofKind('payload_too_large') {}
+export class RateLimitedError extends ofKind('rate_limited') {}
 /** A spending limit (per key or global) would be passed. */
-export class BudgetExceededError extends DomainError {
-  readonly kind = 'budget_exceeded';
-}
-
+export class BudgetExceededError extends ofKind('budget_exceeded') {}
 /** A model provider failed to answer usefully (after retries and fallbacks). */
-export class UpstreamError extends DomainError {
-  readonly kind = 'upstream';
-}
-
+export class UpstreamError extends ofKind('upstream') {}
 /** No answer within the deadline. */
-export class TimeoutError extends DomainError {
-  readonly kind = 'timeout';
-}
-
+export class TimeoutError extends ofKind('timeout') {}
 /** Something the gateway needs (the database, every candidate model) cannot serve right now; retry later. */
-export class UnavailableError extends DomainError {
-  readonly kind = 'unavailable';
-}
+export class UnavailableError extends ofKind('unavailable') {}
 
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;
