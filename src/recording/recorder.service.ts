@@ -1,19 +1,16 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import {
-  AnalyticsService,
-  yieldToEventLoop,
-  type ModelCall,
-  type RequestLogInput,
-} from '../analytics/analytics.service';
 import { BugPatternsService } from '../bug-patterns/bug-patterns.service';
+import { yieldToEventLoop } from '../common/event-loop';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { databaseUnavailableReason } from '../database/database.errors';
 import type { GatewayConfig } from '../config/config.schema';
 import { HealthService } from '../observability/health.service';
 import { MetricsService } from '../observability/metrics.service';
+import { ModelPerformanceService, type ModelCall } from '../model-performance/model-performance.service';
 import { RegressionTestsService } from '../regression-tests/regression-tests.service';
+import { RequestLogService } from '../request-log/request-log.service';
+import type { RequestLogInput } from '../request-log/request-log.types';
 import { bugOf, regressionTestOf } from './failure-reporter';
-import { PerformanceSnapshot } from './performance-snapshot';
 import { RecordingMetrics } from './recording-metrics';
 import type { FailureRecord, RequestRecord } from './recording.types';
 
@@ -52,8 +49,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly analytics: AnalyticsService,
-    private readonly snapshot: PerformanceSnapshot,
+    private readonly modelPerformance: ModelPerformanceService,
+    private readonly requestLog: RequestLogService,
     private readonly bugPatterns: BugPatternsService,
     private readonly regressionTests: RegressionTestsService,
     metrics: RecordingMetrics,
@@ -193,14 +190,14 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     const calls = modelCallsOf(batch);
     if (calls.length > 0) {
       try {
-        this.snapshot.apply(await this.analytics.recordModelCalls(calls));
+        await this.modelPerformance.recordModelCalls(calls);
       } catch (err) {
         if (!databaseUnavailableReason(err)) throw err;
         return this.requeue(batch, err);
       }
     }
     try {
-      await this.analytics.insertRequestLogs(batch.map(toRequestLog));
+      await this.requestLog.append(batch.map(toRequestLog));
     } catch (err) {
       if (!databaseUnavailableReason(err)) throw err;
       // model_performance is in: requeue only the log rows (their calls are already counted).
@@ -297,7 +294,7 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   }
 }
 
-/** Every model call of a batch, with its request's task type (the analytics service sums them per key). */
+/** Every model call of a batch, with its request's task type (model performance sums them per key). */
 export function modelCallsOf(batch: readonly RequestRecord[]): ModelCall[] {
   const out: ModelCall[] = [];
   for (const r of batch)
