@@ -112,6 +112,19 @@ describe('RecorderService', () => {
     );
   });
 
+  it('tells whether a request id is still queued or being written', async () => {
+    const t = setup();
+    t.recorder.recordRequest(record(0));
+    expect(t.recorder.isPending('r0')).toBe(true);
+    expect(t.recorder.isPending('r9')).toBe(false);
+    const flushed = t.recorder.flush();
+    expect(t.recorder.pending.requests).toBe(0);
+    expect(t.recorder.isPending('r0')).toBe(true);
+    await flushed;
+    expect(t.logged).toEqual(['r0']);
+    expect(t.recorder.isPending('r0')).toBe(false);
+  });
+
   it('keeps batches queued while the database is down and writes them all once it is back', async () => {
     const t = setup();
     t.setDown(true);

@@ -35,6 +35,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   private requests: RequestRecord[] = [];
   private failures: FailureRecord[] = [];
   private unmetered: RequestRecord[] = [];
+  /** The batch being written right now (out of the queue, not yet in request_log). */
+  private writing: readonly RequestRecord[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private scheduled = false;
@@ -45,7 +47,6 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   /** Consecutive failed writes, and when the timer may try again (explicit flush() calls do not wait). */
   private failedWrites = 0;
   private retryAt = 0;
-  private readonly metrics: RecordingMetrics;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -53,12 +54,10 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     private readonly requestLog: RequestLogService,
     private readonly bugPatterns: BugPatternsService,
     private readonly regressionTests: RegressionTestsService,
-    metrics: RecordingMetrics,
+    private readonly metrics: RecordingMetrics,
     private readonly health: HealthService,
     private readonly metricsService: MetricsService,
-  ) {
-    this.metrics = metrics;
-  }
+  ) {}
 
   onModuleInit(): void {
     this.health.register('recorder', () => this.status());
@@ -88,6 +87,11 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     return { requests: this.requests.length, failures: this.failures.length };
   }
 
+  /** True while the request `id` is queued or being written (not yet in request_log). */
+  isPending(id: string): boolean {
+    return this.requests.some((r) => r.id === id) || this.writing.some((r) => r.id === id);
+  }
+
   /** Writes everything pending now (tests, shutdown). Concurrent callers share one pass; never throws. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -97,13 +101,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    for (
-      let i = 0;
-      i < SHUTDOWN_ATTEMPTS && (this.requests.length > 0 || this.failures.length > 0 || this.unmetered.length > 0);
-      i++
-    ) {
-      await this.flush();
-    }
+    const unwritten = () => this.requests.length > 0 || this.failures.length > 0 || this.unmetered.length > 0;
+    for (let i = 0; i < SHUTDOWN_ATTEMPTS && unwritten(); i++) await this.flush();
     this.logDrops(true);
     const left = this.pending;
     if (left.requests > 0 || left.failures > 0)
@@ -168,6 +167,7 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   private async writeBatch(): Promise<boolean> {
     const batch = this.requests.splice(0, this.config.recording.batchSize);
+    this.writing = batch;
     try {
       return await this.writeRecords(batch);
     } catch (err) {
@@ -182,6 +182,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
         }
       }
       return true;
+    } finally {
+      this.writing = [];
     }
   }
 
