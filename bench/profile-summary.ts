@@ -136,7 +136,7 @@ function main(): void {
     [
       'database: PGlite/pg + ORM (recording writes)',
       (f) =>
-        /pglite|node_modules\/(pg|pg-protocol|pg-pool)\/|@mikro-orm|knex|recorder\.service|analytics\.service/.test(
+        /pglite|node_modules\/(pg|pg-protocol|pg-pool)\/|@mikro-orm|knex|recorder\.service|\.repository\.ts/.test(
           f.url,
         ),
     ],

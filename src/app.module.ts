@@ -6,6 +6,11 @@ import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseService } from './database/database.service';
+import { collectEntities, EntityType } from './database/module-entities';
+import { PerformanceMetricsModule } from './metrics/performance-metrics.module';
+import { ModelPerformanceModule } from './model-performance/model-performance.module';
+import { OptimizerRunsModule } from './optimizer-runs/optimizer-runs.module';
+import { RequestLogModule } from './request-log/request-log.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { HeuristicsModule } from './heuristics/heuristics.module';
 import { OptimizerModule } from './optimizer/optimizer.module';
@@ -25,12 +30,24 @@ const FEATURE_MODULES = [
   HeuristicsModule,
   BugPatternsModule,
   RegressionTestsModule,
+  PerformanceMetricsModule,
+  ModelPerformanceModule,
+  RequestLogModule,
+  OptimizerRunsModule,
   AnalyticsModule,
   ProvidersModule,
   RecordingModule,
   OptimizerModule,
   RoutingModule,
 ];
+
+/**
+ * Every entity the feature modules declare (@ModuleEntities): the one list the database connects with,
+ * for the app, the CLI and the specs alike.
+ */
+export function gatewayEntities(): EntityType[] {
+  return collectEntities(FEATURE_MODULES);
+}
 
 @Module({})
 export class AppModule {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { KEYS_HELP, runKeysCommand } from './auth/keys.command';
 import { reportFatal } from './bootstrap/fatal';
 import { loadConfig } from './config/config.loader';
-import { DatabaseService } from './database/database.service';
+import { openDatabase } from './bootstrap/database';
 import { OPTIMIZE_HELP, runOptimizeCommand } from './optimizer/optimize.command';
 import { runSimulateCommand, SIMULATE_HELP } from './optimizer/simulation/simulate.command';
 
@@ -14,7 +14,7 @@ const COMMANDS: Record<string, { help: string; run: Command }> = {
     help: 'apply pending database migrations (a no-op when there are none)',
     run: async () => {
       const { config } = loadConfig();
-      const db = await DatabaseService.connect({ url: config.database.url, dataDir: config.database.dataDir });
+      const db = await openDatabase(config.database);
       try {
         const { applied } = await db.migrate();
         process.stdout.write(

@@ -52,7 +52,8 @@ async function writeThrough(
     discoveredFrom: 'bug',
   });
   await door('update_model_performance', {
-    modelId: `model-${tag}`,
+    // A model of the catalogue (an unknown id is refused), one per door.
+    modelId: tag === 'mcp' ? 'sim-fast' : 'sim-balanced',
     taskType: 'coding',
     success: true,
     latencyMs: 120,

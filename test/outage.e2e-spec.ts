@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
-import { AnalyticsService } from '../src/analytics/analytics.service';
+// model_performance's owner (the recorder's upserts go through it); named as the spec knew it.
+import { ModelPerformanceService as AnalyticsService } from '../src/model-performance/model-performance.service';
 import type { GatewayConfig } from '../src/config/config.schema';
 import { RecorderService } from '../src/recording/recorder.service';
 import { connectHttp } from './helpers/mcp-client';

@@ -180,7 +180,7 @@ describe('REST tools: the seed calls and bad input', () => {
     const calls = Array.from({ length: 100 }, (_, i) =>
       request(gw.url)
         .post('/tools/update_model_performance')
-        .send({ modelId: 'race', taskType: 'chat', success: i % 4 === 0, latencyMs: i, cost: 0.001 })
+        .send({ modelId: 'sim-balanced', taskType: 'chat', success: i % 4 === 0, latencyMs: i, cost: 0.001 })
         .then((r) => r.status),
     );
     expect(new Set(await Promise.all(calls))).toEqual(new Set([200]));
@@ -188,7 +188,7 @@ describe('REST tools: the seed calls and bad input', () => {
       .post('/tools/analyze_metrics')
       .send({ taskType: 'chat', includeReport: false })
       .expect(200);
-    const row = res.body.models.find((m: { modelId: string }) => m.modelId === 'race');
+    const row = res.body.models.find((m: { modelId: string }) => m.modelId === 'sim-balanced');
     expect(row).toMatchObject({ totalCalls: 100, successes: 25, successRate: 25 });
     expect(row.avgLatencyMs).toBeCloseTo(49.5, 6);
   });

@@ -1,4 +1,5 @@
-import type { LastOptimizerRun, RankedModel, RecentBug, ReportCounts } from './analytics.schemas';
+import type { RankedModel } from '../model-performance/model-performance.schemas';
+import type { LastOptimizerRun, RecentBug, ReportCounts } from './analytics.schemas';
 
 const PATTERN_PREVIEW = 120;
 

@@ -1,48 +1,5 @@
 import { z } from 'zod';
-
-export const recordMetricInput = z.strictObject({
-  name: z.string().trim().min(1).max(200).describe('metric name, e.g. router.decision_us'),
-  value: z.number().describe('a finite number'),
-  unit: z.string().trim().min(1).max(50).describe('e.g. ms, usd, count, percent'),
-  context: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('free-form JSON object (size capped by security.maxJsonFieldBytes)'),
-});
-export type RecordMetricInput = z.infer<typeof recordMetricInput>;
-
-export const metricSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  value: z.number(),
-  unit: z.string(),
-  context: z.record(z.string(), z.unknown()),
-  recordedAt: z.string(),
-});
-export type MetricDto = z.infer<typeof metricSchema>;
-
-export const updateModelPerformanceInput = z.strictObject({
-  modelId: z.string().trim().min(1).max(200),
-  taskType: z.string().trim().min(1).max(100).describe('e.g. coding, analysis, chat, math, creative'),
-  success: z.boolean(),
-  latencyMs: z.number().min(0).max(86_400_000),
-  cost: z.number().min(0).max(1_000_000).describe('USD'),
-});
-export type UpdateModelPerformanceInput = z.infer<typeof updateModelPerformanceInput>;
-
-export const modelPerformanceSchema = z.object({
-  modelId: z.string(),
-  taskType: z.string(),
-  totalCalls: z.number().int(),
-  successes: z.number().int(),
-  successRate: z.number().describe('0-100'),
-  avgLatencyMs: z.number(),
-  avgCost: z.number(),
-  latencySumMs: z.number(),
-  costSum: z.number(),
-  updatedAt: z.string(),
-});
-export type ModelPerformanceDto = z.infer<typeof modelPerformanceSchema>;
+import { rankedModelSchema } from '../model-performance/model-performance.schemas';
 
 export const analyzeMetricsInput = z.object({
   taskType: z
@@ -55,17 +12,6 @@ export const analyzeMetricsInput = z.object({
   includeReport: z.boolean().default(true).describe('add the report: counts, top models, recent bugs (default true)'),
 });
 export type AnalyzeMetricsInput = z.infer<typeof analyzeMetricsInput>;
-
-export const rankedModelSchema = z.object({
-  rank: z.number().int(),
-  modelId: z.string(),
-  totalCalls: z.number().int(),
-  successes: z.number().int(),
-  successRate: z.number(),
-  avgLatencyMs: z.number(),
-  avgCost: z.number(),
-});
-export type RankedModel = z.infer<typeof rankedModelSchema>;
 
 export const recentBugSchema = z.object({
   category: z.string(),

@@ -2,6 +2,7 @@ import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { rejectionOf } from '../../test/helpers/assertions';
 import { createTestDatabase, ON_POSTGRES, useTestDatabase } from '../../test/helpers/test-database';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService, hashKey } from './api-keys.service';
 import { ApiKeyInputError, ApiKeyNotFoundError } from './scopes';
 
@@ -13,13 +14,17 @@ function config(url?: string): GatewayConfig {
 
 const failure = (promise: Promise<unknown>) => rejectionOf(promise, Error);
 
+function keysOn(db: DatabaseService, cfg: GatewayConfig): ApiKeysService {
+  return new ApiKeysService(new ApiKeysRepository(db), db, cfg);
+}
+
 describe('ApiKeysService', () => {
   let db: DatabaseService;
   let keys: ApiKeysService;
   const database = useTestDatabase(['api_keys']);
   beforeEach(async () => {
     db = database.db;
-    keys = new ApiKeysService(db, config());
+    keys = keysOn(db, config());
     await keys.onModuleInit();
   });
   afterEach(() => keys.onModuleDestroy());
@@ -61,7 +66,7 @@ describe('ApiKeysService', () => {
 
   it('loads existing keys at start: a second instance knows keys made by the first', async () => {
     const { key } = await keys.create({ name: 'a', scopes: 'route' });
-    const other = new ApiKeysService(db, config());
+    const other = keysOn(db, config());
     expect(other.hasActiveKeys()).toBe(false);
     await other.onModuleInit();
     expect(other.verify(key)).toBeDefined();
@@ -108,8 +113,8 @@ describe('ApiKeysService', () => {
     const tdb = await createTestDatabase();
     const [dbA, dbB] = [await DatabaseService.connect(tdb.target), await DatabaseService.connect(tdb.target)];
     await dbA.migrate();
-    const a = new ApiKeysService(dbA, config(tdb.target.url));
-    const b = new ApiKeysService(dbB, config(tdb.target.url));
+    const a = keysOn(dbA, config(tdb.target.url));
+    const b = keysOn(dbB, config(tdb.target.url));
     try {
       await a.onModuleInit();
       await b.onModuleInit();

@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { ModuleEntities } from '../database/module-entities';
+import { ApiKey } from './api-key.entity';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { AuthMiddleware } from './auth.middleware';
 
@@ -7,8 +10,9 @@ import { AuthMiddleware } from './auth.middleware';
  * with app.use, ahead of the body parser and every route.
  */
 @Global()
+@ModuleEntities([ApiKey])
 @Module({
-  providers: [ApiKeysService, AuthMiddleware],
+  providers: [ApiKeysRepository, ApiKeysService, AuthMiddleware],
   exports: [ApiKeysService, AuthMiddleware],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.loader';
-import { DatabaseService } from '../database/database.service';
+import { openDatabase } from '../bootstrap/database';
+import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyInfo, ApiKeysService } from './api-keys.service';
 import { ApiKeyInputError, ApiKeyNotFoundError, SCOPES } from './scopes';
 
@@ -27,10 +28,10 @@ export async function runKeysCommand(args: string[]): Promise<number> {
     return 2;
   }
   const { config } = loadConfig();
-  const db = await DatabaseService.connect({ url: config.database.url, dataDir: config.database.dataDir });
+  const db = await openDatabase(config.database);
   try {
     await db.migrate();
-    await action(new ApiKeysService(db, config));
+    await action(new ApiKeysService(new ApiKeysRepository(db), db, config));
     return 0;
   } catch (err) {
     if (err instanceof ApiKeyInputError) {

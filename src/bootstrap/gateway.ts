@@ -11,6 +11,7 @@ import { isLoopbackHost, UnsafeBindError } from '../security/binding';
 import { RateLimitMiddleware } from '../security/rate-limit.middleware';
 import { HttpExceptionFilter } from '../common/http/http-exception.filter';
 import { requestIdMiddleware } from '../common/http/request-id.middleware';
+import { openDatabase } from './database';
 import { InFlightTracker } from './in-flight-tracker';
 import { NestPinoLogger } from '../common/logging/logger';
 import { GatewayConfig } from '../config/config.schema';
@@ -37,7 +38,7 @@ export interface CreateGatewayOptions {
 /** Connects and migrates the database, then builds the Nest application on it. */
 export async function createGateway(opts: CreateGatewayOptions): Promise<GatewayHandle> {
   const { config, logger } = opts;
-  const db = await DatabaseService.connect({ url: config.database.url, dataDir: config.database.dataDir });
+  const db = await openDatabase(config.database);
   let app: NestExpressApplication | undefined;
   try {
     const migrated = await db.migrate();

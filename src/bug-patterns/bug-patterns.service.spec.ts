@@ -6,6 +6,7 @@ import {
   recordBugPatternInput,
   recordBugPatternOutput,
 } from './bug-patterns.schemas';
+import { BugPatternsRepository } from './bug-patterns.repository';
 import { BugPatternsService } from './bug-patterns.service';
 import { BugPatternsTools } from './bug-patterns.tools';
 import { bugFingerprint } from './fingerprint';
@@ -16,7 +17,7 @@ describe('BugPatternsService', () => {
   const database = useTestDatabase(['bug_patterns']);
   beforeAll(() => {
     db = database.db;
-    service = new BugPatternsService(db);
+    service = new BugPatternsService(new BugPatternsRepository(db));
   });
 
   it('inserts a new pattern with its fingerprint', async () => {

@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataDirLock } from './data-dir-lock';
 import { DatabaseUnreachableError, redactUrl } from './database.errors';
+import type { EntityType } from './module-entities';
 import { DatabaseKind, IN_MEMORY, openPglite, pgliteOptions, postgresOptions } from './orm-options';
 
 /** Arbitrary but fixed: the advisory lock that serialises migrations across instances. */
@@ -15,6 +16,8 @@ const CONNECT_TIMEOUT_MS = 5000;
 export interface DatabaseTarget {
   url?: string;
   dataDir: string;
+  /** The entities of every feature module: the composition root collects them (gatewayEntities()). */
+  entities: readonly EntityType[];
 }
 
 export interface MigrationResult {
@@ -38,14 +41,14 @@ export class DatabaseService {
   static async connect(target: DatabaseTarget): Promise<DatabaseService> {
     if (target.url) {
       await assertPostgresReachable(target.url);
-      const orm = await MikroORM.init(postgresOptions(target.url));
+      const orm = await MikroORM.init(postgresOptions(target.url, target.entities));
       return new DatabaseService('postgres', orm, target);
     }
     const lock = target.dataDir === IN_MEMORY ? undefined : new DataDirLock(target.dataDir);
     lock?.acquire();
     try {
       const pglite = await openPglite(target.dataDir);
-      const orm = await MikroORM.init(pgliteOptions(pglite));
+      const orm = await MikroORM.init(pgliteOptions(pglite, target.entities));
       return new DatabaseService('pglite', orm, target, pglite, lock);
     } catch (err) {
       lock?.release();

@@ -3,8 +3,8 @@ import { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { join, resolve } from 'node:path';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import type { EntityType } from './module-entities';
 import { patchPGliteDialect } from './pglite-dialect-fix';
 
 // The package's types are ESM-only while its runtime ships a CommonJS build; require it with ESM types.
@@ -20,7 +20,6 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export const IN_MEMORY = ':memory:';
 
 const common: Options = {
-  entities: ENTITIES,
   discovery: { warnWhenNoEntities: false },
   extensions: [Migrator],
   migrations: {
@@ -36,9 +35,11 @@ const common: Options = {
   debug: false,
 };
 
-export function postgresOptions(url: string): Options {
+/** `entities`: the tables of every feature module (collectEntities over the app's module tree). */
+export function postgresOptions(url: string, entities: readonly EntityType[]): Options {
   return {
     ...common,
+    entities: [...entities],
     driver: PostgreSqlDriver,
     clientUrl: url,
     pool: { min: 0, max: 10, acquireTimeoutMillis: 10000, idleTimeoutMillis: 10000 },
@@ -47,9 +48,10 @@ export function postgresOptions(url: string): Options {
 }
 
 /** PGlite runs in this process; we create the instance so we control its directory and closing. */
-export function pgliteOptions(instance: PGlite): Options {
+export function pgliteOptions(instance: PGlite, entities: readonly EntityType[]): Options {
   return {
     ...common,
+    entities: [...entities],
     driver: PGliteDriver,
     dbName: 'postgres',
     driverOptions: { connection: { pglite: () => instance } },

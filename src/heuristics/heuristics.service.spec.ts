@@ -1,15 +1,19 @@
-import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
+import { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
+import { InvalidInputError, NotFoundError } from '../errors';
+import { ModelCatalogue } from '../providers/model-catalogue';
 import { ToolError } from '../tools/tool.types';
 import { rejectionOf } from '../../test/helpers/assertions';
+import { configWithModels } from '../../test/helpers/catalogue';
 import { createTestDatabase, ON_POSTGRES, useTestDatabase } from '../../test/helpers/test-database';
 import { getRoutingHeuristicsInput, updateRoutingHeuristicInput } from './heuristics.schemas';
+import { HeuristicsRepository } from './heuristics.repository';
 import { HeuristicsService } from './heuristics.service';
 
-function config(mutate?: (c: GatewayConfig) => void): GatewayConfig {
-  const cfg = gatewayConfigSchema.parse({});
-  mutate?.(cfg);
-  return cfg;
+const config = (mutate?: (c: GatewayConfig) => void): GatewayConfig => configWithModels(mutate);
+
+function heuristicsOn(db: DatabaseService, cfg: GatewayConfig): HeuristicsService {
+  return new HeuristicsService(new HeuristicsRepository(db), db, cfg, new ModelCatalogue(cfg));
 }
 
 const refusal = (promise: Promise<unknown>) => rejectionOf(promise, ToolError);
@@ -20,7 +24,7 @@ describe('HeuristicsService', () => {
   const database = useTestDatabase(['routing_rules']);
   beforeEach(() => {
     db = database.db;
-    service = new HeuristicsService(db, config());
+    service = heuristicsOn(db, config());
   });
 
   describe('upsertRule', () => {
@@ -66,6 +70,24 @@ describe('HeuristicsService', () => {
       expect((await service.listRules({ activeOnly: false })).total).toBe(1);
     });
 
+    it('refuses a preferredModel the catalogue does not know, naming the field and the known models', async () => {
+      const err = await rejectionOf(
+        service.upsertRule({ pattern: 'sql', preferredLayer: 'deep', preferredModel: 'gpt-imaginary' }),
+        InvalidInputError,
+      );
+      expect(err.issues).toEqual([
+        {
+          path: 'preferredModel',
+          message: 'unknown model "gpt-imaginary": known models are sim-fast, sim-balanced, sim-deep',
+        },
+      ]);
+      expect((await service.listRules({ activeOnly: false })).total).toBe(0);
+      const { rule } = await service.upsertRule({ pattern: 'sql', preferredLayer: 'deep', preferredModel: 'sim-deep' });
+      const patchErr = await rejectionOf(service.updateRule(rule.id, { preferredModel: 'nope' }), InvalidInputError);
+      expect(patchErr.issues[0].path).toBe('preferredModel');
+      expect((await service.getRule(rule.id))?.preferredModel).toBe('sim-deep');
+    });
+
     it('stores patterns containing ; and quotes verbatim', async () => {
       const { rule } = await service.upsertRule({
         pattern: "drop table;.*it's",
@@ -93,7 +115,7 @@ describe('HeuristicsService', () => {
     });
 
     it('caps the pattern length by security.maxPatternLength', async () => {
-      const short = new HeuristicsService(
+      const short = heuristicsOn(
         db,
         config((c) => (c.security.maxPatternLength = 10)),
       );
@@ -156,7 +178,7 @@ describe('HeuristicsService', () => {
     });
 
     it('throws not_found for an unknown id', async () => {
-      const err = await refusal(service.updateRule(999, { priority: 1 }));
+      const err = await rejectionOf(service.updateRule(999, { priority: 1 }), NotFoundError);
       expect(err.kind).toBe('not_found');
     });
   });
@@ -221,8 +243,8 @@ onPostgres('HeuristicsService across replicas (LISTEN/NOTIFY)', () => {
     const dbB = await DatabaseService.connect(tdb.target);
     await dbA.migrate();
     const cfg = config((c) => (c.database.url = tdb.target.url));
-    const a = new HeuristicsService(dbA, cfg);
-    const b = new HeuristicsService(dbB, cfg);
+    const a = heuristicsOn(dbA, cfg);
+    const b = heuristicsOn(dbB, cfg);
     try {
       await a.onModuleInit();
       await b.onModuleInit();

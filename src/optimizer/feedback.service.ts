@@ -34,8 +34,8 @@ export class FeedbackService {
     if (score === undefined || !Number.isFinite(score) || score < 0 || score > 1)
       throw ToolError.invalid('score', 'give score (0-1) or success (true/false)');
     let change = await this.outcomes.setFeedback(input.requestId, score);
-    if (!change && this.recorder.pending.requests > 0) {
-      // The request may still sit in the recorder's batch: write it, then try again.
+    if (!change && this.recorder.isPending(input.requestId)) {
+      // The request still sits in the recorder's batch: write it, then try again (an unknown id writes nothing).
       await this.recorder.flush();
       change = await this.outcomes.setFeedback(input.requestId, score);
     }

@@ -1,10 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AnalyticsModule } from '../analytics/analytics.module';
+import { ModuleEntities } from '../database/module-entities';
 import { HeuristicsModule } from '../heuristics/heuristics.module';
+import { OptimizerRunsModule } from '../optimizer-runs/optimizer-runs.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { RecordingModule } from '../recording/recording.module';
+import { RequestLogModule } from '../request-log/request-log.module';
 import { LEARNED_MODEL_POLICY } from '../routing/model-policy';
+import { AbTest } from './ab-test.entity';
+import { AbTestsRepository } from './ab-tests.repository';
 import { AbTestsService } from './ab-tests.service';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackService } from './feedback.service';
@@ -19,11 +23,20 @@ import { OutcomesService } from './outcomes.service';
  * which it provides as LEARNED_MODEL_POLICY (global) so that the router uses it.
  */
 @Global()
+@ModuleEntities([AbTest])
 @Module({
-  imports: [ScheduleModule.forRoot(), AnalyticsModule, HeuristicsModule, ProvidersModule, RecordingModule],
+  imports: [
+    ScheduleModule.forRoot(),
+    HeuristicsModule,
+    ProvidersModule,
+    RecordingModule,
+    RequestLogModule,
+    OptimizerRunsModule,
+  ],
   controllers: [FeedbackController],
   providers: [
     OutcomesService,
+    AbTestsRepository,
     AbTestsService,
     LearnedModelPolicy,
     { provide: LEARNED_MODEL_POLICY, useExisting: LearnedModelPolicy },

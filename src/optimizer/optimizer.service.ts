@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
-import { queryRows } from '../database/query';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import { ModelCatalogue } from '../providers/model-catalogue';
 import { RecorderService } from '../recording/recorder.service';
@@ -10,7 +9,8 @@ import { ToolError } from '../tools/tool.types';
 import { abChange, decideAbTest } from './ab-decision';
 import { AbTestsService } from './ab-tests.service';
 import { LearnedModelPolicy, PolicyView } from './learned-policy';
-import type { OptimizerTrigger } from './optimizer-run.entity';
+import type { OptimizerTrigger } from '../optimizer-runs/optimizer-run.entity';
+import { OptimizerRunsService } from '../optimizer-runs/optimizer-runs.service';
 import { ArmRow, OutcomesService } from './outcomes.service';
 import { OptimizerChange, proposeRules, ScoringOptions, scoreRules } from './rule-scoring';
 import { acquireRun, Mutex } from './run-lock';
@@ -67,6 +67,7 @@ export class OptimizerService implements OnApplicationBootstrap {
     private readonly policy: LearnedModelPolicy,
     private readonly catalogue: ModelCatalogue,
     private readonly recorder: RecorderService,
+    private readonly runs: OptimizerRunsService,
   ) {
     const o = config.optimizer;
     const maxPrice = Math.max(0, ...catalogue.all().map((m) => m.price.input + m.price.output));
@@ -97,7 +98,11 @@ export class OptimizerService implements OnApplicationBootstrap {
     const tick = opts.tick ?? null;
     const startedAt = new Date().toISOString();
     const base = { trigger: opts.trigger, dryRun, tick, startedAt };
-    const slot = await acquireRun(this.db, this.config.database.url, { trigger: opts.trigger, dryRun, tick });
+    const slot = await acquireRun(this.db, this.runs, this.config.database.url, {
+      trigger: opts.trigger,
+      dryRun,
+      tick,
+    });
     if (!slot)
       return { ...base, ran: false, runId: null, finishedAt: new Date().toISOString(), changes: [], policy: [] };
     const applied: OptimizerChange[] = [];
@@ -185,9 +190,7 @@ export class OptimizerService implements OnApplicationBootstrap {
   }
 
   /** Runs and audit rows, newest first. */
-  async listRuns(
-    limit = 20,
-  ): Promise<
+  async listRuns(limit = 20): Promise<
     Array<{
       id: number;
       trigger: string;
@@ -197,19 +200,7 @@ export class OptimizerService implements OnApplicationBootstrap {
       changes: OptimizerChange[];
     }>
   > {
-    const rows = await queryRows<Record<string, unknown>>(
-      this.db.fork(),
-      'select * from optimizer_runs order by id desc limit ?',
-      [limit],
-    );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      trigger: String(r.trigger),
-      tick: (r.tick as string | null) ?? null,
-      startedAt: new Date(r.started_at as string).toISOString(),
-      finishedAt: r.finished_at ? new Date(r.finished_at as string).toISOString() : null,
-      changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as OptimizerChange[],
-    }));
+    return (await this.runs.list(limit)).map((r) => ({ ...r, changes: r.changes as OptimizerChange[] }));
   }
 
   /** Throws conflict when a tool or CLI run lost the election to another replica. */

@@ -1,7 +1,7 @@
-import { Client } from 'pg';
 import { DatabaseService } from '../database/database.service';
-import { queryRows } from '../database/query';
-import type { OptimizerTrigger } from './optimizer-run.entity';
+import { tryLockedTransaction } from '../database/locked-transaction';
+import type { OptimizerTrigger } from '../optimizer-runs/optimizer-run.entity';
+import { OptimizerRunsService } from '../optimizer-runs/optimizer-runs.service';
 
 /** Arbitrary but fixed: the transaction-scoped advisory lock that elects the replica running the optimizer. */
 export const OPTIMIZER_LOCK_KEY = 727_100_005;
@@ -30,71 +30,51 @@ export class Mutex {
   }
 }
 
-const INSERT_RUN = `insert into optimizer_runs (started_at, trigger, dry_run, changes, tick) values (now(), $1, false, '[]'::jsonb, $2)
-  on conflict (tick) do nothing returning id`;
-const FINISH_RUN = `update optimizer_runs set finished_at = now(), changes = $1::jsonb where id = $2`;
-
 /**
- * Elects one runner. On Postgres: a dedicated connection opens a transaction, takes
- * pg_try_advisory_xact_lock (another replica holding it means this one skips) and inserts the run row
- * (a tick already recorded means it skips too); the row is completed and the transaction committed at
- * finish, which releases the lock. On PGlite (one process) the caller's in-process mutex serialises runs
- * and the UNIQUE tick column keeps one row per tick.
+ * Elects one runner. On Postgres: a transaction on a dedicated connection takes the advisory lock
+ * (another replica holding it means this one skips) and records the run (a tick already recorded means
+ * it skips too); the row is completed and the transaction committed at finish, which releases the lock.
+ * On PGlite (one process) the caller's in-process mutex serialises runs and the UNIQUE tick column keeps
+ * one row per tick.
  */
 export async function acquireRun(
   db: DatabaseService,
+  runs: OptimizerRunsService,
   url: string | undefined,
   o: AcquireOptions,
 ): Promise<RunSlot | undefined> {
-  if (db.kind === 'postgres' && url) return acquirePostgres(url, o);
+  if (db.kind === 'postgres' && url) return acquirePostgres(runs, url, o);
   if (o.dryRun) return { id: null, finish: async () => undefined };
-  const em = db.fork();
-  const rows = await queryRows<{ id: number }>(em, INSERT_RUN.replace('$1', '?').replace('$2', '?'), [
-    o.trigger,
-    o.tick,
-  ]);
-  if (rows.length === 0) return undefined;
-  const id = Number(rows[0].id);
-  return {
-    id,
-    finish: async (changes) => {
-      await queryRows(db.fork(), FINISH_RUN.replace('$1', '?').replace('$2', '?'), [JSON.stringify(changes ?? []), id]);
-    },
-  };
+  const id = await runs.start(o.trigger, o.tick);
+  if (id === undefined) return undefined;
+  return { id, finish: (changes) => runs.finish(id, changes ?? []) };
 }
 
-async function acquirePostgres(url: string, o: AcquireOptions): Promise<RunSlot | undefined> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  const release = async (sql: 'commit' | 'rollback') => {
-    await client.query(sql).catch(() => undefined);
-    await client.end().catch(() => undefined);
-  };
+async function acquirePostgres(
+  runs: OptimizerRunsService,
+  url: string,
+  o: AcquireOptions,
+): Promise<RunSlot | undefined> {
+  const tx = await tryLockedTransaction(url, OPTIMIZER_LOCK_KEY);
+  if (!tx) return undefined;
   try {
-    await client.query('begin');
-    const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [
-      OPTIMIZER_LOCK_KEY,
-    ]);
-    if (!lock.rows[0].ok) return void (await release('rollback'));
-    if (o.dryRun) return { id: null, finish: () => release('rollback') };
-    const inserted = await client.query<{ id: number }>(INSERT_RUN, [o.trigger, o.tick]);
-    if (inserted.rows.length === 0) return void (await release('rollback'));
-    const id = Number(inserted.rows[0].id);
+    if (o.dryRun) return { id: null, finish: () => tx.rollback() };
+    const id = await runs.start(o.trigger, o.tick, tx);
+    if (id === undefined) return void (await tx.rollback());
     return {
       id,
       finish: async (changes) => {
         try {
-          await client.query(FINISH_RUN, [JSON.stringify(changes ?? []), id]);
-          await release('commit');
+          await runs.finish(id, changes ?? [], tx);
+          await tx.commit();
         } catch (err) {
-          await release('rollback');
+          await tx.rollback();
           throw err;
         }
       },
     };
   } catch (err) {
-    await release('rollback');
+    await tx.rollback();
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TokenUsage } from '../../libs/provider-sdk/src';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
+import { InvalidInputError } from '../errors';
 import { costOf, estimateCost, Price } from './cost';
 
 /** One model of the catalogue (config `models[]`), resolved once at start. */
@@ -42,6 +43,20 @@ export class ModelCatalogue {
 
   get(id: string): CatalogueModel | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * The model `id` names, for input that must name a configured model.
+   * @throws InvalidInputError naming `field` and listing the known models when the catalogue has no such model.
+   */
+  requireKnown(id: string, field: string): CatalogueModel {
+    const model = this.byId.get(id);
+    if (model) return model;
+    const known = [...this.byId.keys()];
+    throw InvalidInputError.field(
+      field,
+      `unknown model "${id}": ${known.length > 0 ? `known models are ${known.join(', ')}` : 'no model is configured'}`,
+    );
   }
 
   all(): CatalogueModel[] {

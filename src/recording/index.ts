@@ -1,4 +1,4 @@
 export * from './recorder.service';
-export * from './performance-snapshot';
+export * from './recorded-rows';
 export * from './recording.types';
 export * from './recording.module';

@@ -1,10 +1,10 @@
-import type { AnalyticsService } from '../analytics/analytics.service';
 import type { BugPatternsService } from '../bug-patterns/bug-patterns.service';
 import { gatewayConfigSchema } from '../config/config.schema';
+import type { ModelPerformanceService } from '../model-performance/model-performance.service';
 import type { HealthService } from '../observability/health.service';
 import { MetricsService } from '../observability/metrics.service';
 import type { RegressionTestsService } from '../regression-tests/regression-tests.service';
-import type { PerformanceSnapshot } from './performance-snapshot';
+import type { RequestLogService } from '../request-log/request-log.service';
 import { RecorderService } from './recorder.service';
 import { RecordingMetrics } from './recording-metrics';
 import type { FailureRecord, RequestRecord } from './recording.types';
@@ -63,12 +63,12 @@ function setup(maxBuffered = 1000) {
       calls.push(...c);
       return [];
     },
-    insertRequestLogs: async (rows: { id: string }[]) => {
+    append: async (rows: { id: string }[]) => {
       if (down) throw new Error('connection refused');
       logged.push(...rows.map((r) => r.id));
       return rows.length;
     },
-  } as unknown as AnalyticsService;
+  };
   const seen = new Set<string>();
   const bugs: Array<{ category: string; pattern: string }> = [];
   const bugPatterns = {
@@ -84,13 +84,12 @@ function setup(maxBuffered = 1000) {
   const regressionTests = {
     createFromFailure: async (t: Record<string, unknown>) => (tests.push(t), { created: true, test: t }),
   } as unknown as RegressionTestsService;
-  const snapshot = { apply: () => undefined } as unknown as PerformanceSnapshot;
   const health = { register: () => undefined } as unknown as HealthService;
   const metricsService = new MetricsService();
   const recorder = new RecorderService(
     config,
-    analytics,
-    snapshot,
+    analytics as unknown as ModelPerformanceService,
+    analytics as unknown as RequestLogService,
     bugPatterns,
     regressionTests,
     new RecordingMetrics(metricsService),
@@ -111,6 +110,19 @@ describe('RecorderService', () => {
     expect(await t.metricsService.render()).toMatch(
       /gateway_routed_requests_total\{model="m",layer="fast",outcome="success"\} 7/,
     );
+  });
+
+  it('tells whether a request id is still queued or being written', async () => {
+    const t = setup();
+    t.recorder.recordRequest(record(0));
+    expect(t.recorder.isPending('r0')).toBe(true);
+    expect(t.recorder.isPending('r9')).toBe(false);
+    const flushed = t.recorder.flush();
+    expect(t.recorder.pending.requests).toBe(0);
+    expect(t.recorder.isPending('r0')).toBe(true);
+    await flushed;
+    expect(t.logged).toEqual(['r0']);
+    expect(t.recorder.isPending('r0')).toBe(false);
   });
 
   it('keeps batches queued while the database is down and writes them all once it is back', async () => {

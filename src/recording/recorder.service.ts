@@ -1,19 +1,16 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import {
-  AnalyticsService,
-  yieldToEventLoop,
-  type ModelCall,
-  type RequestLogInput,
-} from '../analytics/analytics.service';
 import { BugPatternsService } from '../bug-patterns/bug-patterns.service';
+import { yieldToEventLoop } from '../common/event-loop';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { databaseUnavailableReason } from '../database/database.errors';
 import type { GatewayConfig } from '../config/config.schema';
 import { HealthService } from '../observability/health.service';
 import { MetricsService } from '../observability/metrics.service';
+import { ModelPerformanceService } from '../model-performance/model-performance.service';
 import { RegressionTestsService } from '../regression-tests/regression-tests.service';
+import { RequestLogService } from '../request-log/request-log.service';
 import { bugOf, regressionTestOf } from './failure-reporter';
-import { PerformanceSnapshot } from './performance-snapshot';
+import { modelCallsOf, toRequestLog, withoutNul } from './recorded-rows';
 import { RecordingMetrics } from './recording-metrics';
 import type { FailureRecord, RequestRecord } from './recording.types';
 
@@ -38,6 +35,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   private requests: RequestRecord[] = [];
   private failures: FailureRecord[] = [];
   private unmetered: RequestRecord[] = [];
+  /** The batch being written right now (out of the queue, not yet in request_log). */
+  private writing: readonly RequestRecord[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private scheduled = false;
@@ -48,20 +47,17 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   /** Consecutive failed writes, and when the timer may try again (explicit flush() calls do not wait). */
   private failedWrites = 0;
   private retryAt = 0;
-  private readonly metrics: RecordingMetrics;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly analytics: AnalyticsService,
-    private readonly snapshot: PerformanceSnapshot,
+    private readonly modelPerformance: ModelPerformanceService,
+    private readonly requestLog: RequestLogService,
     private readonly bugPatterns: BugPatternsService,
     private readonly regressionTests: RegressionTestsService,
-    metrics: RecordingMetrics,
+    private readonly metrics: RecordingMetrics,
     private readonly health: HealthService,
     private readonly metricsService: MetricsService,
-  ) {
-    this.metrics = metrics;
-  }
+  ) {}
 
   onModuleInit(): void {
     this.health.register('recorder', () => this.status());
@@ -91,6 +87,11 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     return { requests: this.requests.length, failures: this.failures.length };
   }
 
+  /** True while the request `id` is queued or being written (not yet in request_log). */
+  isPending(id: string): boolean {
+    return this.requests.some((r) => r.id === id) || this.writing.some((r) => r.id === id);
+  }
+
   /** Writes everything pending now (tests, shutdown). Concurrent callers share one pass; never throws. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -100,13 +101,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    for (
-      let i = 0;
-      i < SHUTDOWN_ATTEMPTS && (this.requests.length > 0 || this.failures.length > 0 || this.unmetered.length > 0);
-      i++
-    ) {
-      await this.flush();
-    }
+    const unwritten = () => this.requests.length > 0 || this.failures.length > 0 || this.unmetered.length > 0;
+    for (let i = 0; i < SHUTDOWN_ATTEMPTS && unwritten(); i++) await this.flush();
     this.logDrops(true);
     const left = this.pending;
     if (left.requests > 0 || left.failures > 0)
@@ -171,6 +167,7 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   private async writeBatch(): Promise<boolean> {
     const batch = this.requests.splice(0, this.config.recording.batchSize);
+    this.writing = batch;
     try {
       return await this.writeRecords(batch);
     } catch (err) {
@@ -185,6 +182,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
         }
       }
       return true;
+    } finally {
+      this.writing = [];
     }
   }
 
@@ -193,14 +192,14 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     const calls = modelCallsOf(batch);
     if (calls.length > 0) {
       try {
-        this.snapshot.apply(await this.analytics.recordModelCalls(calls));
+        await this.modelPerformance.recordModelCalls(calls);
       } catch (err) {
         if (!databaseUnavailableReason(err)) throw err;
         return this.requeue(batch, err);
       }
     }
     try {
-      await this.analytics.insertRequestLogs(batch.map(toRequestLog));
+      await this.requestLog.append(batch.map(toRequestLog));
     } catch (err) {
       if (!databaseUnavailableReason(err)) throw err;
       // model_performance is in: requeue only the log rows (their calls are already counted).
@@ -295,49 +294,4 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
       lastError: this.lastError ?? null,
     };
   }
-}
-
-/** Every model call of a batch, with its request's task type (the analytics service sums them per key). */
-export function modelCallsOf(batch: readonly RequestRecord[]): ModelCall[] {
-  const out: ModelCall[] = [];
-  for (const r of batch)
-    for (const c of r.calls)
-      out.push({
-        modelId: withoutNul(c.modelId),
-        taskType: withoutNul(r.taskType),
-        success: c.success,
-        latencyMs: c.latencyMs,
-        cost: c.cost,
-      });
-  return out;
-}
-
-/** Postgres text cannot hold U+0000 (a caller can send it, e.g. as a task type): replaced by U+FFFD, deeply. */
-export function withoutNul<T>(value: T, depth = 0): T {
-  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value) as T;
-  if (value === null || typeof value !== 'object' || depth > 32 || value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map((v) => withoutNul(v, depth + 1)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[withoutNul(k)] = withoutNul(v, depth + 1);
-  return out as T;
-}
-
-function toRequestLog(r: RequestRecord): RequestLogInput {
-  return {
-    id: withoutNul(r.id),
-    ts: new Date(r.ts),
-    taskType: withoutNul(r.taskType),
-    layer: r.layer,
-    model: withoutNul(r.model),
-    ruleId: r.ruleId,
-    strategyArm: r.strategyArm && withoutNul(r.strategyArm),
-    tokensIn: r.tokensIn,
-    tokensOut: r.tokensOut,
-    cost: r.cost,
-    latencyMs: r.latencyMs,
-    success: r.success,
-    errorClass: r.errorClass && withoutNul(r.errorClass),
-    attempts: r.attempts,
-    stream: r.stream,
-  };
 }

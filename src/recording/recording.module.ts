@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
-import { AnalyticsModule } from '../analytics/analytics.module';
 import { BugPatternsModule } from '../bug-patterns/bug-patterns.module';
+import { ModelPerformanceModule } from '../model-performance/model-performance.module';
 import { RegressionTestsModule } from '../regression-tests/regression-tests.module';
-import { PerformanceSnapshot } from './performance-snapshot';
+import { RequestLogModule } from '../request-log/request-log.module';
 import { RecorderService } from './recorder.service';
 import { RecordingMetrics } from './recording-metrics';
 
 /** Off-the-response-path recording of routed traffic: request_log, model_performance, metrics, failures. */
 @Module({
-  imports: [AnalyticsModule, BugPatternsModule, RegressionTestsModule],
-  providers: [RecorderService, RecordingMetrics, PerformanceSnapshot],
-  exports: [RecorderService, PerformanceSnapshot],
+  imports: [ModelPerformanceModule, RequestLogModule, BugPatternsModule, RegressionTestsModule],
+  providers: [RecorderService, RecordingMetrics],
+  exports: [RecorderService],
 })
 export class RecordingModule {}

@@ -1,5 +1,6 @@
 import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
+import { NotFoundError } from '../errors';
 import { ToolError } from '../tools/tool.types';
 import { rejectionOf } from '../../test/helpers/assertions';
 import { useTestDatabase } from '../../test/helpers/test-database';
@@ -9,6 +10,7 @@ import {
   getRegressionTestsOutput,
   regressionTestSchema,
 } from './regression-tests.schemas';
+import { RegressionTestsRepository } from './regression-tests.repository';
 import { NewRegressionTest, RegressionTestsService } from './regression-tests.service';
 import { RegressionTestsTools } from './regression-tests.tools';
 
@@ -38,7 +40,7 @@ describe('RegressionTestsService', () => {
   const database = useTestDatabase(['regression_tests']);
   beforeAll(() => {
     db = database.db;
-    service = new RegressionTestsService(db, config());
+    service = new RegressionTestsService(new RegressionTestsRepository(db), config());
   });
 
   it('stores test code as text without running it', async () => {
@@ -89,7 +91,7 @@ describe('RegressionTestsService', () => {
 
   it('caps metadata and replay by security.maxJsonFieldBytes, writing nothing', async () => {
     const small = new RegressionTestsService(
-      db,
+      new RegressionTestsRepository(db),
       config((c) => (c.security.maxJsonFieldBytes = 100)),
     );
     const err = await caught(small.create(sample({ metadata: { blob: 'x'.repeat(200) } })));
@@ -116,7 +118,7 @@ describe('RegressionTestsService', () => {
     const run = await service.markRun(test.id, 'fail', at);
     expect(run).toMatchObject({ lastResult: 'fail', lastRunAt: at.toISOString() });
     expect(await service.get(test.id)).toEqual(run);
-    expect((await caught(service.markRun(999, 'pass'))).kind).toBe('not_found');
+    expect((await rejectionOf(service.markRun(999, 'pass'), NotFoundError)).kind).toBe('not_found');
   });
 
   it('tools validate through their schemas', async () => {

@@ -1,12 +1,11 @@
-import { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
-import { DatabaseService } from '../database/database.service';
+import { NotFoundError } from '../errors';
 import { ToolError } from '../tools/tool.types';
-import { DiscoveredFrom, RegressionTest } from './regression-test.entity';
+import { DiscoveredFrom } from './regression-test.entity';
+import { RegressionTestsRepository } from './regression-tests.repository';
 import type { RegressionResult, RegressionTestDto } from './regression-tests.schemas';
-import { queryRows } from '../database/query';
 import { assertJsonSize } from '../tools/schema-helpers';
 
 export interface NewRegressionTest {
@@ -30,17 +29,11 @@ export interface RegressionTestFilter {
   offset?: number;
 }
 
-/** Inserts only when the name is free; the unique constraint decides, so concurrent creators cannot both win. */
-const INSERT_SQL = `insert into regression_tests (test_name, category, description, test_code, expected_behavior, discovered_from, metadata, replay, created_at, updated_at)
-  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, now(), now())
-  on conflict (test_name) do nothing
-  returning *`;
-
 /** regression_tests: stored (never executed) test code, created by hand or from failures, with run results. */
 @Injectable()
 export class RegressionTestsService {
   constructor(
-    private readonly db: DatabaseService,
+    private readonly tests: RegressionTestsRepository,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -65,91 +58,53 @@ export class RegressionTestsService {
 
   /** Newest first; the category matches case-insensitively. */
   async list(filter: RegressionTestFilter = {}): Promise<{ items: RegressionTestDto[]; total: number }> {
-    const where = filter.category ? 'where lower(category) = lower(?)' : '';
-    const params: Knex.Value[] = filter.category ? [filter.category.trim()] : [];
-    const em = this.db.fork();
-    const [{ total }] = await queryRows<{ total: number }>(
-      em,
-      `select count(*)::int as total from regression_tests ${where}`,
-      params,
-    );
-    const rows = await queryRows(
-      em,
-      `select * from regression_tests ${where} order by created_at desc, id desc limit ? offset ?`,
-      [...params, filter.limit ?? 100, filter.offset ?? 0],
-    );
-    return { items: rows.map((r) => toRegressionTestDto(em.map(RegressionTest, r))), total };
+    return this.tests.list({
+      category: filter.category ? filter.category.trim() : undefined,
+      limit: filter.limit ?? 100,
+      offset: filter.offset ?? 0,
+    });
   }
 
   async get(id: number): Promise<RegressionTestDto | undefined> {
-    return this.findOne('id = ?', id);
+    return this.tests.findById(id);
   }
 
   async getByName(testName: string): Promise<RegressionTestDto | undefined> {
-    return this.findOne('test_name = ?', testName.trim());
+    return this.tests.findByName(testName.trim());
   }
 
-  /** Records the outcome of a replay; throws ToolError not_found for an unknown id. */
+  /** How many tests are stored. */
+  count(): Promise<number> {
+    return this.tests.count();
+  }
+
+  /**
+   * Records the outcome of a replay.
+   * @throws NotFoundError for an unknown id.
+   */
   async markRun(id: number, result: RegressionResult, at: Date = new Date()): Promise<RegressionTestDto> {
-    const em = this.db.fork();
-    const rows = await queryRows(
-      em,
-      'update regression_tests set last_run_at = ?, last_result = ?, updated_at = now() where id = ? returning *',
-      [at, result, id],
-    );
-    if (rows.length === 0) throw new ToolError('not_found', `regression test ${id} does not exist`);
-    return toRegressionTestDto(em.map(RegressionTest, rows[0]));
+    const updated = await this.tests.recordRun(id, result, at);
+    if (!updated) throw new NotFoundError(`regression test ${id} does not exist`);
+    return updated;
   }
 
   private async insertIfAbsent(input: NewRegressionTest): Promise<RegressionTestDto | undefined> {
     const metadata = input.metadata ?? {};
     this.assertJsonSize('metadata', metadata);
     if (input.replay) this.assertJsonSize('replay', input.replay);
-    const params = [
-      input.testName.trim(),
-      input.category.trim(),
-      input.description,
-      input.testCode,
-      input.expectedBehavior,
-      input.discoveredFrom,
-      JSON.stringify(metadata),
-      input.replay ? JSON.stringify(input.replay) : null,
-    ];
-    const em = this.db.fork();
-    const rows = await queryRows(em, INSERT_SQL, params);
-    return rows.length === 0 ? undefined : toRegressionTestDto(em.map(RegressionTest, rows[0]));
-  }
-
-  private async findOne(condition: string, value: Knex.Value): Promise<RegressionTestDto | undefined> {
-    const em = this.db.fork();
-    const [row] = await queryRows(em, `select * from regression_tests where ${condition}`, [value]);
-    return row ? toRegressionTestDto(em.map(RegressionTest, row)) : undefined;
+    return this.tests.insertIfNameFree({
+      testName: input.testName.trim(),
+      category: input.category.trim(),
+      description: input.description,
+      testCode: input.testCode,
+      expectedBehavior: input.expectedBehavior,
+      discoveredFrom: input.discoveredFrom,
+      metadata,
+      replay: input.replay ?? null,
+    });
   }
 
   private assertJsonSize(path: string, value: unknown): void {
     assertJsonSize(path, value, this.config.security.maxJsonFieldBytes);
   }
 }
-
-export function toRegressionTestDto(row: RegressionTest): RegressionTestDto {
-  return {
-    id: row.id,
-    testName: row.testName,
-    category: row.category,
-    description: row.description,
-    testCode: row.testCode,
-    expectedBehavior: row.expectedBehavior,
-    discoveredFrom: row.discoveredFrom,
-    metadata: row.metadata ?? {},
-    replay: row.replay ?? null,
-    lastRunAt: row.lastRunAt ? new Date(row.lastRunAt).toISOString() : null,
-    lastResult: row.lastResult ?? null,
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
-  };
-}
-
-/**
- * One statement with server-side bound parameters. MikroORM's execute() inlines values into the SQL text,
- * and the PGlite dialect then takes a ';' inside a value for a statement separator (and returns nested results).
- */

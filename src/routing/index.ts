@@ -2,6 +2,7 @@ export * from './classifier';
 export * from './circuit-breaker';
 export * from './backoff';
 export * from './model-policy';
+export * from './performance-snapshot';
 export * from './router.service';
 export * from './executor.service';
 export * from './routing.errors';

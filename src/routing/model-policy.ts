@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig, LayerName } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue';
-import { PerformanceSnapshot } from '../recording/performance-snapshot';
+import { PerformanceSnapshot } from './performance-snapshot';
 
 /**
  * Orders the candidate models of a layer for a task type, best first. Called on every routed request:

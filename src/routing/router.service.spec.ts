@@ -2,7 +2,7 @@ import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import { MatchedRule, RuleMatcher } from '../heuristics/rule-matcher';
 import { ModelCatalogue } from '../providers/model-catalogue';
-import type { PerformanceSnapshot } from '../recording/performance-snapshot';
+import type { PerformanceSnapshot } from './performance-snapshot';
 import type { RecorderService } from '../recording/recorder.service';
 import type { ExecutorService } from './executor.service';
 import { DefaultModelPolicy } from './model-policy';

@@ -1,19 +1,22 @@
 import { Module } from '@nestjs/common';
 import { HeuristicsModule } from '../heuristics/heuristics.module';
+import { ModelPerformanceModule } from '../model-performance/model-performance.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { RecordingModule } from '../recording/recording.module';
 import { ExecutorService } from './executor.service';
 import { DefaultModelPolicy, LEARNED_MODEL_POLICY, MODEL_POLICY, ModelPolicy } from './model-policy';
 import { OpenAiApiController } from './openai-api.controller';
 import { OpenAiApiService } from './openai-api.service';
+import { PerformanceSnapshot } from './performance-snapshot';
 import { RouterService } from './router.service';
 import { RoutingTools } from './routing.tools';
 
 /** Classifier, decision, execution and the OpenAI-compatible API. */
 @Module({
-  imports: [ProvidersModule, HeuristicsModule, RecordingModule],
+  imports: [ProvidersModule, HeuristicsModule, RecordingModule, ModelPerformanceModule],
   controllers: [OpenAiApiController],
   providers: [
+    PerformanceSnapshot,
     DefaultModelPolicy,
     {
       provide: MODEL_POLICY,

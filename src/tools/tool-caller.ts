@@ -5,6 +5,7 @@ import {
   DatabaseUnavailableError,
   databaseUnavailableReason,
 } from '../database/database.errors';
+import { HTTP_STATUS, isDomainError } from '../errors';
 import { ToolRegistry } from './tool-registry';
 import { RegisteredTool, TOOL_ERROR_STATUS, ToolContext, ToolError } from './tool.types';
 
@@ -42,6 +43,9 @@ export class ToolCaller {
           error: err.message,
           issues: err.issues,
         };
+      // Interim: domain errors from src/errors map by kind (the global error filter will replace this).
+      if (isDomainError(err))
+        return { ok: false, status: HTTP_STATUS[err.kind], kind: err.kind, error: err.message, issues: err.issues };
       // The one mapping of "database down" for every tool (both doors): a clear 503, never a 500.
       const down = err instanceof DatabaseUnavailableError ? err.message : databaseUnavailableReason(err);
       if (down !== undefined) {

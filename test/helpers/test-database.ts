@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { DatabaseService } from '../../src/database/database.service';
+import { gatewayEntities } from '../../src/app.module';
+import { DatabaseService, DatabaseTarget } from '../../src/database/database.service';
 import { IN_MEMORY } from '../../src/database/orm-options';
 
 export interface TestDatabase {
-  /** What to put in config.database: a throwaway Postgres database, or in-memory PGlite. */
-  target: { url?: string; dataDir: string };
+  /** What to put in config.database (a throwaway Postgres database, or in-memory PGlite), with the app's entities. */
+  target: DatabaseTarget;
   /** Drops the throwaway database (Postgres); nothing to do for in-memory PGlite. */
   drop(): Promise<void>;
 }
@@ -16,13 +17,14 @@ export const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
 /** A fresh, empty database for one suite: a new Postgres database, or an in-memory PGlite. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.DATABASE_URL;
-  if (!base) return { target: { dataDir: IN_MEMORY }, drop: async () => undefined };
+  const entities = gatewayEntities();
+  if (!base) return { target: { dataDir: IN_MEMORY, entities }, drop: async () => undefined };
   const name = `gw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(base, `create database "${name}"`);
   const url = new URL(base);
   url.pathname = `/${name}`;
   return {
-    target: { url: url.toString(), dataDir: IN_MEMORY },
+    target: { url: url.toString(), dataDir: IN_MEMORY, entities },
     drop: () => adminQuery(base, `drop database if exists "${name}" with (force)`),
   };
 }

@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
-/** Written only by one atomic upsert (AnalyticsService.recordModelCall), never read-modify-write. */
+/** Written only by one atomic upsert (ModelPerformanceRepository.recordCalls), never read-modify-write. */
 @Entity({ tableName: 'model_performance' })
 @Unique({ name: 'model_performance_model_task_unique', properties: ['modelId', 'taskType'] })
 export class ModelPerformance {
