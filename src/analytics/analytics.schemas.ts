@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { storedJsonObject, storedText } from '../tools/schema-helpers';
 
 export const recordMetricInput = z.strictObject({
-  name: z.string().trim().min(1).max(200).describe('metric name, e.g. router.decision_us'),
+  name: storedText().trim().min(1).max(200).describe('metric name, e.g. router.decision_us'),
   value: z.number().describe('a finite number'),
-  unit: z.string().trim().min(1).max(50).describe('e.g. ms, usd, count, percent'),
-  context: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('free-form JSON object (size capped by security.maxJsonFieldBytes)'),
+  unit: storedText().trim().min(1).max(50).describe('e.g. ms, usd, count, percent'),
+  context: storedJsonObject().optional().describe('free-form JSON object (size capped by security.maxJsonFieldBytes)'),
 });
 export type RecordMetricInput = z.infer<typeof recordMetricInput>;
 
@@ -22,8 +20,8 @@ export const metricSchema = z.object({
 export type MetricDto = z.infer<typeof metricSchema>;
 
 export const updateModelPerformanceInput = z.strictObject({
-  modelId: z.string().trim().min(1).max(200),
-  taskType: z.string().trim().min(1).max(100).describe('e.g. coding, analysis, chat, math, creative'),
+  modelId: storedText().trim().min(1).max(200),
+  taskType: storedText().trim().min(1).max(100).describe('e.g. coding, analysis, chat, math, creative'),
   success: z.boolean(),
   latencyMs: z.number().min(0).max(86_400_000),
   cost: z.number().min(0).max(1_000_000).describe('USD'),
@@ -45,8 +43,7 @@ export const modelPerformanceSchema = z.object({
 export type ModelPerformanceDto = z.infer<typeof modelPerformanceSchema>;
 
 export const analyzeMetricsInput = z.object({
-  taskType: z
-    .string()
+  taskType: storedText()
     .trim()
     .min(1)
     .max(100)

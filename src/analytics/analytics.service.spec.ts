@@ -3,7 +3,7 @@ import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import { RegressionTestsService } from '../regression-tests/regression-tests.service';
-import { ToolError } from '../tools/tool.types';
+import { DomainError } from '../errors';
 import { rejectionOf } from '../../test/helpers/assertions';
 import { useTestDatabase } from '../../test/helpers/test-database';
 import {
@@ -22,7 +22,7 @@ function config(mutate?: (c: GatewayConfig) => void): GatewayConfig {
   return cfg;
 }
 
-const caught = (promise: Promise<unknown>) => rejectionOf(promise, ToolError);
+const caught = (promise: Promise<unknown>) => rejectionOf(promise, DomainError);
 
 const TABLES = [
   'performance_metrics',

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
-import { ToolError } from '../tools/tool.types';
+import { InvalidInputError } from '../errors';
 import { formatReport } from './analytics-report';
 import type {
   AnalyticsReport,
@@ -102,6 +102,7 @@ export class AnalyticsService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
+  /** @throws InvalidInputError (field `value` or `context`) for a non-finite value or an oversized context */
   async recordMetric(input: MetricInput): Promise<MetricDto> {
     this.checkMetric(input);
     const em = this.db.fork();
@@ -113,7 +114,10 @@ export class AnalyticsService {
     return toMetricDto(em.map(PerformanceMetric, row));
   }
 
-  /** Multi-row insert; validates every row first, so a bad row writes nothing. Returns rows written. */
+  /**
+   * Multi-row insert; validates every row first, so a bad row writes nothing. Returns rows written.
+   * @throws InvalidInputError as recordMetric, for the first bad row
+   */
   async recordMetrics(rows: readonly MetricInput[]): Promise<number> {
     rows.forEach((r) => this.checkMetric(r));
     const em = this.db.fork();
@@ -129,7 +133,10 @@ export class AnalyticsService {
     return rows.length;
   }
 
-  /** One atomic upsert for one call. */
+  /**
+   * One atomic upsert for one call.
+   * @throws InvalidInputError (field `latencyMs` or `cost`) for a negative or non-finite number
+   */
   async recordModelCall(call: ModelCall): Promise<ModelPerformanceDto> {
     const [row] = await this.recordModelCalls([call]);
     return row;
@@ -138,6 +145,7 @@ export class AnalyticsService {
   /**
    * Aggregates the batch per (model, task type) and upserts all keys in one statement. Keys are sorted so
    * that concurrent batches lock rows in the same order (no deadlock). Returns the updated rows.
+   * @throws InvalidInputError as recordModelCall, for the first bad call (nothing is written)
    */
   async recordModelCalls(batch: readonly ModelCall[]): Promise<ModelPerformanceDto[]> {
     if (batch.length === 0) return [];
@@ -348,15 +356,16 @@ export class AnalyticsService {
   }
 
   private checkMetric(input: MetricInput): void {
-    if (!Number.isFinite(input.value)) throw ToolError.invalid('value', 'must be a finite number');
+    if (!Number.isFinite(input.value)) throw InvalidInputError.field('value', 'must be a finite number');
     assertJsonSize('context', input.context, this.config.security.maxJsonFieldBytes);
   }
 }
 
 function checkModelCall(call: ModelCall): void {
   if (!Number.isFinite(call.latencyMs) || call.latencyMs < 0)
-    throw ToolError.invalid('latencyMs', 'must be a finite number >= 0');
-  if (!Number.isFinite(call.cost) || call.cost < 0) throw ToolError.invalid('cost', 'must be a finite number >= 0');
+    throw InvalidInputError.field('latencyMs', 'must be a finite number >= 0');
+  if (!Number.isFinite(call.cost) || call.cost < 0)
+    throw InvalidInputError.field('cost', 'must be a finite number >= 0');
 }
 
 function metricParams(m: MetricInput): Knex.Value[] {

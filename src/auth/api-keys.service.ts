@@ -101,6 +101,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     return this.cache.size > 0;
   }
 
+  /** @throws ApiKeyInputError (an InvalidInputError) for an empty or over-long name, or unknown scopes */
   async create(input: { name: string; scopes: string | readonly string[] }): Promise<CreatedApiKey> {
     const name = (input.name ?? '').trim();
     if (name.length === 0) throw new ApiKeyInputError('a key needs a name (--name)');
@@ -128,7 +129,11 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     return rows.map(toInfo);
   }
 
-  /** Revokes by id, by key prefix (at least 6 characters, unambiguous) or by the full key. */
+  /**
+   * Revokes by id, by key prefix (at least 6 characters, unambiguous) or by the full key.
+   * @throws ApiKeyInputError (an InvalidInputError) for an empty, too short or ambiguous reference
+   * @throws ApiKeyNotFoundError (a NotFoundError) when nothing matches
+   */
   async revoke(ref: string): Promise<RevokeResult> {
     const em = this.db.fork();
     const row = await this.findByRef(em, (ref ?? '').trim());

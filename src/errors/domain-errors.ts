@@ -1,7 +1,7 @@
 /**
  * The domain error catalogue: what services throw. Each error has a kind (how every door maps it), a
  * stable code (what clients match on) and optional issues (one per offending field). Nothing here
- * knows HTTP, MCP or the OpenAI shape: the global filter (errors.filter.ts) maps kinds per door.
+ * knows HTTP, MCP or the OpenAI shape: common/http/error-shapes.ts maps kinds per door.
  */
 export type ErrorKind =
   | 'invalid_input'
@@ -10,11 +10,14 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'method_not_allowed'
   | 'rate_limited'
   | 'budget_exceeded'
   | 'upstream'
   | 'timeout'
   | 'unavailable'
+  | 'cancelled'
   | 'internal';
 
 export interface ErrorIssue {
@@ -60,13 +63,13 @@ export abstract class DomainError extends Error {
 export class InvalidInputError extends DomainError {
   readonly kind = 'invalid_input';
 
-  /** One offending field: "Invalid input: <path>: <reason>". */
+  /** One offending field found by a service: "<path>: <reason>" (schema checks prefix "Invalid input: "). */
   static field(
     path: string,
     reason: string,
     options: Omit<DomainErrorOptions, 'issues' | 'param'> = {},
   ): InvalidInputError {
-    return new InvalidInputError(`Invalid input: ${path}: ${reason}`, {
+    return new InvalidInputError(`${path}: ${reason}`, {
       ...options,
       param: path,
       issues: [{ path, message: reason }],
@@ -95,6 +98,16 @@ export class PayloadTooLargeError extends DomainError {
   readonly kind = 'payload_too_large';
 }
 
+/** The request body is not in a format the gateway reads (it reads JSON). */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly kind = 'unsupported_media_type';
+}
+
+/** The operation exists but not this way (a tool that writes, asked for with a read). */
+export class MethodNotAllowedError extends DomainError {
+  readonly kind = 'method_not_allowed';
+}
+
 export class RateLimitedError extends DomainError {
   readonly kind = 'rate_limited';
 }
@@ -117,6 +130,16 @@ export class TimeoutError extends DomainError {
 /** Something the gateway needs (the database, every candidate model) cannot serve right now; retry later. */
 export class UnavailableError extends DomainError {
   readonly kind = 'unavailable';
+}
+
+/** The caller went away before the answer; nobody is left to tell, so doors only end the exchange. */
+export class CancelledError extends DomainError {
+  readonly kind = 'cancelled';
+}
+
+/** Something the gateway did not foresee (a bug): logged with its cause, answered without internals. */
+export class InternalError extends DomainError {
+  readonly kind = 'internal';
 }
 
 export function isDomainError(err: unknown): err is DomainError {

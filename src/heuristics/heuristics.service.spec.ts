@@ -1,6 +1,6 @@
 import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
-import { ToolError } from '../tools/tool.types';
+import { DomainError } from '../errors';
 import { rejectionOf } from '../../test/helpers/assertions';
 import { createTestDatabase, ON_POSTGRES, useTestDatabase } from '../../test/helpers/test-database';
 import { getRoutingHeuristicsInput, updateRoutingHeuristicInput } from './heuristics.schemas';
@@ -12,7 +12,7 @@ function config(mutate?: (c: GatewayConfig) => void): GatewayConfig {
   return cfg;
 }
 
-const refusal = (promise: Promise<unknown>) => rejectionOf(promise, ToolError);
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, DomainError);
 
 describe('HeuristicsService', () => {
   let db: DatabaseService;

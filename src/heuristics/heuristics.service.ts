@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig, LayerName } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
-import { ToolError } from '../tools/tool.types';
+import { InvalidInputError, NotFoundError } from '../errors';
 import type { RoutingRuleDto } from './heuristics.schemas';
 import { PgChannelListener } from '../database/pg-channel-listener';
 import { compileRulePattern, MatchedRule, RuleMatcher } from './rule-matcher';
@@ -98,23 +98,29 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
     this.version++;
   }
 
-  /** Throws ToolError invalid_input (path `pattern`) unless RE2 compiles the pattern within the length cap. */
+  /**
+   * Checks that RE2 compiles the pattern within the length cap.
+   * @throws InvalidInputError (field `pattern`) when it is empty, too long or refused by RE2
+   */
   validatePattern(pattern: string): void {
     const max = this.config.security.maxPatternLength;
-    if (pattern.length === 0) throw ToolError.invalid('pattern', 'must not be empty');
+    if (pattern.length === 0) throw InvalidInputError.field('pattern', 'must not be empty');
     if (pattern.length > max)
-      throw ToolError.invalid(
+      throw InvalidInputError.field(
         'pattern',
         `is ${pattern.length} characters long; the limit (security.maxPatternLength) is ${max}`,
       );
     try {
       compileRulePattern(pattern);
     } catch (err) {
-      throw ToolError.invalid('pattern', `RE2 rejects this pattern: ${(err as Error).message}`);
+      throw InvalidInputError.field('pattern', `RE2 rejects this pattern: ${(err as Error).message}`);
     }
   }
 
-  /** Insert or update by pattern in one statement; `created` tells which happened. */
+  /**
+   * Insert or update by pattern in one statement; `created` tells which happened.
+   * @throws InvalidInputError (field `pattern`) as validatePattern
+   */
   async upsertRule(input: UpsertRuleInput): Promise<{ rule: RoutingRuleDto; created: boolean }> {
     this.validatePattern(input.pattern);
     const metadata = pickMetadata(input);
@@ -148,7 +154,10 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
     return { rule: toRuleDto(em.map(RoutingRule, columns)), created: inserted === true };
   }
 
-  /** Applies a partial change atomically; throws ToolError not_found for an unknown id. */
+  /**
+   * Applies a partial change atomically.
+   * @throws NotFoundError for an unknown id
+   */
   async updateRule(id: number, patch: RulePatch): Promise<RoutingRuleDto> {
     const sets: string[] = ['updated_at = now()'];
     const params: Knex.Value[] = [];
@@ -163,7 +172,7 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
       ...params,
       id,
     ]);
-    if (rows.length === 0) throw new ToolError('not_found', `routing rule ${id} does not exist`);
+    if (rows.length === 0) throw new NotFoundError(`routing rule ${id} does not exist`);
     await this.changed(em);
     return toRuleDto(em.map(RoutingRule, rows[0]));
   }

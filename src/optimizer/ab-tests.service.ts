@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../database/database.service';
 import { queryRows } from '../database/query';
-import { ToolError } from '../tools/tool.types';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { AbTest, Strategy } from './ab-test.entity';
 
 export interface AbTestDto {
@@ -31,9 +31,13 @@ export interface StartAbTestInput {
 export class AbTestsService {
   constructor(private readonly db: DatabaseService) {}
 
-  /** Throws conflict when the name is taken or a running test already covers the same traffic. */
+  /**
+   * Starts a test.
+   * @throws InvalidInputError (field `strategyB`) when both arms are the same strategy
+   * @throws ConflictError when the name is taken or a running test already covers the same traffic
+   */
   async start(input: StartAbTestInput): Promise<AbTestDto> {
-    if (input.strategyA === input.strategyB) throw ToolError.invalid('strategyB', 'must differ from strategyA');
+    if (input.strategyA === input.strategyB) throw InvalidInputError.field('strategyB', 'must differ from strategyA');
     const em = this.db.fork();
     const clash = await queryRows<{ name: string }>(
       em,
@@ -41,8 +45,7 @@ export class AbTestsService {
       [input.taskType ?? null],
     );
     if (clash.length > 0)
-      throw new ToolError(
-        'conflict',
+      throw new ConflictError(
         `the running test "${clash[0].name}" already covers ${input.taskType ? `task type "${input.taskType}"` : 'all task types'}; stop it first`,
       );
     const rows = await queryRows(
@@ -51,7 +54,7 @@ export class AbTestsService {
        on conflict (name) do nothing returning *`,
       [input.name, input.strategyA, input.strategyB, input.split, input.taskType ?? null],
     );
-    if (rows.length === 0) throw new ToolError('conflict', `an A/B test named "${input.name}" already exists`);
+    if (rows.length === 0) throw new ConflictError(`an A/B test named "${input.name}" already exists`);
     return toDto(em.map(AbTest, rows[0]));
   }
 
@@ -62,7 +65,10 @@ export class AbTestsService {
     return tests.map(toDto);
   }
 
-  /** Ends a test: finished with a winner (or stopped without one). */
+  /**
+   * Ends a test: finished with a winner (or stopped without one).
+   * @throws NotFoundError when no running test has this id
+   */
   async conclude(
     id: number,
     status: 'finished' | 'stopped',
@@ -75,7 +81,7 @@ export class AbTestsService {
       `update ab_tests set status = ?, winner = ?, result = ?::jsonb, finished_at = now() where id = ? and status = 'running' returning *`,
       [status, winner, JSON.stringify(result), id],
     );
-    if (rows.length === 0) throw new ToolError('not_found', `no running A/B test with id ${id}`);
+    if (rows.length === 0) throw new NotFoundError(`no running A/B test with id ${id}`);
     return toDto(em.map(AbTest, rows[0]));
   }
 

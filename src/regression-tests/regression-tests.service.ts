@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
-import { ToolError } from '../tools/tool.types';
+import { ConflictError, NotFoundError } from '../errors';
 import { DiscoveredFrom, RegressionTest } from './regression-test.entity';
 import type { RegressionResult, RegressionTestDto } from './regression-tests.schemas';
 import { queryRows } from '../database/query';
@@ -44,13 +44,17 @@ export class RegressionTestsService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** Throws ToolError conflict when the name is taken; nothing changes then. */
+  /**
+   * Stores a new test.
+   * @throws ConflictError (field `testName`) when the name is taken; nothing changes then
+   * @throws InvalidInputError (field `metadata` or `replay`) when a JSON field is over security.maxJsonFieldBytes
+   */
   async create(input: NewRegressionTest): Promise<RegressionTestDto> {
     const created = await this.insertIfAbsent(input);
     if (!created)
-      throw new ToolError('conflict', `a regression test named "${input.testName.trim()}" already exists`, [
-        { path: 'testName', message: 'already exists' },
-      ]);
+      throw new ConflictError(`a regression test named "${input.testName.trim()}" already exists`, {
+        issues: [{ path: 'testName', message: 'already exists' }],
+      });
     return created;
   }
 
@@ -89,7 +93,10 @@ export class RegressionTestsService {
     return this.findOne('test_name = ?', testName.trim());
   }
 
-  /** Records the outcome of a replay; throws ToolError not_found for an unknown id. */
+  /**
+   * Records the outcome of a replay.
+   * @throws NotFoundError for an unknown id
+   */
   async markRun(id: number, result: RegressionResult, at: Date = new Date()): Promise<RegressionTestDto> {
     const em = this.db.fork();
     const rows = await queryRows(
@@ -97,7 +104,7 @@ export class RegressionTestsService {
       'update regression_tests set last_run_at = ?, last_result = ?, updated_at = now() where id = ? returning *',
       [at, result, id],
     );
-    if (rows.length === 0) throw new ToolError('not_found', `regression test ${id} does not exist`);
+    if (rows.length === 0) throw new NotFoundError(`regression test ${id} does not exist`);
     return toRegressionTestDto(em.map(RegressionTest, rows[0]));
   }
 

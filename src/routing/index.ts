@@ -4,6 +4,7 @@ export * from './backoff';
 export * from './model-policy';
 export * from './router.service';
 export * from './executor.service';
+export * from './outcome-reporter';
 export * from './routing.errors';
 export * from './routing.types';
 export * from './routing.module';

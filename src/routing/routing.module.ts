@@ -6,6 +6,8 @@ import { ExecutorService } from './executor.service';
 import { DefaultModelPolicy, LEARNED_MODEL_POLICY, MODEL_POLICY, ModelPolicy } from './model-policy';
 import { OpenAiApiController } from './openai-api.controller';
 import { OpenAiApiService } from './openai-api.service';
+import { OpenAiChatPresenter } from './openai-chat.presenter';
+import { OutcomeReporter } from './outcome-reporter';
 import { RouterService } from './router.service';
 import { RoutingTools } from './routing.tools';
 
@@ -21,8 +23,10 @@ import { RoutingTools } from './routing.tools';
       inject: [{ token: LEARNED_MODEL_POLICY, optional: true }, DefaultModelPolicy],
     },
     ExecutorService,
+    OutcomeReporter,
     RouterService,
     OpenAiApiService,
+    OpenAiChatPresenter,
     RoutingTools,
   ],
   exports: [RouterService, ExecutorService, MODEL_POLICY],
