@@ -53,15 +53,18 @@ export function toDomainError(err: unknown): DomainError {
   return new InternalError(INTERNAL_MESSAGE, { code: 'internal_error', cause: err });
 }
 
-const SQL_HEAD =
-  /^\s*(select|insert|update|delete|with|begin|commit|rollback|set|create|alter|drop|truncate|listen|unlisten|notify|lock|savepoint|release)\b/i;
+const SQL_VERBS =
+  'select|insert|update|delete|with|begin|commit|rollback|set|create|alter|drop|truncate|listen|unlisten|notify|lock|savepoint|release';
+/** A statement somewhere in a prefix ("ECONNREFUSED insert into ..."), or a message that is one. */
+const SQL_WORD = new RegExp(`(^|\\s)(${SQL_VERBS})\\s`, 'i');
+const SQL_HEAD = new RegExp(`^\\s*(${SQL_VERBS})\\s`, 'i');
 
 /**
- * The query layer prefixes a failed statement to the driver's message ("<sql> - <reason>"): keep the
- * reason only, on one line, so that no SQL reaches a client.
+ * The query layer prefixes a failed statement to the driver's message ("<sql> - <reason>", sometimes
+ * after an error code): keep the reason only, on one line, so that no SQL reaches a client.
  */
 export function withoutSql(message: string): string {
   const cut = message.lastIndexOf(' - ');
-  const reason = cut >= 0 && SQL_HEAD.test(message) ? message.slice(cut + 3) : message;
+  const reason = cut >= 0 && SQL_WORD.test(message.slice(0, cut)) ? message.slice(cut + 3) : message;
   return SQL_HEAD.test(reason) ? 'the query failed' : reason.replace(/\s+/g, ' ').trim();
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   enforcedDeadline,
-  isProviderError,
   ProviderError,
   sleep,
   toProviderError,
@@ -252,8 +251,4 @@ export class ExecutorService {
       },
     );
   }
-}
-
-export function asProviderError(err: unknown): ProviderError {
-  return isProviderError(err) ? err : toProviderError(err);
 }

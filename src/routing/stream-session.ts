@@ -4,8 +4,6 @@ import type { Execution } from './executor.service';
 import type { OutcomeReporter, StreamOutcome } from './outcome-reporter';
 import type { RouteDecision, RouteRequest } from './routing.types';
 
-export type { StreamOutcome };
-
 export interface StreamStart {
   iterator: AsyncIterator<ChatDelta>;
   first: IteratorResult<ChatDelta>;

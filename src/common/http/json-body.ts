@@ -45,7 +45,7 @@ export function bodyParserErrors(limit: string): ErrorRequestHandler {
   };
 }
 
-export function bodyRefusal(err: BodyParserError, req: Request, limit: string): DomainError | undefined {
+function bodyRefusal(err: BodyParserError, req: Request, limit: string): DomainError | undefined {
   if (!err || typeof err.type !== 'string' || !err.status || err.status >= 500) return undefined;
   if (err.type === 'entity.parse.failed') return parseRefusal(err, req);
   if (err.status === 413)
