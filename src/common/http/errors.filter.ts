@@ -58,7 +58,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const err = exception instanceof HttpException ? fromHttpException(exception) : toDomainError(exception);
-    logFailure(this.logger, err, `${req.method} ${req.path}`);
+    // A domain error was logged (if at all) where it was made; only what arrives raw is logged here.
+    if (!(exception instanceof DomainError)) logFailure(this.logger, err, `${req.method} ${req.path}`);
     writeError(http.getResponse<ServerResponse>(), doorOfRequest(req), err);
   }
 }
