@@ -1,4 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
@@ -51,10 +53,21 @@ export function gatewayEntities(): EntityType[] {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig, database: DatabaseService): DynamicModule {
+  static forRoot(config: GatewayConfig, database: DatabaseService, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), ...FEATURE_MODULES],
+      imports: [
+        // The access log (pino-http) runs first of all middleware (bootstrap/gateway.ts); this binds its
+        // per-request child logger to the request's async context for Nest's logger.
+        LoggerModule.forRoot({
+          pinoHttp: { logger },
+          useExisting: true,
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        }),
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(database),
+        ...FEATURE_MODULES,
+      ],
     };
   }
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { rankedModelSchema } from '../model-performance/model-performance.schemas';
+import { storedText } from '../tools/schema-helpers';
 
 export const analyzeMetricsInput = z.object({
-  taskType: z
-    .string()
+  taskType: storedText()
     .trim()
     .min(1)
     .max(100)

@@ -98,6 +98,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     return (this.active.value?.size ?? 0) > 0;
   }
 
+  /** @throws ApiKeyInputError (an InvalidInputError) for an empty or over-long name, or unknown scopes */
   async create(input: { name: string; scopes: string | readonly string[] }): Promise<CreatedApiKey> {
     const name = (input.name ?? '').trim();
     if (name.length === 0) throw new ApiKeyInputError('a key needs a name (--name)');
@@ -119,7 +120,11 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     return (await this.keys.listAll()).map(toInfo);
   }
 
-  /** Revokes by id, by key prefix (at least 6 characters, unambiguous) or by the full key. */
+  /**
+   * Revokes by id, by key prefix (at least 6 characters, unambiguous) or by the full key.
+   * @throws ApiKeyInputError (an InvalidInputError) for an empty, too short or ambiguous reference
+   * @throws ApiKeyNotFoundError (a NotFoundError) when nothing matches
+   */
   async revoke(ref: string): Promise<RevokeResult> {
     const row = await this.findByRef((ref ?? '').trim());
     if (row.revokedAt) return { info: toInfo(row), alreadyRevoked: true };

@@ -6,7 +6,9 @@ import { GatewayConfig } from '../config/config.schema';
 import { MetricsService } from '../observability/metrics.service';
 import { ApiKeysService } from './api-keys.service';
 import { isLoopbackHost } from '../security/binding';
-import { doorOf, normalizePath, reject } from '../common/http/doors';
+import { doorOf, normalizePath } from '../common/http/doors';
+import { writeError } from '../common/http/error-shapes';
+import { ForbiddenError, UnauthorizedError } from '../errors';
 import { AuthContext, hasScope, Scope } from './scopes';
 
 /** What a route asks of the caller: nothing (public), any active key, or a key with one scope. */
@@ -88,6 +90,10 @@ export class AuthMiddleware {
 
   private refuse(res: Response, path: string, status: 401 | 403, message: string): void {
     this.rejected.inc({ status: String(status) });
-    reject(res, doorOf(path), status, status === 401 ? 'unauthorized' : 'forbidden', message);
+    const err =
+      status === 401
+        ? new UnauthorizedError(message, { code: 'invalid_api_key' })
+        : new ForbiddenError(message, { code: 'insufficient_scope' });
+    writeError(res, doorOf(path), err);
   }
 }

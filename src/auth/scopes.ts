@@ -1,3 +1,4 @@
+import { InvalidInputError, NotFoundError } from '../errors';
 import { Scope, SCOPES } from './api-key.entity';
 
 export { SCOPES };
@@ -33,17 +34,7 @@ export function parseScopes(input: string | readonly string[]): Scope[] {
 }
 
 /** Bad input for a key operation (name, scopes, reference): the CLI answers it with exit code 2. */
-export class ApiKeyInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ApiKeyInputError';
-  }
-}
+export class ApiKeyInputError extends InvalidInputError {}
 
 /** A key reference (id or prefix) that matches no key, or more than one. */
-export class ApiKeyNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ApiKeyNotFoundError';
-  }
-}
+export class ApiKeyNotFoundError extends NotFoundError {}

@@ -9,11 +9,12 @@ import { ApiKeysService } from '../auth/api-keys.service';
 import { AuthMiddleware } from '../auth/auth.middleware';
 import { isLoopbackHost, UnsafeBindError } from '../security/binding';
 import { RateLimitMiddleware } from '../security/rate-limit.middleware';
-import { HttpExceptionFilter } from '../common/http/http-exception.filter';
-import { requestIdMiddleware } from '../common/http/request-id.middleware';
 import { openDatabase } from './database';
+import { accessLog } from '../common/http/access-log';
+import { DomainExceptionFilter } from '../common/http/errors.filter';
+import { bodyParserErrors, requireJsonBody } from '../common/http/json-body';
 import { InFlightTracker } from './in-flight-tracker';
-import { NestPinoLogger } from '../common/logging/logger';
+import { nestLogger } from '../common/logging/logger';
 import { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 
@@ -43,8 +44,8 @@ export async function createGateway(opts: CreateGatewayOptions): Promise<Gateway
   try {
     const migrated = await db.migrate();
     if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'database migrated');
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db), {
-      logger: new NestPinoLogger(logger),
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, logger), {
+      logger: nestLogger(logger),
       bodyParser: false,
       abortOnError: false,
     });
@@ -67,11 +68,12 @@ function configureHttp(
 ): void {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(requestIdMiddleware(logger, inFlight));
+  app.use(accessLog(logger, inFlight));
   // Bearer key and rate limit before the body parser: a refused caller costs no body parse and no query.
   app.use(app.get(AuthMiddleware).handler(), app.get(RateLimitMiddleware).handler());
   app.useBodyParser('json', { limit: config.security.bodyLimit });
-  app.useGlobalFilters(new HttpExceptionFilter());
+  app.use(bodyParserErrors(config.security.bodyLimit), requireJsonBody());
+  app.useGlobalFilters(new DomainExceptionFilter());
 }
 
 function makeHandle(

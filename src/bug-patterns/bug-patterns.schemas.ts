@@ -1,24 +1,23 @@
 import { z } from 'zod';
 import { SEVERITIES } from './bug-pattern.entity';
-import { pageInput } from '../tools/schema-helpers';
+import { pageInput, storedText } from '../tools/schema-helpers';
 
 const TEXT_MAX = 20_000;
 
 export const recordBugPatternInput = z.strictObject({
-  category: z.string().trim().min(1).max(100).describe('kind of failure, e.g. timeout, rate_limit, bad_output'),
-  pattern: z
-    .string()
+  category: storedText().trim().min(1).max(100).describe('kind of failure, e.g. timeout, rate_limit, bad_output'),
+  pattern: storedText()
     .min(1)
     .max(TEXT_MAX)
     .describe('the error signature; ids, numbers and spacing are normalized for de-duplication'),
-  description: z.string().min(1).max(TEXT_MAX),
-  solution: z.string().max(TEXT_MAX).optional(),
+  description: storedText().min(1).max(TEXT_MAX),
+  solution: storedText().max(TEXT_MAX).optional(),
   severity: z.enum(SEVERITIES).describe('a repeat keeps the highest severity seen'),
 });
 export type RecordBugPatternInput = z.infer<typeof recordBugPatternInput>;
 
 export const getBugPatternsInput = z.object({
-  category: z.string().trim().min(1).max(100).optional().describe('exact category, case-insensitive'),
+  category: storedText().trim().min(1).max(100).optional().describe('exact category, case-insensitive'),
   ...pageInput,
 });
 export type GetBugPatternsInput = z.infer<typeof getBugPatternsInput>;

@@ -26,7 +26,7 @@ describe('domain errors', () => {
 
   it('name the offending field of an invalid input', () => {
     const err = InvalidInputError.field('pattern', 'RE2 rejects this pattern');
-    expect(err.message).toBe('Invalid input: pattern: RE2 rejects this pattern');
+    expect(err.message).toBe('pattern: RE2 rejects this pattern');
     expect(err.issues).toEqual([{ path: 'pattern', message: 'RE2 rejects this pattern' }]);
     expect(err.param).toBe('pattern');
   });

@@ -1,7 +1,7 @@
 /**
  * The domain error catalogue: what services throw. Each error has a kind (how every door maps it), a
  * stable code (what clients match on) and optional issues (one per offending field). Nothing here
- * knows HTTP, MCP or the OpenAI shape: the global filter (errors.filter.ts) maps kinds per door.
+ * knows HTTP, MCP or the OpenAI shape: common/http/error-shapes.ts maps kinds per door.
  */
 export type ErrorKind =
   | 'invalid_input'
@@ -10,11 +10,14 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'method_not_allowed'
   | 'rate_limited'
   | 'budget_exceeded'
   | 'upstream'
   | 'timeout'
   | 'unavailable'
+  | 'cancelled'
   | 'internal';
 
 export interface ErrorIssue {
@@ -60,13 +63,13 @@ export abstract class DomainError extends Error {
 export class InvalidInputError extends DomainError {
   readonly kind = 'invalid_input';
 
-  /** One offending field: "Invalid input: <path>: <reason>". */
+  /** One offending field found by a service: "<path>: <reason>" (schema checks prefix "Invalid input: "). */
   static field(
     path: string,
     reason: string,
     options: Omit<DomainErrorOptions, 'issues' | 'param'> = {},
   ): InvalidInputError {
-    return new InvalidInputError(`Invalid input: ${path}: ${reason}`, {
+    return new InvalidInputError(`${path}: ${reason}`, {
       ...options,
       param: path,
       issues: [{ path, message: reason }],
@@ -87,6 +90,10 @@ export class NotFoundError extends ofKind('not_found') {}
 /** The write clashes with what is stored (a unique name taken, a state that forbids it). */
 export class ConflictError extends ofKind('conflict') {}
 export class PayloadTooLargeError extends ofKind('payload_too_large') {}
+/** The request body is not in a format the gateway reads (it reads JSON). */
+export class UnsupportedMediaTypeError extends ofKind('unsupported_media_type') {}
+/** The operation exists but not this way (a tool that writes, asked for with a read). */
+export class MethodNotAllowedError extends ofKind('method_not_allowed') {}
 export class RateLimitedError extends ofKind('rate_limited') {}
 /** A spending limit (per key or global) would be passed. */
 export class BudgetExceededError extends ofKind('budget_exceeded') {}
@@ -96,6 +103,11 @@ export class UpstreamError extends ofKind('upstream') {}
 export class TimeoutError extends ofKind('timeout') {}
 /** Something the gateway needs (the database, every candidate model) cannot serve right now; retry later. */
 export class UnavailableError extends ofKind('unavailable') {}
+
+/** The caller went away before the answer; nobody is left to tell, so doors only end the exchange. */
+export class CancelledError extends ofKind('cancelled') {}
+/** Something the gateway did not foresee (a bug): logged with its cause, answered without internals. */
+export class InternalError extends ofKind('internal') {}
 
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;

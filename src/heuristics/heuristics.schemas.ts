@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LAYERS } from '../config/config.schema';
-import { pageInput } from '../tools/schema-helpers';
+import { pageInput, storedText } from '../tools/schema-helpers';
 
 /** Hard ceiling; the configured security.maxPatternLength (usually lower) is checked by the service. */
 const PATTERN_HARD_MAX = 10_000;
@@ -8,21 +8,19 @@ const PATTERN_HARD_MAX = 10_000;
 export const ruleSources = ['manual', 'optimizer'] as const;
 
 export const updateRoutingHeuristicInput = z.strictObject({
-  pattern: z
-    .string()
+  pattern: storedText()
     .min(1)
     .max(PATTERN_HARD_MAX)
     .describe('RE2 regular expression, matched case-insensitively against the prompt; the upsert key'),
   preferredLayer: z.enum(LAYERS).describe('layer that handles matching prompts'),
-  preferredModel: z
-    .string()
+  preferredModel: storedText()
     .trim()
     .min(1)
     .max(200)
     .nullable()
     .optional()
     .describe('concrete model id (null clears it)'),
-  reasoning: z.string().max(2000).optional().describe('why this rule exists (kept in metadata)'),
+  reasoning: storedText().max(2000).optional().describe('why this rule exists (kept in metadata)'),
   successRate: z.number().min(0).max(100).optional().describe('observed success rate, 0-100 (kept in metadata)'),
   usageCount: z
     .number()

@@ -1,8 +1,7 @@
 import { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
-import { InvalidInputError, NotFoundError } from '../errors';
+import { DomainError, InvalidInputError, NotFoundError } from '../errors';
 import { ModelCatalogue } from '../providers/model-catalogue';
-import { ToolError } from '../tools/tool.types';
 import { rejectionOf } from '../../test/helpers/assertions';
 import { configWithModels } from '../../test/helpers/catalogue';
 import { createTestDatabase, ON_POSTGRES, useTestDatabase } from '../../test/helpers/test-database';
@@ -16,7 +15,7 @@ function heuristicsOn(db: DatabaseService, cfg: GatewayConfig): HeuristicsServic
   return new HeuristicsService(new HeuristicsRepository(db), db, cfg, new ModelCatalogue(cfg));
 }
 
-const refusal = (promise: Promise<unknown>) => rejectionOf(promise, ToolError);
+const refusal = (promise: Promise<unknown>) => rejectionOf(promise, DomainError);
 
 describe('HeuristicsService', () => {
   let db: DatabaseService;

@@ -3,9 +3,8 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig, LayerName } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { NotifiedCache } from '../database/notified-cache';
-import { NotFoundError } from '../errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import { ModelCatalogue } from '../providers/model-catalogue';
-import { ToolError } from '../tools/tool.types';
 import type { RoutingRuleDto } from './heuristics.schemas';
 import { HeuristicsRepository, RuleFilter, RulePatch, RuleSource } from './heuristics.repository';
 import { compileRulePattern, RuleMatcher } from './rule-matcher';
@@ -67,25 +66,28 @@ export class HeuristicsService implements OnModuleInit, OnModuleDestroy {
     this.matcher.invalidate();
   }
 
-  /** Throws ToolError invalid_input (path `pattern`) unless RE2 compiles the pattern within the length cap. */
+  /**
+   * Checks that RE2 compiles the pattern within the length cap.
+   * @throws InvalidInputError (field `pattern`) when it is empty, too long or refused by RE2
+   */
   validatePattern(pattern: string): void {
     const max = this.config.security.maxPatternLength;
-    if (pattern.length === 0) throw ToolError.invalid('pattern', 'must not be empty');
+    if (pattern.length === 0) throw InvalidInputError.field('pattern', 'must not be empty');
     if (pattern.length > max)
-      throw ToolError.invalid(
+      throw InvalidInputError.field(
         'pattern',
         `is ${pattern.length} characters long; the limit (security.maxPatternLength) is ${max}`,
       );
     try {
       compileRulePattern(pattern);
     } catch (err) {
-      throw ToolError.invalid('pattern', `RE2 rejects this pattern: ${(err as Error).message}`);
+      throw InvalidInputError.field('pattern', `RE2 rejects this pattern: ${(err as Error).message}`);
     }
   }
 
   /**
    * Insert or update by pattern in one statement; `created` tells which happened.
-   * @throws ToolError invalid_input (path `pattern`) for a pattern RE2 refuses or over the length cap.
+   * @throws InvalidInputError (path `pattern`) for a pattern RE2 refuses or over the length cap.
    * @throws InvalidInputError (path `preferredModel`) for a model the catalogue does not know.
    */
   async upsertRule(input: UpsertRuleInput): Promise<{ rule: RoutingRuleDto; created: boolean }> {

@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { storedJsonObject, storedText } from '../tools/schema-helpers';
 
 export const recordMetricInput = z.strictObject({
-  name: z.string().trim().min(1).max(200).describe('metric name, e.g. router.decision_us'),
+  name: storedText().trim().min(1).max(200).describe('metric name, e.g. router.decision_us'),
   value: z.number().describe('a finite number'),
-  unit: z.string().trim().min(1).max(50).describe('e.g. ms, usd, count, percent'),
-  context: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('free-form JSON object (size capped by security.maxJsonFieldBytes)'),
+  unit: storedText().trim().min(1).max(50).describe('e.g. ms, usd, count, percent'),
+  context: storedJsonObject().optional().describe('free-form JSON object (size capped by security.maxJsonFieldBytes)'),
 });
 export type RecordMetricInput = z.infer<typeof recordMetricInput>;
 

@@ -1,7 +1,6 @@
 import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { InvalidInputError } from '../errors';
-import { ToolError } from '../tools/tool.types';
 import { rejectionOf } from '../../test/helpers/assertions';
 import { useTestDatabase } from '../../test/helpers/test-database';
 import { PerformanceMetricsRepository } from './performance-metrics.repository';
@@ -59,7 +58,7 @@ describe('PerformanceMetricsService', () => {
     );
     const err = await rejectionOf(
       small.recordMetric({ name: 'x', value: 1, unit: 'ms', context: { blob: 'x'.repeat(100) } }),
-      ToolError,
+      InvalidInputError,
     );
     expect(err.issues[0]).toEqual({ path: 'context', message: expect.stringContaining('maxJsonFieldBytes') });
     await rejectionOf(

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { storedText } from '../tools/schema-helpers';
 
 export const updateModelPerformanceInput = z.strictObject({
-  modelId: z.string().trim().min(1).max(200).describe('a model of the catalogue (list_models)'),
-  taskType: z.string().trim().min(1).max(100).describe('e.g. coding, analysis, chat, math, creative'),
+  modelId: storedText().trim().min(1).max(200).describe('a model of the catalogue (list_models)'),
+  taskType: storedText().trim().min(1).max(100).describe('e.g. coding, analysis, chat, math, creative'),
   success: z.boolean(),
   latencyMs: z.number().min(0).max(86_400_000),
   cost: z.number().min(0).max(1_000_000).describe('USD'),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RecorderService } from '../recording/recorder.service';
-import { ToolError } from '../tools/tool.types';
+import { InvalidInputError, NotFoundError } from '../errors';
 import { LearnedModelPolicy } from './learned-policy';
 import { OutcomesService } from './outcomes.service';
 
@@ -28,18 +28,22 @@ export class FeedbackService {
     private readonly recorder: RecorderService,
   ) {}
 
-  /** Throws ToolError invalid_input without a score, not_found for a request id never logged. */
+  /**
+   * Sets the caller's score of a routed request.
+   * @throws InvalidInputError (field `score`) when neither score nor success is given
+   * @throws NotFoundError for a request id never logged
+   */
   async record(input: FeedbackInput): Promise<FeedbackResult> {
     const score = input.score ?? (input.success === undefined ? undefined : input.success ? 1 : 0);
     if (score === undefined || !Number.isFinite(score) || score < 0 || score > 1)
-      throw ToolError.invalid('score', 'give score (0-1) or success (true/false)');
+      throw InvalidInputError.field('score', 'give score (0-1) or success (true/false)');
     let change = await this.outcomes.setFeedback(input.requestId, score);
     if (!change && this.recorder.isPending(input.requestId)) {
       // The request still sits in the recorder's batch: write it, then try again (an unknown id writes nothing).
       await this.recorder.flush();
       change = await this.outcomes.setFeedback(input.requestId, score);
     }
-    if (!change) throw new ToolError('not_found', `no routed request has the id "${input.requestId}"`);
+    if (!change) throw new NotFoundError(`no routed request has the id "${input.requestId}"`);
     this.policy.applyFeedback(change);
     return {
       requestId: input.requestId,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { storedText } from '../tools/schema-helpers';
 import { STRATEGIES } from './ab-test.entity';
 
 export const recordFeedbackInput = z
   .strictObject({
-    requestId: z.string().min(1).max(64).describe('the x-request-id of a routed request'),
+    requestId: storedText().min(1).max(64).describe('the x-request-id of a routed request'),
     score: z.number().min(0).max(1).optional().describe('how good the answer was, 0-1'),
     success: z.boolean().optional().describe('or simply: was it right'),
   })
@@ -51,11 +52,11 @@ export const runOptimizerOutput = z.object({
 });
 
 export const startAbTestInput = z.strictObject({
-  name: z.string().min(1).max(100),
+  name: storedText().min(1).max(100),
   strategyA: z.enum(STRATEGIES).describe('the control strategy'),
   strategyB: z.enum(STRATEGIES).describe('the challenger'),
   split: z.number().min(0.01).max(0.99).default(0.5).describe('share of the traffic routed to strategyB'),
-  taskType: z.string().min(1).max(100).optional().describe('limit the test to one task type'),
+  taskType: storedText().min(1).max(100).optional().describe('limit the test to one task type'),
 });
 
 export const abTestSchema = z.object({

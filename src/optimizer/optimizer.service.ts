@@ -5,7 +5,7 @@ import { DatabaseService } from '../database/database.service';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import { ModelCatalogue } from '../providers/model-catalogue';
 import { RecorderService } from '../recording/recorder.service';
-import { ToolError } from '../tools/tool.types';
+import { ConflictError } from '../errors';
 import { abChange, decideAbTest } from './ab-decision';
 import { AbTestsService } from './ab-tests.service';
 import { LearnedModelPolicy, PolicyView } from './learned-policy';
@@ -88,7 +88,10 @@ export class OptimizerService implements OnApplicationBootstrap {
     this.lastView = this.policy.view();
   }
 
-  /** Runs once (serialised in this process); `ran: false` when another replica has the lock or the tick. */
+  /**
+   * Runs once (serialised in this process); `ran: false` when another replica has the lock or the tick.
+   * @throws ConflictError when a tool or CLI run loses the election to another replica
+   */
   run(opts: RunOptions): Promise<RunReport> {
     return this.mutex.exclusive(() => this.runExclusive(opts));
   }
@@ -203,10 +206,10 @@ export class OptimizerService implements OnApplicationBootstrap {
     return (await this.runs.list(limit)).map((r) => ({ ...r, changes: r.changes as OptimizerChange[] }));
   }
 
-  /** Throws conflict when a tool or CLI run lost the election to another replica. */
+  /** @throws ConflictError when a tool or CLI run lost the election to another replica */
   static assertRan(report: RunReport): RunReport {
     if (!report.ran)
-      throw new ToolError('conflict', 'another replica is running the optimizer right now; try again in a moment');
+      throw new ConflictError('another replica is running the optimizer right now; try again in a moment');
     return report;
   }
 }

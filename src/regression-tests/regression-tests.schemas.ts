@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DISCOVERED_FROM } from './regression-test.entity';
-import { pageInput } from '../tools/schema-helpers';
+import { pageInput, storedJsonObject, storedText } from '../tools/schema-helpers';
 
 const TEXT_MAX = 20_000;
 
@@ -11,23 +11,22 @@ export type RegressionResult = (typeof REGRESSION_RESULTS)[number];
 const jsonObject = () => z.record(z.string(), z.unknown());
 
 export const generateRegressionTestInput = z.strictObject({
-  testName: z
-    .string()
+  testName: storedText()
     .trim()
     .min(1)
     .max(255)
     .describe('unique name; a second test with the same name is refused (409)'),
-  category: z.string().trim().min(1).max(100),
-  description: z.string().min(1).max(TEXT_MAX),
-  testCode: z.string().min(1).max(100_000).describe('stored as text and exported; the gateway never executes it'),
-  expectedBehavior: z.string().min(1).max(TEXT_MAX),
+  category: storedText().trim().min(1).max(100),
+  description: storedText().min(1).max(TEXT_MAX),
+  testCode: storedText().min(1).max(100_000).describe('stored as text and exported; the gateway never executes it'),
+  expectedBehavior: storedText().min(1).max(TEXT_MAX),
   discoveredFrom: z.enum(DISCOVERED_FROM),
-  metadata: jsonObject().optional().describe('free-form JSON object'),
+  metadata: storedJsonObject().optional().describe('free-form JSON object'),
 });
 export type GenerateRegressionTestInput = z.infer<typeof generateRegressionTestInput>;
 
 export const getRegressionTestsInput = z.object({
-  category: z.string().trim().min(1).max(100).optional().describe('exact category, case-insensitive'),
+  category: storedText().trim().min(1).max(100).optional().describe('exact category, case-insensitive'),
   ...pageInput,
 });
 export type GetRegressionTestsInput = z.infer<typeof getRegressionTestsInput>;

@@ -1,7 +1,6 @@
 import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
-import { NotFoundError } from '../errors';
-import { ToolError } from '../tools/tool.types';
+import { DomainError, NotFoundError } from '../errors';
 import { rejectionOf } from '../../test/helpers/assertions';
 import { useTestDatabase } from '../../test/helpers/test-database';
 import {
@@ -32,7 +31,7 @@ function sample(overrides: Partial<NewRegressionTest> = {}): NewRegressionTest {
   };
 }
 
-const caught = (promise: Promise<unknown>) => rejectionOf(promise, ToolError);
+const caught = (promise: Promise<unknown>) => rejectionOf(promise, DomainError);
 
 describe('RegressionTestsService', () => {
   let db: DatabaseService;
@@ -73,7 +72,7 @@ describe('RegressionTestsService', () => {
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-    expect(rejected.every((o) => (o.reason as ToolError).kind === 'conflict')).toBe(true);
+    expect(rejected.every((o) => (o.reason as DomainError).kind === 'conflict')).toBe(true);
     expect((await service.list()).total).toBe(1);
   });
 

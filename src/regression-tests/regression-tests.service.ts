@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
-import { NotFoundError } from '../errors';
-import { ToolError } from '../tools/tool.types';
+import { ConflictError, NotFoundError } from '../errors';
 import { DiscoveredFrom } from './regression-test.entity';
 import { RegressionTestsRepository } from './regression-tests.repository';
 import type { RegressionResult, RegressionTestDto } from './regression-tests.schemas';
@@ -37,13 +36,17 @@ export class RegressionTestsService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** Throws ToolError conflict when the name is taken; nothing changes then. */
+  /**
+   * Stores a new test.
+   * @throws ConflictError (field `testName`) when the name is taken; nothing changes then
+   * @throws InvalidInputError (field `metadata` or `replay`) when a JSON field is over security.maxJsonFieldBytes
+   */
   async create(input: NewRegressionTest): Promise<RegressionTestDto> {
     const created = await this.insertIfAbsent(input);
     if (!created)
-      throw new ToolError('conflict', `a regression test named "${input.testName.trim()}" already exists`, [
-        { path: 'testName', message: 'already exists' },
-      ]);
+      throw new ConflictError(`a regression test named "${input.testName.trim()}" already exists`, {
+        issues: [{ path: 'testName', message: 'already exists' }],
+      });
     return created;
   }
 

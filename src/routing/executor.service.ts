@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   enforcedDeadline,
-  isProviderError,
   ProviderError,
   sleep,
   toProviderError,
@@ -13,12 +12,12 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { RecorderService } from '../recording/recorder.service';
 import type { ModelCall } from '../recording/recording.types';
+import { DomainError } from '../errors';
 import { AttemptScope, RequestScope } from './attempt-scope';
 import { backoffDelay, fitsDeadline } from './backoff';
 import { BreakerBoard } from './circuit-breaker';
-import { RoutingError } from './routing.errors';
+import { routingError } from './routing.errors';
 import type { RouteDecision, RouteRequest } from './routing.types';
 
 /** What one attempt does with a provider: a chat call, or opening a stream up to its first delta. */
@@ -29,16 +28,35 @@ export type AttemptCall<T> = (
   model: CatalogueModel,
 ) => Promise<T>;
 
+/** An attempt that failed, kept for the record (the OutcomeReporter writes it). */
+export interface AttemptFailure {
+  ts: number;
+  model: CatalogueModel;
+  error: ProviderError;
+}
+
+/** What any run leaves behind for the record. */
+export interface RunTrace {
+  attempts: number;
+  calls: ModelCall[];
+  failures: AttemptFailure[];
+}
+
 /** A successful run: the value, who produced it, and the scopes the caller must dispose when done. */
-export interface Execution<T> {
+export interface Execution<T> extends RunTrace {
+  ok: true;
   value: T;
   model: CatalogueModel;
   request: RequestScope;
   attempt: AttemptScope;
-  attempts: number;
-  calls: ModelCall[];
   /** Milliseconds of the successful attempt until `value` was ready. */
   attemptMs: number;
+}
+
+/** A run that got no answer: the domain error for the client (its `code` is a RoutingErrorCode). */
+export interface RunFailure extends RunTrace {
+  ok: false;
+  error: DomainError;
 }
 
 /** Kinds that say nothing about the model's health. */
@@ -49,6 +67,7 @@ interface RunState {
   attempts: number;
   breakerSkips: number;
   calls: ModelCall[];
+  failures: AttemptFailure[];
   last?: ProviderError;
 }
 
@@ -66,20 +85,24 @@ export class ExecutorService {
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly providers: ProviderRegistry,
-    private readonly recorder: RecorderService,
   ) {
     this.routing = config.routing;
     this.layers = config.layers;
     this.breakers = new BreakerBoard(config.routing.breaker);
   }
 
-  /** Resolves with the first success; rejects with a RoutingError once every candidate failed or the deadline passed. */
-  async run<T>(decision: RouteDecision, req: RouteRequest, call: AttemptCall<T>): Promise<Execution<T>> {
+  /**
+   * Resolves with the first success, or with a failure once every candidate failed or the deadline
+   * passed: its error has a RoutingErrorCode (UpstreamError, TimeoutError, UnavailableError,
+   * InvalidInputError for upstream_bad_request, CancelledError when the client left). Never rejects.
+   */
+  async run<T>(decision: RouteDecision, req: RouteRequest, call: AttemptCall<T>): Promise<Execution<T> | RunFailure> {
     const state: RunState = {
       scope: new RequestScope(this.routing.deadlineMs, req.signal),
       attempts: 0,
       breakerSkips: 0,
       calls: [],
+      failures: [],
     };
     try {
       for (const model of decision.candidates) {
@@ -91,8 +114,17 @@ export class ExecutorService {
       throw this.exhausted(state, decision);
     } catch (err) {
       state.scope.dispose();
-      if (err instanceof RoutingError) Object.assign(err.extra, { attempts: state.attempts, calls: state.calls });
-      throw err;
+      if (err instanceof DomainError)
+        return { ok: false, error: err, attempts: state.attempts, calls: state.calls, failures: state.failures };
+      // Not an upstream failure but a bug here: the request still fails cleanly, as upstream_error.
+      const message = `routing failed: ${(err as Error)?.message ?? String(err)}`;
+      return {
+        ok: false,
+        error: routingError('upstream_error', message, { cause: err }),
+        attempts: 0,
+        calls: [],
+        failures: state.failures,
+      };
     }
   }
 
@@ -129,19 +161,20 @@ export class ExecutorService {
         );
         breaker.onSuccess();
         return {
+          ok: true,
           value,
           model,
           request: state.scope,
           attempt,
           attempts: state.attempts,
           calls: state.calls,
+          failures: state.failures,
           attemptMs: performance.now() - started,
         };
       } catch (raw) {
         attempt.dispose();
         const err = toProviderError(raw, { signal: attempt.signal, what: `${model.provider} ${model.id}` });
-        if (!(await this.afterFailure(model, err, performance.now() - started, retry, decision, req, state)))
-          return undefined;
+        if (!(await this.afterFailure(model, err, performance.now() - started, retry, state))) return undefined;
       }
     }
   }
@@ -152,18 +185,16 @@ export class ExecutorService {
     err: ProviderError,
     latencyMs: number,
     retry: number,
-    decision: RouteDecision,
-    req: RouteRequest,
     state: RunState,
   ): Promise<boolean> {
     const breaker = this.breakers.for(model.id);
     if (state.scope.clientGone) {
       breaker.release();
-      throw new RoutingError('client_closed', 'the client closed the connection');
+      throw routingError('client_closed', 'the client closed the connection');
     }
     state.last = err;
     state.calls.push({ modelId: model.id, success: false, latencyMs, cost: 0 });
-    this.reportAttemptFailure(model, err, decision, req);
+    state.failures.push({ ts: Date.now(), model, error: err });
     if (NEUTRAL_KINDS.has(err.kind)) breaker.release();
     else breaker.onFailure();
     if (state.scope.deadlineHit) throw this.deadline(state);
@@ -177,73 +208,47 @@ export class ExecutorService {
     try {
       await sleep(delay, state.scope.signal);
     } catch {
-      if (state.scope.clientGone) throw new RoutingError('client_closed', 'the client closed the connection');
+      if (state.scope.clientGone) throw routingError('client_closed', 'the client closed the connection');
       throw this.deadline(state);
     }
     return true;
   }
 
-  private reportAttemptFailure(
-    model: CatalogueModel,
-    err: ProviderError,
-    decision: RouteDecision,
-    req: RouteRequest,
-  ): void {
-    this.recorder.recordFailure({
-      scope: 'attempt',
-      requestId: req.requestId,
-      ts: Date.now(),
-      kind: err.kind,
-      message: err.message,
-      model: model.id,
-      provider: model.provider,
-      status: err.status,
-      taskType: decision.taskType,
-      layer: model.layer,
-      ruleId: decision.rule?.id ?? null,
-      snapshot: {
-        model: req.model,
-        messages: req.messages,
-        params: req.params as Record<string, unknown>,
-        stream: req.stream,
-      },
-    });
-  }
-
-  private deadline(state: RunState): RoutingError {
-    return new RoutingError(
+  private deadline(state: RunState): DomainError {
+    return routingError(
       'deadline_exceeded',
       `no answer within the ${this.routing.deadlineMs} ms deadline (routing.deadlineMs) after ${state.attempts} attempt(s)`,
-      { last: state.last },
+      { cause: state.last },
     );
   }
 
-  private exhausted(state: RunState, decision: RouteDecision): RoutingError {
+  private exhausted(state: RunState, decision: RouteDecision): DomainError {
     const last = state.last;
     if (state.attempts === 0 && state.breakerSkips > 0) {
-      return new RoutingError(
+      return routingError(
         'circuit_open',
         `every candidate model (${decision.candidates.map((m) => m.id).join(', ')}) has an open circuit breaker; try again later`,
       );
     }
     if (state.attempts === 0)
-      return new RoutingError(
+      return routingError(
         'no_available_model',
         `no provider is available for ${decision.candidates.map((m) => m.id).join(', ') || `the ${decision.layer} layer`}`,
       );
     const tried = `${state.attempts} attempt(s)`;
     if (last?.kind === 'timeout')
-      return new RoutingError('upstream_timeout', `the upstream timed out (${tried}): ${last.message}`, { last });
+      return routingError('upstream_timeout', `the upstream timed out (${tried}): ${last.message}`, { cause: last });
     if (last?.kind === 'bad_request')
-      return new RoutingError('upstream_bad_request', `the upstream refused the request: ${last.message}`, { last });
-    return new RoutingError(
+      return routingError('upstream_bad_request', `the upstream refused the request: ${last.message}`, {
+        cause: last,
+      });
+    return routingError(
       'upstream_error',
       `every candidate failed (${tried}); last error: ${last?.message ?? 'unknown'}`,
-      { last, retryAfterMs: last?.retryAfterMs },
+      {
+        cause: last,
+        retryAfterMs: last?.retryAfterMs,
+      },
     );
   }
-}
-
-export function asProviderError(err: unknown): ProviderError {
-  return isProviderError(err) ? err : toProviderError(err);
 }

@@ -5,6 +5,7 @@ export * from './model-policy';
 export * from './performance-snapshot';
 export * from './router.service';
 export * from './executor.service';
+export * from './outcome-reporter';
 export * from './routing.errors';
 export * from './routing.types';
 export * from './routing.module';

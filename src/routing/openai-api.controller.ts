@@ -1,11 +1,15 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OpenAiApiService } from './openai-api.service';
+import { OpenAiChatPresenter } from './openai-chat.presenter';
 
-/** OpenAI-compatible endpoints; thin: the service validates, routes and shapes the answer. */
+/** OpenAI-compatible endpoints; thin: the service validates and routes, the presenter writes HTTP. */
 @Controller('v1')
 export class OpenAiApiController {
-  constructor(private readonly api: OpenAiApiService) {}
+  constructor(
+    private readonly api: OpenAiApiService,
+    private readonly chat: OpenAiChatPresenter,
+  ) {}
 
   @Get('models')
   models(): ReturnType<OpenAiApiService['models']> {
@@ -13,7 +17,7 @@ export class OpenAiApiController {
   }
 
   @Post('chat/completions')
-  chatCompletions(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.api.chatCompletions(req, res);
+  chatCompletions(@Req() req: Request & { id?: string }, @Res() res: Response): Promise<void> {
+    return this.chat.chatCompletions(req.body, req.id ?? `req-${Date.now()}`, res);
   }
 }

@@ -1,26 +1,47 @@
-import { Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { isProviderError } from '../../libs/provider-sdk/src';
+import { Injectable } from '@nestjs/common';
+import { isProviderError, type ChatDelta, type TokenUsage } from '../../libs/provider-sdk/src';
 import { STARTED_AT } from '../common/app-info';
 import { LAYERS } from '../config/config.schema';
-import { ModelCatalogue } from '../providers/model-catalogue';
+import { InvalidInputError, UpstreamError } from '../errors';
+import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import { ProviderRegistry } from '../providers/provider-registry';
-import { ChunkWriter, toCompletion, toRouteRequest } from './openai.mapper';
+import type { ClientLink } from './attempt-scope';
+import { toCompletion, toRouteRequest } from './openai.mapper';
 import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
-import { ClientLink } from './attempt-scope';
 import { RouterService } from './router.service';
-import { RoutingError } from './routing.errors';
 import type { RouteDecision, RouteRequest } from './routing.types';
-
-type GatewayRequest = Request & { id?: string };
+import type { StreamSession } from './stream-session';
 
 const CREATED = Math.floor(STARTED_AT / 1000);
 
-/** The OpenAI-compatible door: request validation, response shapes, SSE, errors. The router decides and calls. */
+/** A validated chat request and where the router sends it. */
+export interface PreparedChat {
+  request: RouteRequest;
+  decision: RouteDecision;
+  /** stream_options.include_usage: a usage chunk before the end of a stream. */
+  includeUsage: boolean;
+}
+
+/** A completed chat: the model that answered and the chat.completion body. */
+export interface ChatAnswer {
+  model: CatalogueModel;
+  body: Record<string, unknown>;
+}
+
+/** An open stream: the model, its deltas (a failure after the first is an UpstreamError), and its usage once ended. */
+export interface ChatStream {
+  model: CatalogueModel;
+  deltas: AsyncIterable<ChatDelta>;
+  usage(): TokenUsage | undefined;
+}
+
+/**
+ * The OpenAI-compatible API as values: validation, the catalogue listing, completions and streams of
+ * deltas. It knows the OpenAI request and response shapes but nothing of HTTP: status codes, headers
+ * and SSE frames are the presenter's (openai-chat.presenter.ts).
+ */
 @Injectable()
 export class OpenAiApiService {
-  private readonly logger = new Logger('OpenAiApi');
-
   constructor(
     private readonly router: RouterService,
     private readonly catalogue: ModelCatalogue,
@@ -61,133 +82,50 @@ export class OpenAiApiService {
     return { object: 'list', data };
   }
 
-  /** POST /v1/chat/completions. */
-  async chatCompletions(req: GatewayRequest, res: Response): Promise<void> {
-    const parsed = chatCompletionRequest.safeParse(req.body);
+  /**
+   * Validates a chat.completions body and decides where it goes.
+   * @throws InvalidInputError (code invalid_request, param = the first field at fault)
+   * @throws NotFoundError (code model_not_found, param `model`)
+   */
+  async prepare(body: unknown, requestId: string, client?: ClientLink): Promise<PreparedChat> {
+    const parsed = chatCompletionRequest.safeParse(body);
     if (!parsed.success) {
       const { message, param } = describeRequestIssue(parsed.error);
-      res.status(400).json({ error: { message, type: 'invalid_request_error', code: 'invalid_request', param } });
-      return;
+      throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
     }
-    // Only a client that leaves before the answer is complete cancels anything: no AbortController,
-    // no abort and no DOMException for a response that finished.
-    const client = new ClientLink();
-    (res as LinkedResponse)[CLIENT_LINK] = client;
-    res.once('close', onResponseClose);
-    const routeReq = toRouteRequest(parsed.data, req.id ?? `req-${Date.now()}`, client);
-    let decision: RouteDecision | undefined;
-    try {
-      decision = await this.router.decide(routeReq);
-      if (routeReq.stream)
-        await this.stream(routeReq, decision, res, parsed.data.stream_options?.include_usage === true);
-      else await this.complete(routeReq, decision, res);
-    } catch (err) {
-      this.fail(res, err, decision);
-    }
+    const request = toRouteRequest(parsed.data, requestId, client);
+    const decision = await this.router.decide(request);
+    return { request, decision, includeUsage: parsed.data.stream_options?.include_usage === true };
   }
 
-  private async complete(routeReq: RouteRequest, decision: RouteDecision, res: Response): Promise<void> {
-    const result = await this.router.execute(routeReq, decision);
-    this.decisionHeaders(res, decision, result.model.id, result.model.layer);
-    sendJson(res, 200, toCompletion(result));
+  /**
+   * Routes a prepared non-streaming chat to its answer.
+   * @throws the RouterService.execute errors (codes upstream_error, upstream_timeout, deadline_exceeded,
+   *   no_available_model, circuit_open, upstream_bad_request, client_closed)
+   */
+  async complete(chat: PreparedChat): Promise<ChatAnswer> {
+    const result = await this.router.execute(chat.request, chat.decision);
+    return { model: result.model, body: toCompletion(result) };
   }
 
-  private async stream(
-    routeReq: RouteRequest,
-    decision: RouteDecision,
-    res: Response,
-    includeUsage: boolean,
-  ): Promise<void> {
-    const session = await this.router.stream(routeReq, decision);
-    this.decisionHeaders(res, decision, session.model.id, session.model.layer);
-    res.status(200);
-    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-    res.setHeader('cache-control', 'no-cache');
-    res.setHeader('connection', 'keep-alive');
-    res.setHeader('x-accel-buffering', 'no');
-    const writer = new ChunkWriter(routeReq.requestId, session.model.id);
-    res.write(writer.role());
-    try {
-      for await (const delta of session.deltas()) {
-        if (res.destroyed) break;
-        const chunk = writer.delta(delta);
-        if (chunk && !res.write(chunk)) await drained(res);
-      }
-    } catch (err) {
-      if (!res.destroyed)
-        res.end(
-          ChunkWriter.error(
-            `The upstream stream from ${session.model.id} failed: ${(err as Error).message}`,
-            isProviderError(err) ? `upstream_${err.kind}` : 'upstream_error',
-          ),
-        );
-      return;
-    }
-    if (res.destroyed) return;
-    if (includeUsage && session.outcome) res.write(writer.usage(session.outcome.usage));
-    res.end(ChunkWriter.done());
-  }
-
-  private decisionHeaders(res: Response, decision: RouteDecision, model: string, layer: string): void {
-    res.setHeader('x-gateway-model', model);
-    res.setHeader('x-gateway-layer', layer);
-    res.setHeader('x-gateway-task-type', decision.taskType);
-    if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
-  }
-
-  private fail(res: Response, err: unknown, decision?: RouteDecision): void {
-    if (res.headersSent) {
-      if (!res.destroyed) res.end();
-      return;
-    }
-    if (decision) {
-      res.setHeader('x-gateway-layer', decision.layer);
-      if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
-    }
-    if (err instanceof RoutingError) {
-      if (err.code === 'client_closed') return void res.end();
-      if (err.extra.retryAfterMs !== undefined && err.status === 502)
-        res.setHeader('retry-after', String(Math.ceil(err.extra.retryAfterMs / 1000)));
-      res.status(err.status).json(err.toOpenAi());
-      return;
-    }
-    this.logger.error(err instanceof Error ? err : String(err));
-    res
-      .status(500)
-      .json({
-        error: {
-          message: 'An internal error occurred; it has been logged.',
-          type: 'server_error',
-          code: 'internal_error',
-          param: null,
-        },
-      });
+  /**
+   * Opens a prepared streaming chat (resolves at its first delta).
+   * @throws the same errors as complete, for a stream that never produced its first delta
+   */
+  async stream(chat: PreparedChat): Promise<ChatStream> {
+    const session = await this.router.stream(chat.request, chat.decision);
+    return { model: session.model, deltas: upstreamFailures(session), usage: () => session.outcome?.usage };
   }
 }
 
-const CLIENT_LINK = Symbol('clientLink');
-type LinkedResponse = Response & { [CLIENT_LINK]?: ClientLink };
-
-/** 'close' of a chat response (this = the response): the client went away unless the answer was complete. */
-function onResponseClose(this: LinkedResponse): void {
-  if (!this.writableFinished) this[CLIENT_LINK]?.close();
-}
-
-/** JSON without express's per-response ETag hashing (an answer is never revalidated). */
-function sendJson(res: Response, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
-}
-
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
+/** A session's deltas; a failure after the first is final and becomes an UpstreamError with the provider's kind. */
+async function* upstreamFailures(session: StreamSession): AsyncGenerator<ChatDelta> {
+  try {
+    yield* session.deltas();
+  } catch (err) {
+    throw new UpstreamError(`The upstream stream from ${session.model.id} failed: ${(err as Error).message}`, {
+      code: isProviderError(err) ? `upstream_${err.kind}` : 'upstream_error',
+      cause: err,
+    });
+  }
 }

@@ -100,8 +100,8 @@ export class ChunkWriter {
     return 'data: [DONE]\n\n';
   }
 
-  /** A clean in-band error event; the stream ends after it (no [DONE]). */
-  static error(message: string, code: string): string {
-    return `data: ${JSON.stringify({ error: { message, type: 'server_error', code, param: null } })}\n\n`;
+  /** An in-band event (an error in OpenAI's shape); after an error the stream ends (no [DONE]). */
+  static event(body: unknown): string {
+    return `data: ${JSON.stringify(body)}\n\n`;
   }
 }

@@ -3,11 +3,11 @@ import { HeuristicsService } from '../heuristics/heuristics.service';
 import { MatchedRule, RuleMatcher } from '../heuristics/rule-matcher';
 import { ModelCatalogue } from '../providers/model-catalogue';
 import type { PerformanceSnapshot } from './performance-snapshot';
-import type { RecorderService } from '../recording/recorder.service';
 import type { ExecutorService } from './executor.service';
 import { DefaultModelPolicy } from './model-policy';
 import { RouterService } from './router.service';
-import { RoutingError } from './routing.errors';
+import { HTTP_STATUS, NotFoundError } from '../errors';
+import type { OutcomeReporter } from './outcome-reporter';
 
 const price = { input: 1, output: 1 };
 const config: GatewayConfig = gatewayConfigSchema.parse({
@@ -33,7 +33,7 @@ function router(
     get: (m: string) => (stats[m] ? { ...stats[m], latencySumMs: 0, costSum: 0 } : undefined),
   } as unknown as PerformanceSnapshot;
   const policy = new DefaultModelPolicy(snapshot, cfg);
-  return new RouterService(cfg, catalogue, heuristics, policy, {} as ExecutorService, {} as RecorderService);
+  return new RouterService(cfg, catalogue, heuristics, policy, {} as ExecutorService, {} as OutcomeReporter);
 }
 
 const req = (content: string, model = 'auto') => ({
@@ -74,11 +74,12 @@ describe('RouterService.decide', () => {
 
   it('an unknown model is a 404 naming the model param', async () => {
     await expect(router([]).decide(req('hi', 'gpt-9'))).rejects.toMatchObject({
-      status: 404,
+      kind: 'not_found',
       code: 'model_not_found',
-      extra: { param: 'model' },
+      param: 'model',
     });
-    await expect(router([]).decide(req('hi', 'gpt-9'))).rejects.toBeInstanceOf(RoutingError);
+    await expect(router([]).decide(req('hi', 'gpt-9'))).rejects.toBeInstanceOf(NotFoundError);
+    expect(HTTP_STATUS.not_found).toBe(404);
   });
 
   it('the default policy prefers proven models and demotes failing ones', async () => {

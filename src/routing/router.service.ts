@@ -5,11 +5,11 @@ import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import type { MatchedRule, RuleMatcher } from '../heuristics/rule-matcher';
 import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
-import { RecorderService } from '../recording/recorder.service';
 import { classify, layerFor } from './classifier';
 import { AttemptCall, ExecutorService } from './executor.service';
 import { MODEL_POLICY, ModelPolicy } from './model-policy';
-import { RoutingError } from './routing.errors';
+import { OutcomeReporter } from './outcome-reporter';
+import { routingError } from './routing.errors';
 import type { RouteDecision, RouteRequest, RouteResult } from './routing.types';
 import { StreamSession, type StreamStart } from './stream-session';
 
@@ -23,8 +23,8 @@ export function promptOf(messages: readonly ChatMessage[]): string {
 
 /**
  * Decides where a request goes (rules, classifier, policy) and runs it through the executor,
- * handing every outcome to the recorder. No database access on this path: the rule matcher and
- * the performance snapshot are in-memory caches.
+ * handing every outcome to the OutcomeReporter. No database access on this path: the rule matcher
+ * and the performance snapshot are in-memory caches.
  */
 @Injectable()
 export class RouterService {
@@ -41,12 +41,15 @@ export class RouterService {
     private readonly heuristics: HeuristicsService,
     @Inject(MODEL_POLICY) private readonly policy: ModelPolicy,
     private readonly executor: ExecutorService,
-    private readonly recorder: RecorderService,
+    private readonly outcomes: OutcomeReporter,
   ) {
     this.escalate = config.routing.escalate;
   }
 
-  /** Where the request goes. Throws RoutingError model_not_found (404) for an unknown model name. */
+  /**
+   * Where the request goes.
+   * @throws NotFoundError (code model_not_found, param `model`) for a model that is neither auto, a layer nor in the catalogue
+   */
   async decide(req: RouteRequest): Promise<RouteDecision> {
     const started = performance.now();
     const prompt = promptOf(req.messages);
@@ -76,7 +79,7 @@ export class RouterService {
     } else {
       const model = this.catalogue.get(requested);
       if (!model)
-        throw new RoutingError(
+        throw routingError(
           'model_not_found',
           `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
           { param: 'model' },
@@ -102,39 +105,24 @@ export class RouterService {
     };
   }
 
-  /** Routes a non-streaming request to an answer; throws RoutingError when it cannot. */
+  /**
+   * Routes a non-streaming request to an answer.
+   * @throws NotFoundError as decide (when no decision is given)
+   * @throws UpstreamError (upstream_error), TimeoutError (deadline_exceeded, upstream_timeout),
+   *   UnavailableError (no_available_model, circuit_open), InvalidInputError (upstream_bad_request),
+   *   CancelledError (client_closed): the request got no answer, and is recorded as such
+   */
   async execute(req: RouteRequest, decision?: RouteDecision): Promise<RouteResult> {
     const d = decision ?? (await this.decide(req));
-    let exec;
-    try {
-      exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
-    } catch (err) {
-      throw this.failed(d, req, err);
-    }
+    const exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
+    if (!exec.ok) throw this.outcomes.failed(d, req, exec);
     exec.attempt.dispose();
     exec.request.dispose();
     const response = exec.value;
     const cost = this.catalogue.cost(exec.model, response.usage);
     exec.calls.push({ modelId: exec.model.id, success: true, latencyMs: exec.attemptMs, cost });
     const latencyMs = exec.request.elapsedMs();
-    this.recorder.recordRequest({
-      id: req.requestId,
-      ts: Date.now(),
-      taskType: d.taskType,
-      layer: exec.model.layer,
-      model: exec.model.id,
-      ruleId: d.rule?.id ?? null,
-      strategyArm: d.strategyArm,
-      tokensIn: response.usage.promptTokens,
-      tokensOut: response.usage.completionTokens,
-      cost,
-      latencyMs,
-      success: true,
-      errorClass: null,
-      attempts: exec.attempts,
-      stream: false,
-      calls: exec.calls,
-    });
+    this.outcomes.answered(d, req, exec, response.usage, cost, latencyMs);
     return {
       decision: d,
       model: exec.model,
@@ -149,15 +137,14 @@ export class RouterService {
   /**
    * Opens a stream: resolves once a model has produced its first delta (failures before it are
    * retried and fall back like any call), with a session that yields every delta and records the end.
+   * @throws the same errors as execute, for a stream that never produced its first delta
    */
   async stream(req: RouteRequest, decision?: RouteDecision): Promise<StreamSession> {
     const d = decision ?? (await this.decide(req));
-    try {
-      const exec = await this.executor.run<StreamStart>(d, req, openStream);
-      return new StreamSession(d, req, exec, this.catalogue, this.recorder);
-    } catch (err) {
-      throw this.failed(d, req, err);
-    }
+    const exec = await this.executor.run<StreamStart>(d, req, openStream);
+    if (!exec.ok) throw this.outcomes.failed(d, req, exec);
+    this.outcomes.streamOpened(d, req, exec);
+    return new StreamSession(d, req, exec, this.catalogue, this.outcomes);
   }
 
   private async matcher(): Promise<RuleMatcher | undefined> {
@@ -198,56 +185,6 @@ export class RouterService {
     if (this.rankedCache.size > 1000) this.rankedCache.clear();
     this.rankedCache.set(key, { parts, list });
     return list;
-  }
-
-  /** Records a request that got no answer and returns the error to throw. */
-  private failed(d: RouteDecision, req: RouteRequest, err: unknown): RoutingError {
-    const re =
-      err instanceof RoutingError
-        ? err
-        : new RoutingError('upstream_error', `routing failed: ${(err as Error)?.message ?? String(err)}`);
-    const calls = re.extra.calls ?? [];
-    const model = calls.length ? calls[calls.length - 1].modelId : (d.candidates[0]?.id ?? 'none');
-    const layer = this.catalogue.get(model)?.layer ?? d.layer;
-    this.recorder.recordRequest({
-      id: req.requestId,
-      ts: Date.now(),
-      taskType: d.taskType,
-      layer,
-      model,
-      ruleId: d.rule?.id ?? null,
-      strategyArm: d.strategyArm,
-      tokensIn: 0,
-      tokensOut: 0,
-      cost: 0,
-      latencyMs: 0,
-      success: false,
-      errorClass: re.code,
-      attempts: re.extra.attempts ?? 0,
-      stream: req.stream,
-      calls,
-    });
-    if (re.code !== 'client_closed') {
-      this.recorder.recordFailure({
-        scope: 'request',
-        requestId: req.requestId,
-        ts: Date.now(),
-        kind: re.code,
-        message: re.message,
-        model: null,
-        provider: null,
-        taskType: d.taskType,
-        layer: d.layer,
-        ruleId: d.rule?.id ?? null,
-        snapshot: {
-          model: req.model,
-          messages: req.messages,
-          params: req.params as Record<string, unknown>,
-          stream: req.stream,
-        },
-      });
-    }
-    return re;
   }
 }
 

@@ -1,6 +1,14 @@
-import type { ProviderError } from '../../libs/provider-sdk/src';
-import type { ModelCall } from '../recording/recording.types';
+import {
+  CancelledError,
+  DomainError,
+  InvalidInputError,
+  NotFoundError,
+  TimeoutError,
+  UnavailableError,
+  UpstreamError,
+} from '../errors';
 
+/** The stable codes of a request the router could not serve: clients match on them (`code` of the error). */
 export type RoutingErrorCode =
   | 'invalid_request'
   | 'model_not_found'
@@ -12,49 +20,31 @@ export type RoutingErrorCode =
   | 'upstream_error'
   | 'client_closed';
 
-const STATUS: Record<RoutingErrorCode, number> = {
-  invalid_request: 400,
-  model_not_found: 404,
-  no_available_model: 503,
-  circuit_open: 503,
-  deadline_exceeded: 504,
-  upstream_timeout: 504,
-  upstream_bad_request: 400,
-  upstream_error: 502,
-  client_closed: 499,
+type ErrorClass = new (message: string, options?: ConstructorParameters<typeof UpstreamError>[1]) => DomainError;
+
+/** The catalogue kind of each code (and so its status at every door: 400, 404, 503, 504, 502, 499). */
+const KIND: Record<RoutingErrorCode, ErrorClass> = {
+  invalid_request: InvalidInputError,
+  model_not_found: NotFoundError,
+  no_available_model: UnavailableError,
+  circuit_open: UnavailableError,
+  deadline_exceeded: TimeoutError,
+  upstream_timeout: TimeoutError,
+  upstream_bad_request: InvalidInputError,
+  upstream_error: UpstreamError,
+  client_closed: CancelledError,
 };
 
-/** A request the router could not serve; the API maps it to OpenAI's error shape with `status`. */
-export class RoutingError extends Error {
-  readonly status: number;
+export interface RoutingErrorOptions {
+  /** The request field at fault (OpenAI's `param`). */
+  param?: string;
+  /** Upstream's Retry-After, passed on to the client. */
+  retryAfterMs?: number;
+  /** The last provider error, for the log. */
+  cause?: unknown;
+}
 
-  constructor(
-    readonly code: RoutingErrorCode,
-    message: string,
-    readonly extra: {
-      param?: string;
-      attempts?: number;
-      calls?: ModelCall[];
-      last?: ProviderError;
-      retryAfterMs?: number;
-    } = {},
-  ) {
-    super(message);
-    this.name = 'RoutingError';
-    this.status = STATUS[code];
-  }
-
-  get type(): string {
-    if (this.status === 429) return 'rate_limit_error';
-    return this.status >= 500
-      ? this.status === 503
-        ? 'service_unavailable'
-        : 'server_error'
-      : 'invalid_request_error';
-  }
-
-  /** OpenAI's error envelope. */
-  toOpenAi(): { error: { message: string; type: string; code: string; param: string | null } } {
-    return { error: { message: this.message, type: this.type, code: this.code, param: this.extra.param ?? null } };
-  }
+/** The domain error for a routing failure, carrying its stable code. */
+export function routingError(code: RoutingErrorCode, message: string, options: RoutingErrorOptions = {}): DomainError {
+  return new KIND[code](message, { ...options, code });
 }

@@ -8,6 +8,8 @@ import { DefaultModelPolicy, LEARNED_MODEL_POLICY, MODEL_POLICY, ModelPolicy } f
 import { OpenAiApiController } from './openai-api.controller';
 import { OpenAiApiService } from './openai-api.service';
 import { PerformanceSnapshot } from './performance-snapshot';
+import { OpenAiChatPresenter } from './openai-chat.presenter';
+import { OutcomeReporter } from './outcome-reporter';
 import { RouterService } from './router.service';
 import { RoutingTools } from './routing.tools';
 
@@ -24,8 +26,10 @@ import { RoutingTools } from './routing.tools';
       inject: [{ token: LEARNED_MODEL_POLICY, optional: true }, DefaultModelPolicy],
     },
     ExecutorService,
+    OutcomeReporter,
     RouterService,
     OpenAiApiService,
+    OpenAiChatPresenter,
     RoutingTools,
   ],
   exports: [RouterService, ExecutorService, MODEL_POLICY],

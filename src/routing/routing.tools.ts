@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { LAYERS } from '../config/config.schema';
 import { Tool } from '../tools/tool.decorator';
-import { ToolContext, ToolError, ToolErrorKind } from '../tools/tool.types';
+import { ToolContext } from '../tools/tool.types';
 import { RouterService } from './router.service';
-import { RoutingError } from './routing.errors';
 
 export const routeInput = z
   .strictObject({
@@ -52,8 +51,6 @@ export const routeOutput = z.object({
   }),
 });
 
-const TOOL_KIND: Record<number, ToolErrorKind> = { 400: 'invalid_input', 404: 'not_found', 503: 'unavailable' };
-
 @Injectable()
 export class RoutingTools {
   constructor(private readonly router: RouterService) {}
@@ -74,42 +71,32 @@ export class RoutingTools {
     if (input.maxTokens !== undefined) params.max_tokens = input.maxTokens;
     if (input.temperature !== undefined) params.temperature = input.temperature;
     const requestId = ctx.requestId ?? randomUUID();
-    try {
-      const r = await this.router.execute({
+    const r = await this.router.execute({
+      requestId,
+      model: input.model,
+      messages,
+      params,
+      taskType: input.taskType,
+      stream: false,
+    });
+    const d = r.decision;
+    return {
+      answer: r.response.content,
+      finishReason: r.response.finishReason,
+      decision: {
         requestId,
-        model: input.model,
-        messages,
-        params,
-        taskType: input.taskType,
-        stream: false,
-      });
-      const d = r.decision;
-      return {
-        answer: r.response.content,
-        finishReason: r.response.finishReason,
-        decision: {
-          requestId,
-          model: r.model.id,
-          layer: r.model.layer,
-          rule: d.rule ? { id: d.rule.id, pattern: d.rule.pattern } : null,
-          taskType: d.taskType,
-          size: d.size,
-          reason: d.reason,
-          attempts: r.attempts,
-          cost: r.cost,
-          estimatedCost: d.estimatedCost,
-          latencyMs: r.latencyMs,
-          usage: { ...r.usage },
-        },
-      };
-    } catch (err) {
-      if (err instanceof RoutingError)
-        throw new ToolError(
-          TOOL_KIND[err.status] ?? 'upstream',
-          err.message,
-          err.extra.param ? [{ path: err.extra.param, message: err.message }] : [],
-        );
-      throw err;
-    }
+        model: r.model.id,
+        layer: r.model.layer,
+        rule: d.rule ? { id: d.rule.id, pattern: d.rule.pattern } : null,
+        taskType: d.taskType,
+        size: d.size,
+        reason: d.reason,
+        attempts: r.attempts,
+        cost: r.cost,
+        estimatedCost: d.estimatedCost,
+        latencyMs: r.latencyMs,
+        usage: { ...r.usage },
+      },
+    };
   }
 }

@@ -1,7 +1,7 @@
 import { toProviderError, type ChatDelta, type TokenUsage } from '../../libs/provider-sdk/src';
 import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
-import type { RecorderService } from '../recording/recorder.service';
 import type { Execution } from './executor.service';
+import type { OutcomeReporter, StreamOutcome } from './outcome-reporter';
 import type { RouteDecision, RouteRequest } from './routing.types';
 
 export interface StreamStart {
@@ -9,19 +9,10 @@ export interface StreamStart {
   first: IteratorResult<ChatDelta>;
 }
 
-/** How a stream ended, for the client and the record. */
-export interface StreamOutcome {
-  success: boolean;
-  errorClass: string | null;
-  usage: TokenUsage;
-  cost: number;
-  latencyMs: number;
-}
-
 /**
  * A stream that has produced its first delta. `deltas()` yields everything; a failure after this
  * point is final (no fallback: the client already has part of an answer), is thrown to the caller
- * to end the stream cleanly, and is recorded like any failed call.
+ * to end the stream cleanly, and is recorded (through the OutcomeReporter) like any failed call.
  */
 export class StreamSession {
   readonly model: CatalogueModel;
@@ -34,7 +25,7 @@ export class StreamSession {
     private readonly req: RouteRequest,
     private readonly exec: Execution<StreamStart>,
     private readonly catalogue: ModelCatalogue,
-    private readonly recorder: RecorderService,
+    private readonly outcomes: OutcomeReporter,
   ) {
     this.model = exec.model;
     this.attempts = exec.attempts;
@@ -66,7 +57,7 @@ export class StreamSession {
       });
       const cancelled = this.exec.request.clientGone;
       this.finish(false, cancelled ? 'client_closed' : `stream_${err.kind}`, usage, chars);
-      if (!cancelled) this.reportFailure(err.kind, err.message, err.status);
+      if (!cancelled) this.outcomes.streamBroke(this.decision, this.req, this.model, err.kind, err.message, err.status);
       throw err;
     } finally {
       if (!finished) {
@@ -89,58 +80,6 @@ export class StreamSession {
     this.outcome = { success, errorClass, usage, cost, latencyMs };
     const calls = this.exec.calls;
     if (errorClass !== 'client_closed') calls.push({ modelId: this.model.id, success, latencyMs, cost });
-    this.recorder.recordRequest({
-      id: this.req.requestId,
-      ts: Date.now(),
-      taskType: this.decision.taskType,
-      layer: this.model.layer,
-      model: this.model.id,
-      ruleId: this.decision.rule?.id ?? null,
-      strategyArm: this.decision.strategyArm,
-      tokensIn: usage.promptTokens,
-      tokensOut: usage.completionTokens,
-      cost,
-      latencyMs,
-      success,
-      errorClass,
-      attempts: this.attempts,
-      stream: true,
-      calls,
-    });
-  }
-
-  private reportFailure(kind: string, message: string, status?: number): void {
-    const base = {
-      requestId: this.req.requestId,
-      ts: Date.now(),
-      taskType: this.decision.taskType,
-      layer: this.model.layer,
-      ruleId: this.decision.rule?.id ?? null,
-    };
-    const snapshot = {
-      model: this.req.model,
-      messages: this.req.messages,
-      params: this.req.params as Record<string, unknown>,
-      stream: true,
-    };
-    this.recorder.recordFailure({
-      ...base,
-      scope: 'attempt',
-      kind,
-      message,
-      model: this.model.id,
-      provider: this.model.provider,
-      status,
-      snapshot,
-    });
-    this.recorder.recordFailure({
-      ...base,
-      scope: 'request',
-      kind: 'stream_interrupted',
-      message: `the stream from ${this.model.id} failed after its first chunk: ${kind}`,
-      model: null,
-      provider: null,
-      snapshot,
-    });
+    this.outcomes.streamEnded(this.decision, this.req, this.model, this.exec, this.outcome);
   }
 }

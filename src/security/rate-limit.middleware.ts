@@ -5,7 +5,9 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
 import { MetricsService } from '../observability/metrics.service';
 import { AuthenticatedRequest, requirementFor } from '../auth/auth.middleware';
-import { clientIp, doorOf, normalizePath, reject } from '../common/http/doors';
+import { clientIp, doorOf, normalizePath } from '../common/http/doors';
+import { writeError } from '../common/http/error-shapes';
+import { RateLimitedError } from '../errors';
 import { MemoryRateLimiter, RateDecision, RedisRateLimiter } from './rate-limiter';
 
 const STARTUP_WAIT_MS = 1000;
@@ -110,13 +112,13 @@ export class RateLimitMiddleware implements OnModuleInit, OnModuleDestroy {
     if (decision.allowed) return next();
     this.limited.inc();
     const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-    res.setHeader('retry-after', String(seconds));
-    reject(
+    writeError(
       res,
       doorOf(path),
-      429,
-      'rate_limited',
-      `rate limit of ${decision.limit} requests per minute reached; retry in ${seconds} s`,
+      new RateLimitedError(`rate limit of ${decision.limit} requests per minute reached; retry in ${seconds} s`, {
+        code: 'rate_limit_exceeded',
+        retryAfterMs: seconds * 1000,
+      }),
     );
   }
 

@@ -5,6 +5,8 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
+import { writeError } from '../common/http/error-shapes';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { McpServerFactory } from './mcp-server.factory';
 
 interface Session {
@@ -34,31 +36,34 @@ export class McpHttpController implements OnModuleDestroy {
   @All()
   async handle(@Req() req: Request, @Res() res: Response): Promise<void> {
     const refusal = this.checkHostAndOrigin(req);
-    if (refusal) {
-      res.status(403).json(jsonRpcError(-32000, refusal));
-      return;
-    }
+    if (refusal) return writeError(res, 'mcp', new ForbiddenError(refusal, { code: 'host_not_allowed' }));
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = this.sessions.get(sessionId);
-      if (!session) {
-        res.status(404).json(jsonRpcError(-32001, `unknown or expired MCP session ${sessionId}`));
-        return;
-      }
-      if (session.keyId !== (req as Request & { auth?: { keyId?: number } }).auth?.keyId) {
-        res.status(403).json(jsonRpcError(-32003, 'this MCP session was opened with another API key'));
-        return;
-      }
+      if (!session)
+        return writeError(
+          res,
+          'mcp',
+          new NotFoundError(`unknown or expired MCP session ${sessionId}`, { code: 'unknown_session' }),
+        );
+      if (session.keyId !== (req as Request & { auth?: { keyId?: number } }).auth?.keyId)
+        return writeError(
+          res,
+          'mcp',
+          new ForbiddenError('this MCP session was opened with another API key', { code: 'session_key_mismatch' }),
+        );
       session.lastSeen = Date.now();
       await session.transport.handleRequest(req, res, req.body);
       return;
     }
-    if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
-      res
-        .status(400)
-        .json(jsonRpcError(-32000, 'no Mcp-Session-Id header: start a session with an initialize request'));
-      return;
-    }
+    if (req.method !== 'POST' || !isInitializeRequest(req.body))
+      return writeError(
+        res,
+        'mcp',
+        new InvalidInputError('no Mcp-Session-Id header: start a session with an initialize request', {
+          code: 'no_session',
+        }),
+      );
     if (this.sessions.size >= MAX_SESSIONS) this.evictOldest();
     await this.openSession(req, res);
   }
@@ -125,8 +130,4 @@ export class McpHttpController implements OnModuleDestroy {
     clearInterval(this.sweeper);
     await Promise.all([...this.sessions.entries()].map(([id, s]) => this.closeSession(id, s)));
   }
-}
-
-function jsonRpcError(code: number, message: string) {
-  return { jsonrpc: '2.0', error: { code, message }, id: null };
 }

@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  CallToolRequestSchema,
-  CallToolResult,
-  ErrorCode,
-  ListToolsRequestSchema,
-  McpError,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { APP_VERSION } from '../common/app-info';
+import { jsonRpcError, toolErrorResult } from '../common/http/error-shapes';
+import { NotFoundError, toDomainError } from '../errors';
 import { ToolCaller } from './tool-caller';
 import { ToolRegistry } from './tool-registry';
 import { ToolContext } from './tool.types';
@@ -37,15 +33,20 @@ export class McpServerFactory {
     }));
     server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
       const name = request.params.name;
-      if (!this.registry.get(name)) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"`);
-      // A fresh id per call: JSON-RPC ids repeat across sessions and would collide in request_log.
-      const outcome = await this.caller.call(name, request.params.arguments ?? {}, {
-        ...context,
-        requestId: randomUUID(),
-      });
-      if (!outcome.ok) return { isError: true, content: [{ type: 'text', text: outcome.error }] };
-      const text = outcome.tool.text ? outcome.tool.text(outcome.result) : JSON.stringify(outcome.result, null, 2);
-      return { content: [{ type: 'text', text }], structuredContent: outcome.result as Record<string, unknown> };
+      // An unknown tool is a protocol error (-32602); a tool that fails answers a result with isError.
+      if (!this.registry.get(name))
+        throw jsonRpcError(new NotFoundError(`unknown tool "${name}"`, { code: 'unknown_tool' }));
+      try {
+        // A fresh id per call: JSON-RPC ids repeat across sessions and would collide in request_log.
+        const { tool, result } = await this.caller.call(name, request.params.arguments ?? {}, {
+          ...context,
+          requestId: randomUUID(),
+        });
+        const text = tool.text ? tool.text(result) : JSON.stringify(result, null, 2);
+        return { content: [{ type: 'text', text }], structuredContent: result as Record<string, unknown> };
+      } catch (err) {
+        return toolErrorResult(toDomainError(err));
+      }
     });
     return server;
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ToolCaller } from './tool-caller';
 import { ToolRegistry } from './tool-registry';
-import { ToolError } from './tool.types';
+import { ConflictError, DomainError, HTTP_STATUS } from '../errors';
+import { rejectionOf } from '../../test/helpers/assertions';
 
 function registry(): ToolRegistry {
   return new ToolRegistry({ getProviders: () => [] } as never, {} as never, {} as never);
@@ -20,7 +21,6 @@ describe('ToolRegistry and ToolCaller', () => {
     });
     const caller = new ToolCaller(reg);
     await expect(caller.call('echo', { name: 'abc' }, { transport: 'internal' })).resolves.toMatchObject({
-      ok: true,
       result: { echoed: 'abc', count: 1 },
     });
     expect(seen).toEqual([{ name: 'abc', count: 1 }]);
@@ -33,39 +33,37 @@ describe('ToolRegistry and ToolCaller', () => {
       called = true;
       return { echoed: '', count: 0 };
     });
-    const outcome = await new ToolCaller(reg).call(
-      'echo',
-      { name: 'toolongname', count: -1, extra: 1 },
-      { transport: 'internal' },
+    const outcome = await rejectionOf(
+      new ToolCaller(reg).call('echo', { name: 'toolongname', count: -1, extra: 1 }, { transport: 'internal' }),
+      DomainError,
     );
     expect(called).toBe(false);
-    expect(outcome).toMatchObject({ ok: false, status: 400, kind: 'invalid_input' });
-    if (outcome.ok) throw new Error('unreachable');
-    expect(outcome.issues.map((i) => (i as { path: string }).path).sort()).toEqual(['(root)', 'count', 'name']);
-    expect(outcome.error).toMatch(/^Invalid input: /);
+    expect(outcome).toMatchObject({ kind: 'invalid_input' });
+    expect(HTTP_STATUS[outcome.kind]).toBe(400);
+    expect(outcome.issues.map((i) => i.path).sort()).toEqual(['(root)', 'count', 'name']);
+    expect(outcome.message).toMatch(/^Invalid input: /);
   });
 
-  it('maps a ToolError to its status and an unexpected error to a 500 without internals', async () => {
+  it('passes a domain error on and makes an unexpected error an internal one without internals', async () => {
     const reg = registry();
     reg.register({ name: 'conflict', description: 'd', input, output }, async () => {
-      throw new ToolError('conflict', 'already there');
+      throw new ConflictError('already there');
     });
     reg.register({ name: 'boom', description: 'd', input, output }, async () => {
       throw new Error('secret internals');
     });
     reg.register({ name: 'liar', description: 'd', input, output }, async () => ({ echoed: 1 }) as never);
     const caller = new ToolCaller(reg);
-    await expect(caller.call('conflict', { name: 'a' }, { transport: 'internal' })).resolves.toMatchObject({
-      ok: false,
-      status: 409,
-      error: 'already there',
+    await expect(caller.call('conflict', { name: 'a' }, { transport: 'internal' })).rejects.toMatchObject({
+      kind: 'conflict',
+      message: 'already there',
     });
-    const boom = await caller.call('boom', { name: 'a' }, { transport: 'internal' });
-    expect(boom).toMatchObject({ ok: false, status: 500 });
-    expect(JSON.stringify(boom)).not.toContain('secret internals');
-    await expect(caller.call('liar', { name: 'a' }, { transport: 'internal' })).resolves.toMatchObject({
-      ok: false,
-      status: 500,
+    const boom = await rejectionOf(caller.call('boom', { name: 'a' }, { transport: 'internal' }), DomainError);
+    expect(boom).toMatchObject({ kind: 'internal' });
+    expect(HTTP_STATUS[boom.kind]).toBe(500);
+    expect(boom.message).not.toContain('secret internals');
+    await expect(caller.call('liar', { name: 'a' }, { transport: 'internal' })).rejects.toMatchObject({
+      kind: 'internal',
     });
   });
 
@@ -76,12 +74,12 @@ describe('ToolRegistry and ToolCaller', () => {
       /declared twice/,
     );
     const caller = new ToolCaller(reg);
-    await expect(caller.call('nope', {}, { transport: 'internal' })).resolves.toMatchObject({ ok: false, status: 404 });
-    await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['tools:read'] })).resolves.toMatchObject(
-      { ok: false, status: 403 },
-    );
+    await expect(caller.call('nope', {}, { transport: 'internal' })).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['tools:read'] })).rejects.toMatchObject({
+      kind: 'forbidden',
+    });
     await expect(caller.call('w', { name: 'a' }, { transport: 'rest', scopes: ['admin'] })).resolves.toMatchObject({
-      ok: true,
+      result: { echoed: '', count: 0 },
     });
   });
 

@@ -2,7 +2,8 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { z } from 'zod';
 import { TOOL_METADATA } from './tool.decorator';
-import { RegisteredTool, ToolContext, ToolDeclaration, ToolError, ToolIssue } from './tool.types';
+import { ErrorIssue, InvalidInputError } from '../errors';
+import { RegisteredTool, ToolContext, ToolDeclaration } from './tool.types';
 
 export interface ToolDescription {
   name: string;
@@ -89,8 +90,9 @@ export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<
   return json;
 }
 
-export function invalidInput(error: z.ZodError, input?: unknown): ToolError {
-  const issues: ToolIssue[] = error.issues.map((i) => ({
+/** A schema's refusal as the one error a caller sees: every offending field named, "Invalid input: " first. */
+export function invalidInput(error: z.ZodError, input?: unknown): InvalidInputError {
+  const issues: ErrorIssue[] = error.issues.map((i) => ({
     path: i.path.length ? i.path.map(String).join('.') : '(root)',
     message:
       i.path.length && i.code !== 'unrecognized_keys' && valueAt(input, i.path) === undefined
@@ -98,7 +100,7 @@ export function invalidInput(error: z.ZodError, input?: unknown): ToolError {
         : describeIssue(i),
   }));
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return new ToolError('invalid_input', `Invalid input: ${summary}`, issues);
+  return new InvalidInputError(`Invalid input: ${summary}`, { issues });
 }
 
 function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {

@@ -1,10 +1,21 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { MethodNotAllowedError } from '../errors';
 import { coerceQuery } from './query-coercion';
 import { ToolRegistry } from './tool-registry';
 import { ToolCaller } from './tool-caller';
+import type { ToolContext } from './tool.types';
 
-/** REST door to the registry: thin; the registry and the services hold the logic. */
+type CallerRequest = Request & { id?: string; auth?: { scopes?: readonly string[]; keyId?: number } };
+
+function contextOf(req: CallerRequest): ToolContext {
+  return { transport: 'rest', requestId: req.id, scopes: req.auth?.scopes, keyId: req.auth?.keyId };
+}
+
+/**
+ * REST door to the registry: thin; the registry and the services hold the logic. A tool's result is
+ * the 200 body; a refusal is thrown and answered by the global filter as `{ error, kind, issues }`.
+ */
 @Controller('tools')
 export class ToolsController {
   constructor(
@@ -21,29 +32,22 @@ export class ToolsController {
   async get(
     @Param('name') name: string,
     @Query() query: Record<string, unknown>,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+    @Req() req: CallerRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
     const tool = this.registry.get(name);
     if (tool && !tool.readOnly) {
-      res
-        .status(405)
-        .setHeader('allow', 'POST')
-        .json({ error: `tool "${name}" changes state; call it with POST /tools/${name}`, issues: [] });
-      return;
+      res.setHeader('allow', 'POST');
+      throw new MethodNotAllowedError(`tool "${name}" changes state; call it with POST /tools/${name}`);
     }
     const described = this.registry.describe().find((t) => t.name === name);
     const input = described ? coerceQuery(query, described.inputSchema) : query;
-    await this.caller.respond(name, input, req, res);
+    return (await this.caller.call(name, input, contextOf(req))).result;
   }
 
   @Post(':name')
-  async post(
-    @Param('name') name: string,
-    @Body() body: unknown,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    await this.caller.respond(name, body ?? {}, req, res);
+  @HttpCode(200)
+  async post(@Param('name') name: string, @Body() body: unknown, @Req() req: CallerRequest): Promise<unknown> {
+    return (await this.caller.call(name, body ?? {}, contextOf(req))).result;
   }
 }

@@ -1,21 +1,8 @@
-import type { Request, Response } from 'express';
-import { toOpenAiError } from './http-exception.filter';
+import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
-export type Door = 'openai' | 'mcp' | 'rest';
-export type RejectionKind = 'unauthorized' | 'forbidden' | 'rate_limited';
-
-const OPENAI_CODES: Record<RejectionKind, string> = {
-  unauthorized: 'invalid_api_key',
-  forbidden: 'insufficient_scope',
-  rate_limited: 'rate_limit_exceeded',
-};
-
-/** JSON-RPC error codes for MCP clients (server-defined range). */
-const MCP_CODES: Record<RejectionKind, number> = {
-  unauthorized: -32001,
-  forbidden: -32003,
-  rate_limited: -32029,
-};
+/** The ways in: each answers errors in its own clients' shape (error-shapes.ts). */
+export type Door = 'openai' | 'anthropic' | 'mcp' | 'rest';
 
 /**
  * Lower-cased, percent-decoded, without repeated or trailing slashes: the form routes are matched on
@@ -33,21 +20,15 @@ export function normalizePath(path: string): string {
 }
 
 export function doorOf(normalizedPath: string): Door {
+  if (normalizedPath === '/v1/messages' || normalizedPath.startsWith('/v1/messages/')) return 'anthropic';
   if (normalizedPath === '/v1' || normalizedPath.startsWith('/v1/')) return 'openai';
   if (normalizedPath === '/mcp' || normalizedPath.startsWith('/mcp/')) return 'mcp';
   return 'rest';
 }
 
-/** Answers a refused request in the shape its door's clients understand. */
-export function reject(res: Response, door: Door, status: number, kind: RejectionKind, message: string): void {
-  if (status === 401) res.setHeader('www-authenticate', 'Bearer realm="ai-mcp-gateway"');
-  if (door === 'openai') {
-    res.status(status).json(toOpenAiError(status, { error: OPENAI_CODES[kind], message }));
-  } else if (door === 'mcp') {
-    res.status(status).json({ jsonrpc: '2.0', error: { code: MCP_CODES[kind], message }, id: null });
-  } else {
-    res.status(status).json({ error: message, kind, issues: [] });
-  }
+/** The door of a request: express's `req.path`, else the raw URL without its query (a bare node handler). */
+export function doorOfRequest(req: IncomingMessage & { path?: string }): Door {
+  return doorOf(normalizePath(req.path ?? (req.url ?? '/').split('?')[0]));
 }
 
 /** The peer's address: the gateway does not trust proxy headers. */

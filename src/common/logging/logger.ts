@@ -1,6 +1,6 @@
-import { LoggerService } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
+import { Logger as NestjsPinoLogger, PinoLogger as NestjsPinoContext } from 'nestjs-pino';
 import pino, { Logger as PinoLogger } from 'pino';
-import { currentRequestId } from './request-context';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -32,10 +32,6 @@ export function createLogger(opts: LoggerOptions): PinoLogger {
     level: opts.level,
     base: { pid: process.pid },
     redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
-    mixin: () => {
-      const reqId = currentRequestId();
-      return reqId ? { reqId } : {};
-    },
   };
   if (pretty) {
     // Synchronous pretty stream (no worker thread), so short-lived CLI runs lose no lines.
@@ -60,40 +56,10 @@ export function flushLogger(logger: PinoLogger): void {
   }
 }
 
-/** Nest's logger interface on top of pino, so framework and app logs share one format. */
-export class NestPinoLogger implements LoggerService {
-  constructor(private readonly pino: PinoLogger) {}
-
-  log(message: unknown, context?: string): void {
-    this.write('info', message, context);
-  }
-  error(message: unknown, traceOrContext?: string, context?: string): void {
-    this.write('error', message, context ?? traceOrContext);
-  }
-  warn(message: unknown, context?: string): void {
-    this.write('warn', message, context);
-  }
-  debug(message: unknown, context?: string): void {
-    this.write('debug', message, context);
-  }
-  verbose(message: unknown, context?: string): void {
-    this.write('trace', message, context);
-  }
-  fatal(message: unknown, context?: string): void {
-    this.write('fatal', message, context);
-  }
-
-  private write(
-    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal',
-    message: unknown,
-    context?: string,
-  ): void {
-    if (message instanceof Error) this.pino[level]({ context, err: message }, message.message);
-    else if (typeof message === 'object' && message !== null) this.pino[level]({ context, ...message });
-    else this.pino[level]({ context }, String(message));
-  }
-
-  flush(): void {
-    this.pino.flush();
-  }
+/**
+ * Nest's logger on top of pino (nestjs-pino): inside a request a line goes through that request's
+ * child logger (it carries the reqId, see access-log.ts); outside one, through `root`.
+ */
+export function nestLogger(root: PinoLogger): LoggerService {
+  return new NestjsPinoLogger(new NestjsPinoContext({ pinoHttp: { logger: root } }), {});
 }

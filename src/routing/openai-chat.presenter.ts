@@ -1,0 +1,122 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { openAiErrorBody, writeError } from '../common/http/error-shapes';
+import { logFailure } from '../common/logging/log-failure';
+import { DomainError, toDomainError } from '../errors';
+import type { CatalogueModel } from '../providers/model-catalogue';
+import { ClientLink } from './attempt-scope';
+import { ChunkWriter } from './openai.mapper';
+import { ChatStream, OpenAiApiService, PreparedChat } from './openai-api.service';
+import type { RouteDecision } from './routing.types';
+
+/**
+ * POST /v1/chat/completions over HTTP: status, headers, the JSON answer or the SSE frames, and errors
+ * in OpenAI's shape. Written against node's ServerResponse (setHeader, statusCode, write, end) only,
+ * so that a bare node:http handler can serve the route with it too.
+ */
+@Injectable()
+export class OpenAiChatPresenter {
+  private readonly logger = new Logger('OpenAiApi');
+
+  constructor(private readonly api: OpenAiApiService) {}
+
+  async chatCompletions(body: unknown, requestId: string, res: ServerResponse): Promise<void> {
+    // Only a client that leaves before the answer is complete cancels anything: no AbortController,
+    // no abort and no DOMException for a response that finished.
+    const client = new ClientLink();
+    (res as LinkedResponse)[CLIENT_LINK] = client;
+    res.once('close', onResponseClose);
+    let decision: RouteDecision | undefined;
+    try {
+      const chat = await this.api.prepare(body, requestId, client);
+      decision = chat.decision;
+      if (chat.request.stream) await this.stream(chat, res);
+      else await this.complete(chat, res);
+    } catch (err) {
+      this.fail(res, err, decision);
+    }
+  }
+
+  private async complete(chat: PreparedChat, res: ServerResponse): Promise<void> {
+    const answer = await this.api.complete(chat);
+    decisionHeaders(res, chat.decision, answer.model);
+    sendJson(res, 200, answer.body);
+  }
+
+  private async stream(chat: PreparedChat, res: ServerResponse): Promise<void> {
+    const stream = await this.api.stream(chat);
+    decisionHeaders(res, chat.decision, stream.model);
+    res.statusCode = 200;
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('connection', 'keep-alive');
+    res.setHeader('x-accel-buffering', 'no');
+    const writer = new ChunkWriter(chat.request.requestId, stream.model.id);
+    res.write(writer.role());
+    if (!(await this.frames(stream, writer, res))) return;
+    const usage = chat.includeUsage ? stream.usage() : undefined;
+    if (usage) res.write(writer.usage(usage));
+    res.end(ChunkWriter.done());
+  }
+
+  /** Writes every delta; false when the stream ended early (client gone, or an in-band error event sent). */
+  private async frames(stream: ChatStream, writer: ChunkWriter, res: ServerResponse): Promise<boolean> {
+    try {
+      for await (const delta of stream.deltas) {
+        if (res.destroyed) break;
+        const chunk = writer.delta(delta);
+        if (chunk && !res.write(chunk)) await drained(res);
+      }
+    } catch (err) {
+      const failure = toDomainError(err);
+      logFailure(this.logger, failure, 'chat stream');
+      if (!res.destroyed) res.end(ChunkWriter.event(openAiErrorBody(failure)));
+      return false;
+    }
+    return !res.destroyed;
+  }
+
+  private fail(res: ServerResponse, err: unknown, decision?: RouteDecision): void {
+    const failure: DomainError = toDomainError(err);
+    logFailure(this.logger, failure, 'chat completion');
+    if (decision && !res.headersSent) {
+      res.setHeader('x-gateway-layer', decision.layer);
+      if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
+    }
+    writeError(res, 'openai', failure);
+  }
+}
+
+function decisionHeaders(res: ServerResponse, decision: RouteDecision, model: CatalogueModel): void {
+  res.setHeader('x-gateway-model', model.id);
+  res.setHeader('x-gateway-layer', model.layer);
+  res.setHeader('x-gateway-task-type', decision.taskType);
+  if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
+}
+
+const CLIENT_LINK = Symbol('clientLink');
+type LinkedResponse = ServerResponse & { [CLIENT_LINK]?: ClientLink };
+
+/** 'close' of a chat response (this = the response): the client went away unless the answer was complete. */
+function onResponseClose(this: LinkedResponse): void {
+  if (!this.writableFinished) this[CLIENT_LINK]?.close();
+}
+
+/** JSON without express's per-response ETag hashing (an answer is never revalidated). */
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}

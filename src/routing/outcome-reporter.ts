@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import type { TokenUsage } from '../../libs/provider-sdk/src';
+import type { DomainError } from '../errors';
+import type { CatalogueModel } from '../providers/model-catalogue';
+import { RecorderService } from '../recording/recorder.service';
+import type { FailureRecord, RequestSnapshot } from '../recording/recording.types';
+import type { AttemptFailure, Execution, RunFailure, RunTrace } from './executor.service';
+import type { RouteDecision, RouteRequest } from './routing.types';
+
+/** How a stream ended, for the client and the record. */
+export interface StreamOutcome {
+  success: boolean;
+  errorClass: string | null;
+  usage: TokenUsage;
+  cost: number;
+  latencyMs: number;
+}
+
+/**
+ * The one place a routed request's outcome reaches the recorder: its failed attempts, its request_log
+ * row, and a request-level failure when it got no answer. Fed by the router with the executor's
+ * results and by the stream session when a stream ends. Never throws, never waits (the recorder queues).
+ */
+@Injectable()
+export class OutcomeReporter {
+  constructor(private readonly recorder: RecorderService) {}
+
+  /** A non-streaming request answered by `run.model`. */
+  answered(
+    d: RouteDecision,
+    req: RouteRequest,
+    run: Execution<unknown>,
+    usage: TokenUsage,
+    cost: number,
+    latencyMs: number,
+  ): void {
+    this.attemptsFailed(d, req, run.failures);
+    this.request(d, req, run.model, run, {
+      success: true,
+      errorClass: null,
+      usage,
+      cost,
+      latencyMs,
+    });
+  }
+
+  /** A request that got no answer; returns its error, for the caller to throw. */
+  failed(d: RouteDecision, req: RouteRequest, run: RunFailure): DomainError {
+    this.attemptsFailed(d, req, run.failures);
+    const { error, calls } = run;
+    const model = calls.length ? calls[calls.length - 1].modelId : (d.candidates[0]?.id ?? 'none');
+    const layer = d.candidates.find((m) => m.id === model)?.layer ?? d.layer;
+    this.recorder.recordRequest({
+      ...this.routing(d, req),
+      layer,
+      model,
+      tokensIn: 0,
+      tokensOut: 0,
+      cost: 0,
+      latencyMs: 0,
+      success: false,
+      errorClass: error.code,
+      attempts: run.attempts,
+      stream: req.stream,
+      calls,
+    });
+    if (error.code !== 'client_closed')
+      this.failure(d, req, {
+        scope: 'request',
+        kind: error.code,
+        message: error.message,
+        model: null,
+        provider: null,
+        layer: d.layer,
+      });
+    return error;
+  }
+
+  /** A stream that produced its first delta: the attempts that failed before it. */
+  streamOpened(d: RouteDecision, req: RouteRequest, run: Execution<unknown>): void {
+    this.attemptsFailed(d, req, run.failures);
+  }
+
+  /** A stream's end: its request_log row. */
+  streamEnded(d: RouteDecision, req: RouteRequest, model: CatalogueModel, run: RunTrace, outcome: StreamOutcome): void {
+    this.request(d, req, model, run, outcome, true);
+  }
+
+  /** A stream that failed after its first delta: the attempt's failure and the request's. */
+  streamBroke(
+    d: RouteDecision,
+    req: RouteRequest,
+    model: CatalogueModel,
+    kind: string,
+    message: string,
+    status?: number,
+  ): void {
+    const common = { layer: model.layer, stream: true };
+    this.failure(d, req, {
+      ...common,
+      scope: 'attempt',
+      kind,
+      message,
+      model: model.id,
+      provider: model.provider,
+      status,
+    });
+    this.failure(d, req, {
+      ...common,
+      scope: 'request',
+      kind: 'stream_interrupted',
+      message: `the stream from ${model.id} failed after its first chunk: ${kind}`,
+      model: null,
+      provider: null,
+    });
+  }
+
+  private attemptsFailed(d: RouteDecision, req: RouteRequest, failures: readonly AttemptFailure[]): void {
+    for (const f of failures)
+      this.failure(d, req, {
+        scope: 'attempt',
+        ts: f.ts,
+        kind: f.error.kind,
+        message: f.error.message,
+        model: f.model.id,
+        provider: f.model.provider,
+        status: f.error.status,
+        layer: f.model.layer,
+      });
+  }
+
+  private request(
+    d: RouteDecision,
+    req: RouteRequest,
+    model: CatalogueModel,
+    run: RunTrace,
+    outcome: StreamOutcome,
+    stream = false,
+  ): void {
+    this.recorder.recordRequest({
+      ...this.routing(d, req),
+      layer: model.layer,
+      model: model.id,
+      tokensIn: outcome.usage.promptTokens,
+      tokensOut: outcome.usage.completionTokens,
+      cost: outcome.cost,
+      latencyMs: outcome.latencyMs,
+      success: outcome.success,
+      errorClass: outcome.errorClass,
+      attempts: run.attempts,
+      stream,
+      calls: run.calls,
+    });
+  }
+
+  private routing(d: RouteDecision, req: RouteRequest) {
+    return {
+      id: req.requestId,
+      ts: Date.now(),
+      taskType: d.taskType,
+      ruleId: d.rule?.id ?? null,
+      strategyArm: d.strategyArm,
+    };
+  }
+
+  private failure(
+    d: RouteDecision,
+    req: RouteRequest,
+    f: Pick<FailureRecord, 'scope' | 'kind' | 'message' | 'model' | 'provider' | 'layer' | 'status'> & {
+      ts?: number;
+      stream?: boolean;
+    },
+  ): void {
+    const { stream, ts, ...rest } = f;
+    this.recorder.recordFailure({
+      ...rest,
+      requestId: req.requestId,
+      ts: ts ?? Date.now(),
+      taskType: d.taskType,
+      ruleId: d.rule?.id ?? null,
+      snapshot: snapshotOf(req, stream ?? req.stream),
+    });
+  }
+}
+
+function snapshotOf(req: RouteRequest, stream: boolean): RequestSnapshot {
+  return { model: req.model, messages: req.messages, params: req.params as Record<string, unknown>, stream };
+}
