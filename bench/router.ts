@@ -19,7 +19,7 @@ import { compileRulePattern } from '../src/heuristics/rule-matcher';
 import { RouterService } from '../src/routing/router.service';
 import type { RouteRequest } from '../src/routing/routing.types';
 import { numberArg, pct, round, sortedCopy, table } from './lib';
-import { seededRandom } from '../libs/provider-sdk/src/random';
+import { seededRandom } from '@ai-mcp-gateway/provider-sdk';
 
 // ---- rules: a deterministic mix of the shapes operators and the optimizer write ----
 

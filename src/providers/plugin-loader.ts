@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { PluginContext, PluginLogger, ProviderInstance, ProviderPlugin } from '../../libs/provider-sdk/src';
+import type { PluginContext, PluginLogger, ProviderInstance, ProviderPlugin } from '@ai-mcp-gateway/provider-sdk';
 import { PROJECT_ROOT } from '../common/app-info';
 import type { ProviderConfig } from '../config/config.schema';
 import { resolveConfigPath } from '../config/config.loader';
@@ -22,19 +22,24 @@ export class PluginLoadError extends Error {
 
 /** Compiled (dist/) or run from source (ts-jest, ts-node): decides which plugin file to import. */
 const RUNNING_COMPILED = extname(__filename) === '.js';
-const ENTRY_FILES = RUNNING_COMPILED ? ['index.js', 'index.ts'] : ['index.ts', 'index.js'];
+const EXTENSIONS = RUNNING_COMPILED ? ['.js'] : ['.ts', '.js'];
 
+/**
+ * The file to import from a plugin folder. A workspace plugin's package.json names its compiled entry
+ * (main: dist/index.js): the compiled gateway imports that; run from source, the folder's index.ts.
+ */
 function entryOfDirectory(dir: string): string | undefined {
+  const candidates: string[] = RUNNING_COMPILED ? [] : ['index'];
   const pkgFile = join(dir, 'package.json');
   if (existsSync(pkgFile)) {
     const main = (JSON.parse(readFileSync(pkgFile, 'utf8')) as { main?: string }).main;
-    if (main) {
-      const base = main.replace(/\.(ts|js)$/, '');
-      for (const ext of RUNNING_COMPILED ? ['.js', '.ts'] : ['.ts', '.js'])
-        if (existsSync(join(dir, base + ext))) return join(dir, base + ext);
-    }
+    if (main) candidates.push(main.replace(/\.(ts|js)$/, ''));
   }
-  for (const file of ENTRY_FILES) if (existsSync(join(dir, file))) return join(dir, file);
+  candidates.push('index');
+  for (const base of candidates)
+    for (const ext of EXTENSIONS) if (existsSync(join(dir, base + ext))) return join(dir, base + ext);
+  if (RUNNING_COMPILED && existsSync(join(dir, 'index.ts')))
+    throw new Error(`${dir} holds TypeScript sources but no compiled entry: run npm run build`);
   return undefined;
 }
 
@@ -48,7 +53,7 @@ function entryOf(path: string): string | undefined {
 
 /**
  * Where a `providers[].plugin` value points:
- * - a bare folder name (no slash): plugins/<name> under the project root (dist/plugins/<name> when compiled);
+ * - a bare folder name (no slash): plugins/<name> under the project root (its compiled dist/ when compiled);
  * - a path (./, ../ or /): relative to the config file's folder, else to the working directory;
  * - anything else (e.g. @scope/pkg, some-package): an npm package, imported by name.
  */
@@ -63,13 +68,9 @@ export function resolvePluginSpecifier(plugin: string, configDir = dirname(resol
     throw new Error(`no plugin found at ${plugin} (looked relative to ${bases.filter(Boolean).join(' and ') || '/'})`);
   }
   if (/^[a-z0-9][a-z0-9_-]*$/i.test(plugin)) {
-    const roots = RUNNING_COMPILED
-      ? [join(PROJECT_ROOT, 'dist', 'plugins'), join(PROJECT_ROOT, 'plugins')]
-      : [join(PROJECT_ROOT, 'plugins')];
-    for (const root of roots) {
-      const entry = existsSync(join(root, plugin)) ? entryOfDirectory(join(root, plugin)) : undefined;
-      if (entry) return entry;
-    }
+    const dir = join(PROJECT_ROOT, 'plugins', plugin);
+    const entry = existsSync(dir) ? entryOfDirectory(dir) : undefined;
+    if (entry) return entry;
   }
   // Not a local plugin folder: an npm package name.
   return plugin;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isProviderError } from '../../libs/provider-sdk/src';
+import { isProviderError } from '@ai-mcp-gateway/provider-sdk';
 import { STARTED_AT } from '../common/app-info';
 import { LAYERS } from '../config/config.schema';
 import { ModelCatalogue } from '../providers/model-catalogue';

@@ -1,4 +1,4 @@
-import type { ProviderError } from '../../libs/provider-sdk/src';
+import type { ProviderError } from '@ai-mcp-gateway/provider-sdk';
 import type { ModelCall } from '../recording/recording.types';
 
 export type RoutingErrorCode =
