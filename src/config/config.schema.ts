@@ -108,7 +108,8 @@ export const gatewayConfigSchema = z
     database: z
       .strictObject({
         url: z.string().url().optional(),
-        dataDir: z.string().min(1).default('./data'),
+        /** Made absolute by the loader (DATA_DIR: from the working directory; the file: from its folder). */
+        dataDir: z.string().min(1).default('data'),
       })
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
