@@ -99,4 +99,16 @@ describe('config loader', () => {
     expect(parseConfig(raw, '/etc/gw/f.yaml', { DATA_DIR: '/srv/db' }).database.dataDir).toBe('/srv/db');
     expect(parseConfig({}, '/etc/gw/f.yaml', { DATA_DIR: ':memory:' }).database.dataDir).toBe(':memory:');
   });
+
+  it('refuses an optimizer.cron that is not a cron expression, in one line naming the key', () => {
+    const err = errorOf(() => parseConfig({ optimizer: { cron: 'every 15 minutes' } }, 'f.yaml', {}));
+    expect(err.message).toMatch(
+      /^Invalid configuration in f\.yaml at optimizer\.cron: "every 15 minutes" is not a cron expression \(.+\); e\.g\. "\*\/15 \* \* \* \*"/,
+    );
+    expect(err.message).not.toContain('\n');
+    expect(errorOf(() => parseConfig({ optimizer: { cron: '61 * * * *' } }, 'f.yaml', {})).keyPath).toBe(
+      'optimizer.cron',
+    );
+    expect(parseConfig({ optimizer: { cron: '0 */5 * * * *' } }, 'f.yaml', {}).optimizer.cron).toBe('0 */5 * * * *');
+  });
 });

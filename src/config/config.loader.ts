@@ -49,7 +49,8 @@ function resolveDataDir(raw: Record<string, any>, env: NodeJS.ProcessEnv, file: 
   return typeof fromFile === 'string' ? absolute(fromFile, dirname(file)) : DEFAULT_DATA_DIR;
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
+/** `providers[0].options.baseUrl`: the key path of a config value, as config errors name it. */
+export function formatKeyPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>(
     (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
     '',
@@ -99,7 +100,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
     return result.data;
   }
   const issue = result.error.issues[0];
-  const keyPath = formatPath(issue.path);
+  const keyPath = formatKeyPath(issue.path);
   const envKey = ENV_KEYS[keyPath];
   if (envKey && env[envKey]) throw new ConfigError('environment', envKey, describeIssue(issue));
   throw new ConfigError(file, keyPath, describeIssue(issue));

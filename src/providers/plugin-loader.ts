@@ -13,7 +13,7 @@ export class PluginLoadError extends Error {
     readonly providerId: string,
     readonly plugin: string,
     readonly stage: 'resolve' | 'import' | 'contract' | 'options' | 'create',
-    reason: string,
+    readonly reason: string,
   ) {
     super(`provider "${providerId}" (plugin "${plugin}") failed at ${stage}: ${reason}`);
     this.name = 'PluginLoadError';
@@ -112,8 +112,8 @@ export interface LoadedProvider {
   instance: ProviderInstance;
 }
 
-/** Imports, validates and instantiates one configured provider; every failure is a PluginLoadError. */
-export async function loadProvider(cfg: ProviderConfig, configDir?: string): Promise<LoadedProvider> {
+/** Resolves and imports a provider's plugin module; a failure is a PluginLoadError (resolve, import or contract). */
+export async function importPlugin(cfg: ProviderConfig, configDir?: string): Promise<ProviderPlugin> {
   const fail = (stage: PluginLoadError['stage'], reason: string) =>
     new PluginLoadError(cfg.id, cfg.plugin, stage, reason);
   let specifier: string;
@@ -130,17 +130,23 @@ export async function loadProvider(cfg: ProviderConfig, configDir?: string): Pro
   }
   const plugin = pluginFromModule(mod);
   if (!plugin) throw fail('contract', 'the default export is not a provider plugin (id, optionsSchema, create)');
+  return plugin;
+}
+
+/** Imports, validates and instantiates one configured provider; every failure is a PluginLoadError. */
+export async function loadProvider(cfg: ProviderConfig, configDir?: string): Promise<LoadedProvider> {
+  const plugin = await importPlugin(cfg, configDir);
   const parsed = plugin.optionsSchema.safeParse(cfg.options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue.path.length ? `options.${issue.path.map(String).join('.')}` : 'options';
-    throw fail('options', `${path}: ${issue.message}`);
+    throw new PluginLoadError(cfg.id, cfg.plugin, 'options', `${path}: ${issue.message}`);
   }
   const context: PluginContext = { providerId: cfg.id, logger: pluginLogger(cfg.id), env: (name) => process.env[name] };
   try {
     const instance = await plugin.create(parsed.data, context);
     return { id: cfg.id, plugin, instance };
   } catch (err) {
-    throw fail('create', (err as Error).message);
+    throw new PluginLoadError(cfg.id, cfg.plugin, 'create', (err as Error).message);
   }
 }
