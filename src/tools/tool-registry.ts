@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { z } from 'zod';
+import { portableSchema } from './portable-schema';
 import { TOOL_METADATA } from './tool.decorator';
 import { RegisteredTool, ToolContext, ToolDeclaration, ToolError, ToolIssue } from './tool.types';
 
@@ -86,7 +87,7 @@ export class ToolRegistry implements OnModuleInit {
 export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  return json;
+  return portableSchema(json);
 }
 
 export function invalidInput(error: z.ZodError, input?: unknown): ToolError {
