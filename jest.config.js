@@ -10,6 +10,13 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Specs run the SDK from its sources (as tsconfig "paths" does for the type check), not its compiled dist/.
+  moduleNameMapper: {
+    '^@ai-mcp-gateway/provider-sdk$': '<rootDir>/libs/provider-sdk/src/index.ts',
+    '^@ai-mcp-gateway/provider-sdk/testing$': '<rootDir>/libs/provider-sdk/src/testing/index.ts',
+  },
+  // Build output of the workspace packages: never a spec, never a module to load in-process.
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/[^/]+/dist/', '<rootDir>/plugins/[^/]+/dist/'],
   testTimeout: 60000,
   // PGlite (and the MCP SDK) load parts of themselves with import(); jest needs the VM modules flag for that.
   setupFiles: ['<rootDir>/test/setup-env.ts'],

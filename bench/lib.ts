@@ -15,6 +15,13 @@ export function arg(name: string, fallback: string): string {
   return eq ? eq.slice(name.length + 3) : fallback;
 }
 
+/** `--help` or `-h`: prints the usage and exits 0 before anything starts. */
+export function exitOnHelp(usage: string): void {
+  if (!process.argv.slice(2).some((a) => a === '--help' || a === '-h')) return;
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+
 export function flag(name: string): boolean {
   return process.argv.includes(`--${name}`);
 }

@@ -25,6 +25,7 @@ import {
   Child,
   closedLoop,
   ClosedLoopResult,
+  exitOnHelp,
   flag,
   freePort,
   loadAverage,
@@ -114,7 +115,12 @@ function merge(results: OpenLoopResult[]): OpenLoopResult {
   return results.reduce((a, b) => (b.p99 > a.p99 ? b : a));
 }
 
+const USAGE = `usage: npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1]
+         [--max] [--connections 64] [--max-seconds 10] [--profile DIR] [--database-url postgres://...]
+the gateway's overhead over a local fake upstream, at fixed rates (and at saturation with --max)`;
+
 async function main(): Promise<void> {
+  exitOnHelp(USAGE);
   const rates = arg('rates', '500,1000')
     .split(',')
     .map((r) => Number(r.trim()))

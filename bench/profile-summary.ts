@@ -146,7 +146,7 @@ function main(): void {
     ],
     ['zod validation', (f) => f.url.includes('/zod/')],
     ['undici (upstream client)', (f) => f.url.includes('/undici/')],
-    ['provider plugin + sdk', (f) => /dist\/(libs\/provider-sdk|plugins)\//.test(f.url)],
+    ['provider plugin + sdk', (f) => /(libs\/provider-sdk|plugins\/[^/]+)\/dist\//.test(f.url)],
     [
       'body parsing (body-parser, raw-body)',
       (f) => /\/(body-parser|raw-body|type-is|content-type|iconv-lite|bytes|media-typer)\//.test(f.url),

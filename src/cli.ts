@@ -5,57 +5,126 @@ import { loadConfig } from './config/config.loader';
 import { openDatabase } from './bootstrap/database';
 import { OPTIMIZE_HELP, runOptimizeCommand } from './optimizer/optimize.command';
 import { runSimulateCommand, SIMULATE_HELP } from './optimizer/simulation/simulate.command';
+import {
+  EXPORT_TESTS_FLAGS,
+  EXPORT_TESTS_HELP,
+  EXPORT_TESTS_USAGE,
+  runExportTestsCommand,
+} from './regression-tests/export-tests.command';
 
 type Command = (args: string[]) => Promise<number>;
 
-/** Operator commands. Each prints to stdout what it did and returns the exit code. */
-const COMMANDS: Record<string, { help: string; run: Command }> = {
-  migrate: {
-    help: 'apply pending database migrations (a no-op when there are none)',
-    run: async () => {
-      const { config } = loadConfig();
-      const db = await openDatabase(config.database);
-      try {
-        const { applied } = await db.migrate();
-        process.stdout.write(
-          applied.length
-            ? `applied ${applied.length} migration(s): ${applied.join(', ')}\n`
-            : 'no pending migrations\n',
-        );
-        return 0;
-      } finally {
-        await db.close();
-      }
-    },
-  },
-};
-
-export function registerCommand(name: string, help: string, run: Command): void {
-  COMMANDS[name] = { help, run };
+interface CommandSpec {
+  help: string;
+  /** What follows `npm run <name> --` (the command's own parser checks it). */
+  usage: string;
+  /** Its --flags, to notice when npm took one for itself. */
+  flags: readonly string[];
+  run: Command;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [name, ...args] = argv;
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    const list = Object.entries(COMMANDS)
-      .map(([n, c]) => `  ${n.padEnd(14)} ${c.help}`)
-      .join('\n');
-    process.stderr.write(
-      `${name ? `unknown command "${name}"\n` : ''}usage: node dist/src/cli.js <command>\n${list}\n`,
+const COMMANDS: Record<string, CommandSpec> = {};
+
+export function registerCommand(name: string, spec: CommandSpec): void {
+  COMMANDS[name] = spec;
+}
+
+async function migrate(): Promise<number> {
+  const { config } = loadConfig();
+  const db = await openDatabase(config.database);
+  try {
+    const { applied } = await db.migrate();
+    process.stdout.write(
+      applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'no pending migrations\n',
     );
-    process.exit(name ? 2 : 0);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+function usage(): string {
+  const list = Object.entries(COMMANDS)
+    .map(([n, c]) => `  ${n.padEnd(14)} ${c.help}`)
+    .join('\n');
+  return `usage: node dist/src/cli.js <command> [options]   (npm run <command> -- [options])\n${list}\n`;
+}
+
+const isHelp = (arg: string) => arg === '--help' || arg === '-h';
+
+/**
+ * `npm run x --flag` (without `--`) does not pass --flag on: npm keeps it as its own config and
+ * only says so in the environment (npm_config_flag). Such a run would silently ignore the flag.
+ */
+export function swallowedFlags(flags: readonly string[], args: string[], env: NodeJS.ProcessEnv): string[] {
+  if (!env.npm_lifecycle_event) return [];
+  const given = (flag: string) => args.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+  return [...new Set([...flags, 'dry-run'])].filter(
+    (flag) => env[`npm_config_${flag.replace(/-/g, '_')}`] !== undefined && !given(flag),
+  );
+}
+
+/** The exit code of one command line; bad usage is 2, as for the commands' own argument errors. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || isHelp(name)) {
+    process[name ? 'stdout' : 'stderr'].write(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  if (args.some(isHelp)) {
+    process.stdout.write(`${name}: ${command.help}\nusage: npm run ${name} -- ${command.usage}\n`);
+    return 0;
+  }
+  const swallowed = swallowedFlags(command.flags, args, env);
+  if (swallowed.length > 0) {
+    const flags = swallowed.map((f) => `--${f}`).join(' ');
+    process.stderr.write(
+      `${name}: npm kept ${flags} for itself and did not pass it on; nothing was run. Write: npm run ${name} -- ${flags}\n`,
+    );
+    return 2;
   }
   try {
-    process.exit(await command.run(args));
+    return await command.run(args);
   } catch (err) {
     reportFatal(err);
-    process.exit(1);
+    return 1;
   }
 }
 
-registerCommand('keys', KEYS_HELP, runKeysCommand);
-registerCommand('optimize', OPTIMIZE_HELP, runOptimizeCommand);
-registerCommand('simulate', SIMULATE_HELP, runSimulateCommand);
+registerCommand('migrate', {
+  help: 'apply pending database migrations (a no-op when there are none)',
+  usage: '',
+  flags: [],
+  run: migrate,
+});
+registerCommand('optimize', {
+  help: OPTIMIZE_HELP,
+  usage: '[--dry-run] [--json]',
+  flags: ['dry-run', 'json'],
+  run: runOptimizeCommand,
+});
+registerCommand('simulate', {
+  help: SIMULATE_HELP,
+  usage: '[--requests N] [--seed S] [--json]',
+  flags: ['requests', 'seed', 'json'],
+  run: runSimulateCommand,
+});
+registerCommand('keys', {
+  help: KEYS_HELP,
+  usage: 'create --name N --scopes a,b | list [--json] | revoke <id|prefix>',
+  flags: ['name', 'scopes', 'json'],
+  run: runKeysCommand,
+});
+registerCommand('export-tests', {
+  help: EXPORT_TESTS_HELP,
+  usage: EXPORT_TESTS_USAGE,
+  flags: EXPORT_TESTS_FLAGS,
+  run: runExportTestsCommand,
+});
 
-if (require.main === module) void main(process.argv.slice(2));
+if (require.main === module) void runCli(process.argv.slice(2)).then((code) => process.exit(code));

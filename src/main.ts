@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
   logger.info({ config: file, database: config.database.url ? 'postgres' : 'pglite' }, 'starting');
   try {
-    gateway = await createGateway({ config, logger, http: true });
+    gateway = await createGateway({ config, logger, http: true, configFile: file });
     if (stopRequested) {
       await gateway.close();
       flushLogger(logger);

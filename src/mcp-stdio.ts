@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    const gateway = await createGateway({ config, logger });
+    const gateway = await createGateway({ config, logger, configFile: loaded.file });
     const server = gateway.app.get(McpServerFactory).create({ transport: 'mcp-stdio' });
     const transport = new StdioServerTransport();
     const stop = async () => {

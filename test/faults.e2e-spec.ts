@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import request from 'supertest';
-import { startFakeUpstream, unusedLocalUrl, type FakeUpstream } from '../libs/provider-sdk/src';
+import { startFakeUpstream, unusedLocalUrl, type FakeUpstream } from '@ai-mcp-gateway/provider-sdk/testing';
 import { RecorderService } from '../src/recording/recorder.service';
 import { ExecutorService } from '../src/routing/executor.service';
 import { upstreamConfig } from './helpers/fake-gateway';

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import request from 'supertest';
-import { startFakeUpstream, type FakeUpstream } from '../libs/provider-sdk/src';
+import { startFakeUpstream, type FakeUpstream } from '@ai-mcp-gateway/provider-sdk/testing';
 import { RecorderService } from '../src/recording/recorder.service';
 import { upstreamConfig } from './helpers/fake-gateway';
 import { startTestGateway, TestGateway } from './helpers/test-gateway';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
-import { startFakeUpstream, type FakeUpstream } from '../libs/provider-sdk/src';
+import { startFakeUpstream, type FakeUpstream } from '@ai-mcp-gateway/provider-sdk/testing';
 import { createGateway, type GatewayHandle } from '../src/bootstrap/gateway';
 import { RecorderService } from '../src/recording/recorder.service';
 import { connectHttp } from './helpers/mcp-client';

@@ -1,11 +1,5 @@
-import {
-  collectStream,
-  startFakeUpstream,
-  type FakeUpstream,
-  type PluginContext,
-  type ProviderInstance,
-} from '../../libs/provider-sdk/src';
-import { runConformanceSuite } from '../../libs/provider-sdk/src/conformance';
+import { collectStream, type PluginContext, type ProviderInstance } from '@ai-mcp-gateway/provider-sdk';
+import { runConformanceSuite, startFakeUpstream, type FakeUpstream } from '@ai-mcp-gateway/provider-sdk/testing';
 import plugin from './index';
 
 const SECRET = 'sk-ant-test-secret-value-456';

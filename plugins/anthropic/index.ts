@@ -15,7 +15,7 @@ import {
   type ModelInfo,
   type PluginContext,
   type ProviderInstance,
-} from '../../libs/provider-sdk/src';
+} from '@ai-mcp-gateway/provider-sdk';
 import { messagesBody } from './request';
 import { StreamState, modelPageSchema, parseStreamEvent, toChatResponse } from './response';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProviderError, type ChatMessage, type ChatRequest } from '../../libs/provider-sdk/src';
+import { ProviderError, type ChatMessage, type ChatRequest } from '@ai-mcp-gateway/provider-sdk';
 
 /** ChatRequest (OpenAI-style) -> Anthropic Messages API request body. */
 

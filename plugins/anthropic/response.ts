@@ -8,7 +8,7 @@ import {
   type FinishReason,
   type ProviderErrorKind,
   type ToolCall,
-} from '../../libs/provider-sdk/src';
+} from '@ai-mcp-gateway/provider-sdk';
 
 /** Anthropic Messages API responses and stream events -> ChatResponse / ChatDelta. */
 

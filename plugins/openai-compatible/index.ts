@@ -18,7 +18,7 @@ import {
   type PluginContext,
   type ProviderInstance,
   type TokenUsage,
-} from '../../libs/provider-sdk/src';
+} from '@ai-mcp-gateway/provider-sdk';
 import {
   chunkDelta,
   chunkError,

@@ -9,7 +9,7 @@ import {
   type ChatRequest,
   type FinishReason,
   type TokenUsage,
-} from '../../libs/provider-sdk/src';
+} from '@ai-mcp-gateway/provider-sdk';
 
 /** The OpenAI chat-completions wire format: request bodies out, responses and stream chunks in. */
 

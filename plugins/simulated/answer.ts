@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../../libs/provider-sdk/src';
-import { estimateTokens } from '../../libs/provider-sdk/src';
+import type { ChatMessage } from '@ai-mcp-gateway/provider-sdk';
+import { estimateTokens } from '@ai-mcp-gateway/provider-sdk';
 
 const OPENERS: Record<string, string[]> = {
   coding: [

@@ -15,7 +15,7 @@ import {
   type FinishReason,
   type PluginContext,
   type ProviderInstance,
-} from '../../libs/provider-sdk/src';
+} from '@ai-mcp-gateway/provider-sdk';
 import { composeAnswer } from './answer';
 import { simulatedOptionsSchema, type SimulatedModel, type SimulatedOptions } from './options';
 import { hash32, lognormalFromQuantiles, mulberry32 } from './rng';

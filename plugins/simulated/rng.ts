@@ -1,4 +1,4 @@
-export { hash32, seededRandom as mulberry32 } from '../../libs/provider-sdk/src/random';
+export { hash32, seededRandom as mulberry32 } from '@ai-mcp-gateway/provider-sdk';
 
 /** Standard normal by Box-Muller (1 - u keeps the log away from zero). */
 export function normal(rng: () => number): number {

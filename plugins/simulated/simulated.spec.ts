@@ -1,5 +1,5 @@
-import { collectStream, isProviderError, type ChatRequest, type PluginContext } from '../../libs/provider-sdk/src';
-import { runConformanceSuite } from '../../libs/provider-sdk/src/conformance';
+import { collectStream, isProviderError, type ChatRequest, type PluginContext } from '@ai-mcp-gateway/provider-sdk';
+import { runConformanceSuite } from '@ai-mcp-gateway/provider-sdk/testing';
 import simulated, { type SimulatedOptions } from './index';
 
 const model = (over: Record<string, unknown> = {}) => ({

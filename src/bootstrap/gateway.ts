@@ -15,8 +15,10 @@ import { DomainExceptionFilter } from '../common/http/errors.filter';
 import { bodyParserErrors, requireJsonBody } from '../common/http/json-body';
 import { InFlightTracker } from './in-flight-tracker';
 import { nestLogger } from '../common/logging/logger';
+import { resolveConfigPath } from '../config/config.loader';
 import { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
+import { checkProviderPlugins } from '../providers/plugin-check';
 
 export interface GatewayHandle {
   app: NestExpressApplication;
@@ -34,11 +36,15 @@ export interface CreateGatewayOptions {
   logger: PinoLogger;
   /** Only the HTTP server needs body parsers and middleware. */
   http?: boolean;
+  /** The file the config came from (named in config errors); default: the one loadConfig() reads. */
+  configFile?: string;
 }
 
 /** Connects and migrates the database, then builds the Nest application on it. */
 export async function createGateway(opts: CreateGatewayOptions): Promise<GatewayHandle> {
   const { config, logger } = opts;
+  // Config errors that need the plugins stop the start before the database is opened or migrated.
+  await checkProviderPlugins(config, opts.configFile ?? resolveConfigPath());
   const db = await openDatabase(config.database);
   let app: NestExpressApplication | undefined;
   try {

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from './config.loader';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../common/app-info';
+import { ConfigError, loadConfig, parseConfig, resolveConfigPath } from './config.loader';
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
 function file(name: string, text: string): string {
@@ -80,5 +81,34 @@ describe('config loader', () => {
 
   it('reports a missing file', () => {
     expect(errorOf(() => loadConfig({ GATEWAY_CONFIG: join(dir, 'nope.yaml') })).message).toContain('file not found');
+  });
+
+  it('finds the default file and data directory in the installation, whatever the working directory', () => {
+    expect(resolveConfigPath({})).toBe(join(PROJECT_ROOT, 'config', 'gateway.yaml'));
+    expect(loadConfig({}).config.database.dataDir).toBe(join(PROJECT_ROOT, 'data'));
+    expect(parseConfig({}, '/etc/gw/f.yaml', {}).database.dataDir).toBe(join(PROJECT_ROOT, 'data'));
+  });
+
+  it('reads a relative GATEWAY_CONFIG and DATA_DIR from the working directory, a dataDir in a file from its folder', () => {
+    expect(resolveConfigPath({ GATEWAY_CONFIG: 'my/gw.yaml' })).toBe(resolve(process.cwd(), 'my/gw.yaml'));
+    expect(parseConfig({}, '/etc/gw/f.yaml', { DATA_DIR: 'var/db' }).database.dataDir).toBe(
+      resolve(process.cwd(), 'var/db'),
+    );
+    const raw = { database: { dataDir: './db' } };
+    expect(parseConfig(raw, '/etc/gw/f.yaml', {}).database.dataDir).toBe('/etc/gw/db');
+    expect(parseConfig(raw, '/etc/gw/f.yaml', { DATA_DIR: '/srv/db' }).database.dataDir).toBe('/srv/db');
+    expect(parseConfig({}, '/etc/gw/f.yaml', { DATA_DIR: ':memory:' }).database.dataDir).toBe(':memory:');
+  });
+
+  it('refuses an optimizer.cron that is not a cron expression, in one line naming the key', () => {
+    const err = errorOf(() => parseConfig({ optimizer: { cron: 'every 15 minutes' } }, 'f.yaml', {}));
+    expect(err.message).toMatch(
+      /^Invalid configuration in f\.yaml at optimizer\.cron: "every 15 minutes" is not a cron expression \(.+\); e\.g\. "\*\/15 \* \* \* \*"/,
+    );
+    expect(err.message).not.toContain('\n');
+    expect(errorOf(() => parseConfig({ optimizer: { cron: '61 * * * *' } }, 'f.yaml', {})).keyPath).toBe(
+      'optimizer.cron',
+    );
+    expect(parseConfig({ optimizer: { cron: '0 */5 * * * *' } }, 'f.yaml', {}).optimizer.cron).toBe('0 */5 * * * *');
   });
 });

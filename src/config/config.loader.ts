@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../common/app-info';
 import { GatewayConfig, gatewayConfigSchema } from './config.schema';
 
 /** A configuration problem: one line naming the file, the key path and the reason. */
@@ -21,14 +22,35 @@ export interface LoadedConfig {
   config: GatewayConfig;
 }
 
-const DEFAULT_FILE = 'config/gateway.yaml';
+/**
+ * Defaults come from the installation, not the working directory: an MCP client such as Claude
+ * Desktop starts the stdio entry from anywhere (often /).
+ */
+const DEFAULT_FILE = join(PROJECT_ROOT, 'config', 'gateway.yaml');
+const DEFAULT_DATA_DIR = join(PROJECT_ROOT, 'data');
+/** DATA_DIR value for an in-memory PGlite (tests); never a path. */
+const IN_MEMORY = ':memory:';
 
+/** GATEWAY_CONFIG (relative to the working directory, as a path typed in a shell is), else the installation's file. */
 export function resolveConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = env.GATEWAY_CONFIG?.trim() || DEFAULT_FILE;
+  const chosen = env.GATEWAY_CONFIG?.trim();
+  if (!chosen) return DEFAULT_FILE;
   return isAbsolute(chosen) ? chosen : resolve(process.cwd(), chosen);
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
+/**
+ * An absolute PGlite directory: DATA_DIR relative to the working directory; `database.dataDir` in a
+ * file relative to that file's folder (as plugin paths are); by default data/ in the installation.
+ */
+function resolveDataDir(raw: Record<string, any>, env: NodeJS.ProcessEnv, file: string): string {
+  const absolute = (dir: string, base: string) => (dir === IN_MEMORY ? dir : resolve(base, dir));
+  if (env.DATA_DIR) return absolute(env.DATA_DIR, process.cwd());
+  const fromFile = raw.database?.dataDir;
+  return typeof fromFile === 'string' ? absolute(fromFile, dirname(file)) : DEFAULT_DATA_DIR;
+}
+
+/** `providers[0].options.baseUrl`: the key path of a config value, as config errors name it. */
+export function formatKeyPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>(
     (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
     '',
@@ -73,9 +95,12 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, file: st
 export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const withEnv = applyEnv(raw as Record<string, unknown>, env, file);
   const result = gatewayConfigSchema.safeParse(withEnv);
-  if (result.success) return result.data;
+  if (result.success) {
+    result.data.database.dataDir = resolveDataDir(raw as Record<string, any>, env, file);
+    return result.data;
+  }
   const issue = result.error.issues[0];
-  const keyPath = formatPath(issue.path);
+  const keyPath = formatKeyPath(issue.path);
   const envKey = ENV_KEYS[keyPath];
   if (envKey && env[envKey]) throw new ConfigError('environment', envKey, describeIssue(issue));
   throw new ConfigError(file, keyPath, describeIssue(issue));

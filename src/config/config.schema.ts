@@ -1,3 +1,4 @@
+import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 
 /** Layers are ordered: escalation goes fast -> balanced -> deep. */
@@ -58,9 +59,19 @@ const recordingSchema = z.strictObject({
   redactContent: z.boolean().default(true),
 });
 
+/** Checked with the parser of the scheduler itself (the cron package), so a bad expression fails at load. */
+const cronExpression = z.string().superRefine((value, ctx) => {
+  const { valid, error } = validateCronExpression(value);
+  if (!valid)
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a cron expression (${error?.message ?? 'unreadable'}); e.g. "*/15 * * * *" runs every 15 minutes`,
+    });
+});
+
 const optimizerSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  cron: z.string().default('*/15 * * * *'),
+  cron: cronExpression.default('*/15 * * * *'),
   minSample: z.number().int().positive().default(30),
   costWeight: z.number().min(0).default(0.2),
   latencyWeight: z.number().min(0).default(0.1),
@@ -108,7 +119,8 @@ export const gatewayConfigSchema = z
     database: z
       .strictObject({
         url: z.string().url().optional(),
-        dataDir: z.string().min(1).default('./data'),
+        /** Made absolute by the loader (DATA_DIR: from the working directory; the file: from its folder). */
+        dataDir: z.string().min(1).default('data'),
       })
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

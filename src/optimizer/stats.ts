@@ -1,8 +1,8 @@
 /** Small, dependency-free statistics for the optimizer: seeded RNG, Beta sampling, confidence bounds, tests. */
 
-import { hash32 } from '../../libs/provider-sdk/src/random';
+import { hash32 } from '@ai-mcp-gateway/provider-sdk';
 
-export { seededRandom as seededRng, hash32 } from '../../libs/provider-sdk/src/random';
+export { seededRandom as seededRng, hash32 } from '@ai-mcp-gateway/provider-sdk';
 
 export type Rng = () => number;
 

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../../libs/provider-sdk/src';
+import type { TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 
 /** USD per million tokens. */
 export interface Price {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { PluginContext, PluginLogger, ProviderInstance, ProviderPlugin } from '../../libs/provider-sdk/src';
+import type { PluginContext, PluginLogger, ProviderInstance, ProviderPlugin } from '@ai-mcp-gateway/provider-sdk';
 import { PROJECT_ROOT } from '../common/app-info';
 import type { ProviderConfig } from '../config/config.schema';
 import { resolveConfigPath } from '../config/config.loader';
@@ -13,7 +13,7 @@ export class PluginLoadError extends Error {
     readonly providerId: string,
     readonly plugin: string,
     readonly stage: 'resolve' | 'import' | 'contract' | 'options' | 'create',
-    reason: string,
+    readonly reason: string,
   ) {
     super(`provider "${providerId}" (plugin "${plugin}") failed at ${stage}: ${reason}`);
     this.name = 'PluginLoadError';
@@ -22,19 +22,24 @@ export class PluginLoadError extends Error {
 
 /** Compiled (dist/) or run from source (ts-jest, ts-node): decides which plugin file to import. */
 const RUNNING_COMPILED = extname(__filename) === '.js';
-const ENTRY_FILES = RUNNING_COMPILED ? ['index.js', 'index.ts'] : ['index.ts', 'index.js'];
+const EXTENSIONS = RUNNING_COMPILED ? ['.js'] : ['.ts', '.js'];
 
+/**
+ * The file to import from a plugin folder. A workspace plugin's package.json names its compiled entry
+ * (main: dist/index.js): the compiled gateway imports that; run from source, the folder's index.ts.
+ */
 function entryOfDirectory(dir: string): string | undefined {
+  const candidates: string[] = RUNNING_COMPILED ? [] : ['index'];
   const pkgFile = join(dir, 'package.json');
   if (existsSync(pkgFile)) {
     const main = (JSON.parse(readFileSync(pkgFile, 'utf8')) as { main?: string }).main;
-    if (main) {
-      const base = main.replace(/\.(ts|js)$/, '');
-      for (const ext of RUNNING_COMPILED ? ['.js', '.ts'] : ['.ts', '.js'])
-        if (existsSync(join(dir, base + ext))) return join(dir, base + ext);
-    }
+    if (main) candidates.push(main.replace(/\.(ts|js)$/, ''));
   }
-  for (const file of ENTRY_FILES) if (existsSync(join(dir, file))) return join(dir, file);
+  candidates.push('index');
+  for (const base of candidates)
+    for (const ext of EXTENSIONS) if (existsSync(join(dir, base + ext))) return join(dir, base + ext);
+  if (RUNNING_COMPILED && existsSync(join(dir, 'index.ts')))
+    throw new Error(`${dir} holds TypeScript sources but no compiled entry: run npm run build`);
   return undefined;
 }
 
@@ -48,7 +53,7 @@ function entryOf(path: string): string | undefined {
 
 /**
  * Where a `providers[].plugin` value points:
- * - a bare folder name (no slash): plugins/<name> under the project root (dist/plugins/<name> when compiled);
+ * - a bare folder name (no slash): plugins/<name> under the project root (its compiled dist/ when compiled);
  * - a path (./, ../ or /): relative to the config file's folder, else to the working directory;
  * - anything else (e.g. @scope/pkg, some-package): an npm package, imported by name.
  */
@@ -63,13 +68,9 @@ export function resolvePluginSpecifier(plugin: string, configDir = dirname(resol
     throw new Error(`no plugin found at ${plugin} (looked relative to ${bases.filter(Boolean).join(' and ') || '/'})`);
   }
   if (/^[a-z0-9][a-z0-9_-]*$/i.test(plugin)) {
-    const roots = RUNNING_COMPILED
-      ? [join(PROJECT_ROOT, 'dist', 'plugins'), join(PROJECT_ROOT, 'plugins')]
-      : [join(PROJECT_ROOT, 'plugins')];
-    for (const root of roots) {
-      const entry = existsSync(join(root, plugin)) ? entryOfDirectory(join(root, plugin)) : undefined;
-      if (entry) return entry;
-    }
+    const dir = join(PROJECT_ROOT, 'plugins', plugin);
+    const entry = existsSync(dir) ? entryOfDirectory(dir) : undefined;
+    if (entry) return entry;
   }
   // Not a local plugin folder: an npm package name.
   return plugin;
@@ -111,8 +112,8 @@ export interface LoadedProvider {
   instance: ProviderInstance;
 }
 
-/** Imports, validates and instantiates one configured provider; every failure is a PluginLoadError. */
-export async function loadProvider(cfg: ProviderConfig, configDir?: string): Promise<LoadedProvider> {
+/** Resolves and imports a provider's plugin module; a failure is a PluginLoadError (resolve, import or contract). */
+export async function importPlugin(cfg: ProviderConfig, configDir?: string): Promise<ProviderPlugin> {
   const fail = (stage: PluginLoadError['stage'], reason: string) =>
     new PluginLoadError(cfg.id, cfg.plugin, stage, reason);
   let specifier: string;
@@ -129,17 +130,23 @@ export async function loadProvider(cfg: ProviderConfig, configDir?: string): Pro
   }
   const plugin = pluginFromModule(mod);
   if (!plugin) throw fail('contract', 'the default export is not a provider plugin (id, optionsSchema, create)');
+  return plugin;
+}
+
+/** Imports, validates and instantiates one configured provider; every failure is a PluginLoadError. */
+export async function loadProvider(cfg: ProviderConfig, configDir?: string): Promise<LoadedProvider> {
+  const plugin = await importPlugin(cfg, configDir);
   const parsed = plugin.optionsSchema.safeParse(cfg.options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue.path.length ? `options.${issue.path.map(String).join('.')}` : 'options';
-    throw fail('options', `${path}: ${issue.message}`);
+    throw new PluginLoadError(cfg.id, cfg.plugin, 'options', `${path}: ${issue.message}`);
   }
   const context: PluginContext = { providerId: cfg.id, logger: pluginLogger(cfg.id), env: (name) => process.env[name] };
   try {
     const instance = await plugin.create(parsed.data, context);
     return { id: cfg.id, plugin, instance };
   } catch (err) {
-    throw fail('create', (err as Error).message);
+    throw new PluginLoadError(cfg.id, cfg.plugin, 'create', (err as Error).message);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { ProviderInstance } from '../../libs/provider-sdk/src';
+import type { ProviderInstance } from '@ai-mcp-gateway/provider-sdk';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import { HealthService } from '../observability/health.service';

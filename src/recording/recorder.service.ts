@@ -9,6 +9,7 @@ import { MetricsService } from '../observability/metrics.service';
 import { ModelPerformanceService } from '../model-performance/model-performance.service';
 import { RegressionTestsService } from '../regression-tests/regression-tests.service';
 import { RequestLogService } from '../request-log/request-log.service';
+import { backoffDelay } from '../common/backoff';
 import { bugOf, regressionTestOf } from './failure-reporter';
 import { modelCallsOf, toRequestLog, withoutNul } from './recorded-rows';
 import { RecordingMetrics } from './recording-metrics';
@@ -137,11 +138,13 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   /** The database refused a write: the timer waits longer before each new try, so a down database is not hammered. */
   private backOff(): void {
     this.failedWrites++;
-    const base = Math.min(
-      Math.max(MAX_RETRY_DELAY_MS, this.config.recording.flushIntervalMs),
-      this.config.recording.flushIntervalMs * 2 ** (this.failedWrites - 1),
-    );
-    this.retryAt = Date.now() + Math.round(base * (0.8 + Math.random() * 0.4));
+    const flushMs = this.config.recording.flushIntervalMs;
+    // Equal jitter from twice the interval: the first retry never comes sooner than a regular flush.
+    const delay = backoffDelay(this.failedWrites, {
+      baseMs: 2 * flushMs,
+      maxMs: Math.max(MAX_RETRY_DELAY_MS, flushMs),
+    });
+    this.retryAt = Date.now() + delay;
   }
 
   private succeeded(): void {

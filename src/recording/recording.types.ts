@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../libs/provider-sdk/src';
+import type { ChatMessage } from '@ai-mcp-gateway/provider-sdk';
 
 /** One call to one model (an attempt): feeds model_performance. */
 export interface ModelCall {

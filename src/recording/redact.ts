@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../libs/provider-sdk/src';
+import type { ChatMessage } from '@ai-mcp-gateway/provider-sdk';
 import type { RequestSnapshot } from './recording.types';
 
 /** Keys that may carry credentials; removed wherever they appear in a snapshot. */

@@ -1,4 +1,4 @@
-import { abortError, ProviderError } from '../../libs/provider-sdk/src';
+import { abortError, ProviderError } from '@ai-mcp-gateway/provider-sdk';
 
 function noop(): void {
   // swallows a rejection nobody awaits

@@ -7,7 +7,7 @@ import {
   type CallOptions,
   type ChatRequest,
   type ProviderInstance,
-} from '../../libs/provider-sdk/src';
+} from '@ai-mcp-gateway/provider-sdk';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isProviderError, type ChatDelta, type TokenUsage } from '../../libs/provider-sdk/src';
+import { isProviderError, type ChatDelta, type TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import { STARTED_AT } from '../common/app-info';
 import { LAYERS } from '../config/config.schema';
 import { InvalidInputError, UpstreamError } from '../errors';

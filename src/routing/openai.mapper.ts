@@ -1,4 +1,4 @@
-import type { ChatDelta, ChatMessage, TokenUsage } from '../../libs/provider-sdk/src';
+import type { ChatDelta, ChatMessage, TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import type { ChatCompletionRequest } from './openai.schemas';
 import type { ChatParams, RouteRequest, RouteResult } from './routing.types';
 

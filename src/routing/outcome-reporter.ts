@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TokenUsage } from '../../libs/provider-sdk/src';
+import type { TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import type { DomainError } from '../errors';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { RecorderService } from '../recording/recorder.service';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { estimateMessagesTokens, type ChatMessage } from '../../libs/provider-sdk/src';
+import { estimateMessagesTokens, type ChatMessage } from '@ai-mcp-gateway/provider-sdk';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
 import { HeuristicsService } from '../heuristics/heuristics.service';

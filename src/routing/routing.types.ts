@@ -1,5 +1,5 @@
 import type { ClientLink } from './attempt-scope';
-import type { ChatMessage, ChatRequest, ChatResponse, TokenUsage } from '../../libs/provider-sdk/src';
+import type { ChatMessage, ChatRequest, ChatResponse, TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import type { LayerName } from '../config/config.schema';
 import type { MatchedRule } from '../heuristics/rule-matcher';
 import type { CatalogueModel } from '../providers/model-catalogue';

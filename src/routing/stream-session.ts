@@ -1,4 +1,4 @@
-import { toProviderError, type ChatDelta, type TokenUsage } from '../../libs/provider-sdk/src';
+import { toProviderError, type ChatDelta, type TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import type { Execution } from './executor.service';
 import type { OutcomeReporter, StreamOutcome } from './outcome-reporter';

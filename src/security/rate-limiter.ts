@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { backoffDelay } from '../common/backoff';
 
 export interface RateDecision {
   allowed: boolean;
@@ -124,7 +125,7 @@ export class RedisRateLimiter implements RateLimiter {
       // ioredis waits this long for a socket that may already be gone when closing; keep shutdown quick.
       disconnectTimeout: 100,
       commandTimeout: opts.commandTimeoutMs ?? 250,
-      retryStrategy: (times) => Math.min(5000, 100 * 2 ** Math.min(times, 6)),
+      retryStrategy: (times) => backoffDelay(times, { baseMs: 200, maxMs: 5000, jitter: 'none' }),
     }) as TokenBucketRedis;
     this.client.on('error', (err) => opts.onError?.(err));
     this.client.defineCommand('gatewayTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { z } from 'zod';
+import { portableSchema } from './portable-schema';
 import { TOOL_METADATA } from './tool.decorator';
 import { ErrorIssue, InvalidInputError } from '../errors';
 import { RegisteredTool, ToolContext, ToolDeclaration } from './tool.types';
@@ -87,7 +88,7 @@ export class ToolRegistry implements OnModuleInit {
 export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
-  return json;
+  return portableSchema(json);
 }
 
 /** A schema's refusal as the one error a caller sees: every offending field named, "Invalid input: " first. */

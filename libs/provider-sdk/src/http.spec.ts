@@ -1,5 +1,5 @@
 import { request as undiciRequest } from 'undici';
-import { startFakeUpstream, type FakeUpstream } from './fake-upstream';
+import { startFakeUpstream, type FakeUpstream } from './testing';
 import { HttpUpstream, statusError, upstreamErrorMessage } from './http';
 
 const call = (timeoutMs = 5000) => ({ signal: new AbortController().signal, timeoutMs });

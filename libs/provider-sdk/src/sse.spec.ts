@@ -91,6 +91,19 @@ describe('parseSSE', () => {
     });
   });
 
+  it('counts a line across chunks for the cap, and only the line: a long body of short lines passes', async () => {
+    const x = 'x'.repeat(30);
+    await expect(events(['data: ', x, x], { maxLineLength: 50 })).rejects.toMatchObject({
+      kind: 'malformed_response',
+    });
+    const ok = await events([`data: ${x}\n\ndata: `, `${x}\n\n`, `data: ${x}\n\n`], { maxLineLength: 50 });
+    expect(ok.map((e) => e.data)).toEqual([x, x, x]);
+  });
+
+  it('ignores a byte order mark at the start of the body', async () => {
+    expect(await events([Buffer.from('\uFEFFdata: a\n\n')])).toEqual([{ data: 'a' }]);
+  });
+
   it('passes errors of the source through', async () => {
     const source = new Readable({ read() {} });
     source.push('data: 1\n\n');

@@ -1,3 +1,4 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ProviderError } from './errors';
 
 /** One server-sent event. `done` is set on the OpenAI-style `data: [DONE]` terminator. */
@@ -52,99 +53,66 @@ async function* chunksOf(source: SSESource, destroyOnReturn: boolean): AsyncGene
   }
 }
 
-/** Splits decoded text into lines on CRLF, LF or CR, keeping the unfinished tail between chunks. */
-class LineSplitter {
-  private buffer = '';
-  private lastWasCR = false;
+/**
+ * Bounds the line the parser holds between chunks, so that a broken upstream cannot grow memory
+ * without bound: counts the characters since the last line break, across chunks.
+ */
+class LineLengthCap {
+  private pending = 0;
 
   constructor(private readonly maxLineLength: number) {}
 
-  push(text: string): string[] {
-    // A CR ending the previous chunk already closed its line; a LF opening this chunk belongs to it.
-    if (this.lastWasCR && text.startsWith('\n')) text = text.slice(1);
-    this.lastWasCR = text.endsWith('\r');
-    const parts = (this.buffer + text).split(/\r\n|\r|\n/);
-    this.buffer = parts.pop() ?? '';
-    if (this.buffer.length > this.maxLineLength) {
+  check(text: string): void {
+    const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+    this.pending = lastBreak < 0 ? this.pending + text.length : text.length - lastBreak - 1;
+    if (this.pending > this.maxLineLength) {
       throw new ProviderError(
         'malformed_response',
         `server-sent event line longer than ${this.maxLineLength} characters`,
       );
     }
-    return parts;
-  }
-
-  flush(): string[] {
-    const rest = this.buffer;
-    this.buffer = '';
-    return rest ? [rest] : [];
   }
 }
 
-/** Accumulates fields of one event (per the EventSource spec) until a blank line dispatches it. */
-class EventBuilder {
-  private data: string[] = [];
-  private event?: string;
-  private id?: string;
-
-  /** Returns the finished event on a blank line, if it carried data. */
-  line(line: string): SSEEvent | undefined {
-    if (line === '') return this.dispatch();
-    if (line.startsWith(':')) return undefined; // comment, e.g. keep-alive
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
-    else if (field === 'id') this.id = value;
-    return undefined;
-  }
-
-  dispatch(): SSEEvent | undefined {
-    const hasData = this.data.length > 0;
-    const ev: SSEEvent = { data: this.data.join('\n') };
-    if (this.event) ev.event = this.event;
-    if (this.id !== undefined) ev.id = this.id;
-    this.data = [];
-    this.event = undefined;
-    return hasData ? ev : undefined;
-  }
+function toEvent(message: EventSourceMessage): SSEEvent {
+  const ev: SSEEvent = { data: message.data };
+  if (message.event) ev.event = message.event;
+  if (message.id !== undefined) ev.id = message.id;
+  return ev;
 }
 
 /**
- * Parses a server-sent-event body into events. Handles CRLF/CR/LF line ends split across chunks,
- * multi-line data, comments and the `[DONE]` terminator. An event left without its closing blank
- * line at the end of the body is still delivered (lenient, as most clients are); callers decide
- * whether the stream was complete. Leaving the loop early cancels the underlying body.
+ * Parses a server-sent-event body into events. eventsource-parser reads the EventSource grammar
+ * (CRLF/CR/LF line ends split across chunks, multi-line data, comments, a leading BOM); this wrapper
+ * adds the line cap, the `[DONE]` terminator and leniency at the end: an event left without its
+ * closing blank line at the end of the body is still delivered, as most clients do, and callers
+ * decide whether the stream was complete. Leaving the loop early cancels the underlying body.
  */
 export async function* parseSSE(source: SSESource, options: ParseSSEOptions = {}): AsyncGenerator<SSEEvent> {
   const doneData = options.doneData === undefined ? '[DONE]' : options.doneData;
   const decoder = new TextDecoder();
-  const lines = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE);
-  const builder = new EventBuilder();
+  const cap = new LineLengthCap(options.maxLineLength ?? DEFAULT_MAX_LINE);
+  const parsed: SSEEvent[] = [];
+  const parser = createParser({ onEvent: (message) => parsed.push(toEvent(message)) });
   const finish = (ev: SSEEvent): SSEEvent => (doneData !== null && ev.data === doneData ? { ...ev, done: true } : ev);
 
   for await (const chunk of chunksOf(source, options.destroyOnReturn ?? true)) {
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    for (const line of lines.push(text)) {
-      const ev = builder.line(line);
-      if (!ev) continue;
+    cap.check(text);
+    parser.feed(text);
+    for (let ev = parsed.shift(); ev; ev = parsed.shift()) {
       const out = finish(ev);
       yield out;
       if (out.done) return;
     }
   }
-  const tail = decoder.decode();
-  for (const line of [...lines.push(tail), ...lines.flush()]) {
-    const ev = builder.line(line);
-    if (ev) {
-      yield finish(ev);
-      if (ev.data === doneData) return;
-    }
+  // The end of the body ends the last line and the last event.
+  parser.feed(`${decoder.decode()}\n\n`);
+  for (const ev of parsed) {
+    const out = finish(ev);
+    yield out;
+    if (out.done) return;
   }
-  const last = builder.dispatch();
-  if (last) yield finish(last);
 }
 
 /** Parses an event's data as JSON; a broken payload is the upstream's fault (malformed_response). */

@@ -1,4 +1,4 @@
-import type { FinishReason, ToolCall } from '../types';
+import type { FinishReason, ToolCall } from '../../types';
 
 /** What the fake upstream answers with, in either dialect. */
 export interface FakeReply {

@@ -1,6 +1,6 @@
 import { expect, it } from '@jest/globals';
-import { collectStream } from '../stream';
-import type { ChatDelta } from '../types';
+import { collectStream } from '../../stream';
+import type { ChatDelta } from '../../types';
 import type { Harness } from './harness';
 import { callOptions, request } from './helpers';
 

@@ -1,4 +1,4 @@
-import { splitText } from '../stream';
+import { splitText } from '../../stream';
 import { finishOf, splitArgs, sse, type Dialect, type FakeReply, type FakeUsage } from './dialect';
 
 const CREATED = 1_700_000_000;

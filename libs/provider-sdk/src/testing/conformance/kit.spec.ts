@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '../../../..');
+const ROOT = resolve(__dirname, '../../../../..');
 
 interface JestJson {
   testResults: Array<{ assertionResults: Array<{ fullName: string; status: string }> }>;
@@ -21,7 +21,7 @@ async function runSloppySuite(): Promise<Map<string, string>> {
     '--json',
     `--outputFile=${output}`,
     `--roots=${__dirname}`,
-    '--testMatch=**/testing/*.conformance.ts',
+    '--testMatch=**/fixtures/*.conformance.ts',
     '--ci',
   ];
   try {

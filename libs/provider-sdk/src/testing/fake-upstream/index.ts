@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { estimateTokens } from '../tokens';
+import { estimateTokens } from '../../tokens';
 import { anthropicDialect } from './anthropic';
 import type { Dialect, FakeReply, FakeUsage } from './dialect';
 import { openaiDialect } from './openai';

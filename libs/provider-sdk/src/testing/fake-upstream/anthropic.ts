@@ -1,5 +1,5 @@
-import type { FinishReason } from '../types';
-import { splitText } from '../stream';
+import type { FinishReason } from '../../types';
+import { splitText } from '../../stream';
 import { finishOf, splitArgs, sse, type Dialect, type FakeReply } from './dialect';
 
 const STOP_REASONS: Record<FinishReason, string> = {

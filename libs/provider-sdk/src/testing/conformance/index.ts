@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { startFakeUpstream } from '../fake-upstream';
-import type { ProviderInstance } from '../types';
+import type { ProviderInstance } from '../../types';
 import { registerCoreTests } from './core';
 import { registerDeadlineTests } from './deadline';
 import type { ConformanceSuiteOptions, Harness } from './harness';

@@ -1,6 +1,6 @@
-import type { ProviderErrorKind } from '../errors';
+import type { ProviderErrorKind } from '../../errors';
 import type { FakeUpstream } from '../fake-upstream';
-import type { ProviderInstance, ProviderPlugin } from '../types';
+import type { ProviderInstance, ProviderPlugin } from '../../types';
 import type { SuiteState } from './helpers';
 
 export interface ConformanceSuiteOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ProviderErrorKind } from '../errors';
+import type { ProviderErrorKind } from '../../errors';
 import { unusedLocalUrl, type FakeUpstream, type Fault } from '../fake-upstream';
-import type { ProviderInstance } from '../types';
+import type { ProviderInstance } from '../../types';
 import type { Harness } from './harness';
 import { callOptions, drain, request, settle } from './helpers';
 

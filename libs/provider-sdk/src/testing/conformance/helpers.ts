@@ -1,6 +1,13 @@
 import { expect } from '@jest/globals';
-import { isProviderError, type ProviderError, type ProviderErrorKind } from '../errors';
-import type { CallOptions, ChatRequest, PluginContext, PluginLogger, ProviderInstance, ProviderPlugin } from '../types';
+import { isProviderError, type ProviderError, type ProviderErrorKind } from '../../errors';
+import type {
+  CallOptions,
+  ChatRequest,
+  PluginContext,
+  PluginLogger,
+  ProviderInstance,
+  ProviderPlugin,
+} from '../../types';
 
 /** Everything the suite's tests share: how to build instances, and what they logged or threw. */
 export class SuiteState {
