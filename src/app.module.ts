@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
+import { ConsoleModule } from './console/console.module';
 import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -30,6 +31,7 @@ const FEATURE_MODULES = [
   RecordingModule,
   OptimizerModule,
   RoutingModule,
+  ConsoleModule,
 ];
 
 @Module({})
