@@ -4,58 +4,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../src/common/app-info';
 import { GuardedContext, HAVE_CHROMIUM, launchChromium, rowsOf, CHROMIUM } from './helpers/browser';
+import { ALL_RULES, read, seedRecord, tool } from './helpers/console-fixtures';
 import { listeningUrl, spawnEntry, Spawned } from './helpers/process';
 import { createTestDatabase, TestDatabase } from './helpers/test-database';
 
 if (!HAVE_CHROMIUM)
   console.warn(`console.e2e-spec skipped: ${CHROMIUM} is missing (apt-get install chromium, as .ci/run does)`);
 const describeInBrowser = HAVE_CHROMIUM ? describe : describe.skip;
-
-const PROMPTS = [
-  'write a python function to sort a list',
-  'hello, how are you today',
-  'solve 3x + 4 = 19',
-  'a haiku about the sea',
-];
-
-/** The REST door, as a script would call it: POST with a JSON body, or GET with a query string. */
-async function tool<T>(
-  url: string,
-  name: string,
-  input: Record<string, unknown>,
-  key?: string,
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
-  const res = await fetch(`${url}/tools/${name}`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-async function read<T>(url: string, name: string, query: Record<string, string>, key?: string): Promise<T> {
-  const res = await fetch(`${url}/tools/${name}?${new URLSearchParams(query)}`, {
-    headers: key ? { authorization: `Bearer ${key}` } : {},
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
-const ALL_RULES = { activeOnly: 'false', limit: '500' };
-
-async function sendTraffic(url: string, n: number): Promise<void> {
-  await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      fetch(`${url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'auto',
-          messages: [{ role: 'user', content: `${PROMPTS[i % PROMPTS.length]} #${i}` }],
-        }),
-      }).then((r) => r.text()),
-    ),
-  );
-}
 
 async function visit(page: Page, label: string, panel: string): Promise<void> {
   await page.locator('nav[aria-label="Pages"]').getByText(label, { exact: true }).click();
@@ -124,47 +79,7 @@ describeInBrowser('the operator console in a real browser', () => {
     let page: Page;
 
     beforeAll(async () => {
-      await sendTraffic(url, 24);
-      await tool(url, 'update_routing_heuristic', {
-        pattern: '\\b(refactor|architecture)\\b',
-        preferredLayer: 'deep',
-        priority: 10,
-        reasoning: 'large code changes',
-      });
-      await tool(url, 'update_routing_heuristic', {
-        pattern: '\\btranslate\\b',
-        preferredLayer: 'fast',
-        preferredModel: 'sim-fast',
-      });
-      for (let i = 0; i < 3; i += 1)
-        await tool(url, 'record_bug_pattern', {
-          category: 'timeout',
-          pattern: `upstream timed out after ${30000 + i} ms`,
-          description: 'sim-deep was slow',
-          severity: 'high',
-        });
-      await tool(url, 'record_bug_pattern', {
-        category: 'bad_output',
-        pattern: 'answer was not JSON',
-        description: 'schema mismatch',
-        severity: 'medium',
-      });
-      await tool(url, 'generate_regression_test', {
-        testName: 'deep-timeout-replay',
-        category: 'timeout',
-        description: 'a long prompt timed out on sim-deep',
-        testCode: "expect(await route('long prompt')).toBeDefined()",
-        expectedBehavior: 'answers within the deadline',
-        discoveredFrom: 'bug',
-      });
-      // Recording is write-behind: wait until every request is counted before comparing figures.
-      for (let i = 0; i < 50; i += 1) {
-        const { body } = await tool<{ models: { totalCalls: number }[] }>(url, 'analyze_metrics', {
-          includeReport: false,
-        });
-        if (body.models.reduce((n, m) => n + m.totalCalls, 0) >= 24) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await seedRecord(url, 24);
       await tool(url, 'run_optimizer', { dryRun: false });
       g = await GuardedContext.open(browser, url);
       page = g.page;

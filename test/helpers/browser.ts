@@ -43,7 +43,6 @@ export class GuardedContext {
   private constructor(
     readonly context: BrowserContext,
     readonly page: Page,
-    private readonly origin: string,
   ) {}
 
   static async open(
@@ -54,7 +53,7 @@ export class GuardedContext {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
     const origin = new URL(gatewayUrl).origin;
     const page = await context.newPage();
-    const guarded = new GuardedContext(context, page, origin);
+    const guarded = new GuardedContext(context, page);
     await context.route('**/*', (route) => {
       const url = route.request().url();
       if (url.startsWith(`${origin}/`)) return route.continue();

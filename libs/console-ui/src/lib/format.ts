@@ -11,7 +11,7 @@ export function fmtInt(n: number | null | undefined): string {
 /** A rate such as requests per minute: one decimal below 100, whole numbers above. */
 export function fmtRate(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
-  return n >= 100 ? integer.format(n) : oneDecimal.format(n);
+  return n >= 100 || Number.isInteger(n) ? integer.format(n) : oneDecimal.format(n);
 }
 
 /** A share 0-1 as a percentage. */
@@ -32,14 +32,17 @@ export function fmtUsd(n: number | null | undefined): string {
   const abs = Math.abs(n);
   if (abs >= 100) return `$${integer.format(n)}`;
   if (abs >= 0.01) return `$${n.toFixed(2)}`;
-  return `$${n.toPrecision(3)}`;
+  if (abs < 0.000001) return n > 0 ? '<$0.000001' : '-<$0.000001';
+  // Three significant digits, without trailing zeros: $0.000246, $0.0002.
+  return `$${n.toPrecision(3).replace(/\.?0+$/, '')}`;
 }
 
 export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  if (ms === 0) return '0 ms';
   if (ms < 10) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 1))} s`;
 }
 
 export function fmtNumber(n: number | null | undefined, digits = 3): string {

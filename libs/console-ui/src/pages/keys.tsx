@@ -87,6 +87,7 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
             value={limit}
             onInput={(e) => setLimit(e.currentTarget.value)}
             class="narrow"
+            placeholder="none"
           />
         </Field>
         <Field label="per">
@@ -154,6 +155,7 @@ function KeyRow({ k, onChanged }: { k: KeySummary; onChanged: () => void }) {
               value={budget}
               onInput={(e) => setBudget(e.currentTarget.value)}
               aria-label="Budget USD"
+              placeholder="USD"
             />
             <select
               value={period}

@@ -43,7 +43,7 @@ function QualityCharts({ q }: { q: Quality }) {
         ) : data.judged === 0 ? (
           <Empty>No graded answers in this window.</Empty>
         ) : (
-          <TimeChart x={data.x} series={data.judge} format={pct} yMax={1} testId="chart-judge" />
+          <TimeChart x={data.x} series={data.judge} format={pct} yMax={1} spanGaps testId="chart-judge" />
         )}
       </figure>
       <figure>
@@ -53,7 +53,7 @@ function QualityCharts({ q }: { q: Quality }) {
         {data.rated === 0 ? (
           <Empty>No caller feedback in this window (record_feedback, POST /v1/feedback).</Empty>
         ) : (
-          <TimeChart x={data.x} series={data.caller} format={pct} yMax={1} testId="chart-caller" />
+          <TimeChart x={data.x} series={data.caller} format={pct} yMax={1} spanGaps testId="chart-caller" />
         )}
       </figure>
       <figure>
