@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuthModule } from './auth/auth.module';
 import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
+import { ConsoleModule } from './console/console.module';
 import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -41,6 +42,7 @@ const FEATURE_MODULES = [
   RecordingModule,
   OptimizerModule,
   RoutingModule,
+  ConsoleModule,
 ];
 
 /**

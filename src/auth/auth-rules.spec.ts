@@ -46,6 +46,13 @@ describe('route requirements', () => {
     expect(requirementFor('GET', '/docs')).toEqual({ public: false });
   });
 
+  it("serves the console's static files without a key (its data comes through the keyed tool doors)", () => {
+    expect(requirementFor('GET', '/console')).toEqual({ public: true });
+    expect(requirementFor('HEAD', '/console/assets/index-abc.js')).toEqual({ public: true });
+    expect(requirementFor('POST', '/console')).toEqual({ public: false });
+    expect(requirementFor('GET', '/consoles')).toEqual({ public: false });
+  });
+
   it('asks route of /v1, tools:read of the tool listing, any key of tools and /mcp', () => {
     expect(requirementFor('POST', '/v1/chat/completions')).toEqual({ public: false, scope: 'route' });
     expect(requirementFor('GET', '/v1')).toEqual({ public: false, scope: 'route' });

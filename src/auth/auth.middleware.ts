@@ -16,13 +16,15 @@ export type Requirement = { public: true } | { public: false; scope?: Scope };
 
 /**
  * The route table of the auth check, on the normalized path:
- * GET /health and /metrics are public; /v1/* needs `route`; the tool listing needs `tools:read`;
+ * GET /health, /metrics and the console's static files (/console/*: no data, the page reads through the
+ * tool doors with the operator's key) are public; /v1/* needs `route`; the tool listing needs `tools:read`;
  * /tools/:name and /mcp need any active key (the ToolCaller then checks each tool's own scope);
  * everything else needs an active key.
  */
 export function requirementFor(method: string, path: string): Requirement {
   const read = method === 'GET' || method === 'HEAD';
   if (read && (path === '/health' || path === '/metrics')) return { public: true };
+  if (read && (path === '/console' || path.startsWith('/console/'))) return { public: true };
   if (path === '/v1' || path.startsWith('/v1/')) return { public: false, scope: 'route' };
   if (read && path === '/tools') return { public: false, scope: 'tools:read' };
   return { public: false };
