@@ -63,6 +63,27 @@ function measure(learner: OnlineLearner, cands: Candidate[], objective: Objectiv
   return { p50: round(pct(sorted, 50), 1), p99: round(pct(sorted, 99), 1), max: round(sorted[sorted.length - 1], 1) };
 }
 
+/** observe() of a graded outcome (off the decision path): one Kalman step, a window refresh every 50. */
+function observeTimes(iterations: number, warmup: number): Record<string, string | number> {
+  const cands = candidates(2);
+  const learner = new OnlineLearner({ seed: 2 });
+  const objective: Objective = { kind: 'quality-floor', floor: 0.95, scope: 'traffic' };
+  const prompts = Array.from({ length: 64 }, (_, i) => prompt2k(100 + i));
+  const times = new Float64Array(iterations);
+  for (let i = 0; i < warmup + iterations; i++) {
+    const request = learner.features(prompts[i % prompts.length], 'coding');
+    const decision = learner.decide(request, cands, objective);
+    const signals = { outcome: 'success' as const, feedback: i % 3 ? 1 : 0 };
+    const t0 = process.hrtime.bigint();
+    learner.observe({ request, model: decision.model, signals, decision });
+    const t1 = process.hrtime.bigint();
+    if (i >= warmup) times[i - warmup] = Number(t1 - t0) / 1000;
+  }
+  const s = sortedCopy(times);
+  const r = (p: number) => round(pct(s, p), 1);
+  return { candidates: 2, objective: 'observe (graded outcome)', 'p50 us': r(50), 'p99 us': r(99), 'max us': r(100) };
+}
+
 function main(): void {
   const iterations = numberArg('iterations', 20_000, 100, 10_000_000);
   const warmup = numberArg('warmup', 3_000, 0, 1_000_000);
@@ -81,6 +102,7 @@ function main(): void {
       rows.push({ candidates: n, objective: label, 'p50 us': r.p50, 'p99 us': r.p99, 'max us': r.max });
     }
   }
+  rows.push(observeTimes(iterations, warmup));
   const features = new OnlineLearner().featurizer;
   const text = prompt2k(1);
   const t = new Float64Array(iterations);

@@ -7,7 +7,7 @@
  */
 
 export interface FeatureOptions {
-  /** log2 of the number of slots (per model, in the learner): 2^18 slots cost 2 MB per model. */
+  /** log2 of the number of slots (per model, in the learner): 2^16 slots cost 512 KB per model. */
   bits: number;
   /** Characters read from a prompt: the head and tail of a longer one (bounds the decision time). */
   maxChars: number;
@@ -15,7 +15,7 @@ export interface FeatureOptions {
   maxFeatures: number;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { bits: 18, maxChars: 4096, maxFeatures: 768 };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { bits: 16, maxChars: 1024, maxFeatures: 512 };
 
 /** A sparse, L2-normalised vector: slot numbers and their values (same length, no slot twice). */
 export interface FeatureVector {
@@ -81,7 +81,7 @@ function isWordChar(c: number): boolean {
  */
 export class PromptFeaturizer {
   readonly options: FeatureOptions;
-  private readonly mask: number;
+  private readonly slotShift: number;
   // Open-addressing set of the slots of one prompt: keys, positions, and a generation stamp per cell.
   private readonly cellSlot: Int32Array;
   private readonly cellPos: Int32Array;
@@ -101,7 +101,7 @@ export class PromptFeaturizer {
       throw new RangeError('features.maxChars must be an integer >= 64');
     if (!Number.isInteger(maxFeatures) || maxFeatures < 16)
       throw new RangeError('features.maxFeatures must be an integer >= 16');
-    this.mask = (1 << bits) - 1;
+    this.slotShift = 32 - bits;
     // Every character can start at most a few features: size the set for that, at a load factor <= 1/2.
     const capacity = 1 << Math.ceil(Math.log2(maxChars * 4 + 64));
     this.cellSlot = new Int32Array(capacity);
@@ -140,7 +140,8 @@ export class PromptFeaturizer {
 
   /** Adds a feature (its hash, its weight); a slot seen twice keeps the larger weight (presence, not counts). */
   private add(hash: number, weight: number): void {
-    const slot = mix32(hash) & this.mask;
+    // Fibonacci hashing: the high bits of hash x golden ratio are well mixed, at one multiplication.
+    const slot = Math.imul(hash, 0x9e3779b1) >>> this.slotShift;
     let cell = Math.imul(slot, 0x9e3779b1) >>> this.cellShift;
     for (;;) {
       if (this.cellGen[cell] !== this.generation) {

@@ -25,7 +25,7 @@ function setup(gaps: number[], exploration = 0) {
   for (const gap of gaps) {
     const r: RequestFeatures = { vector: { index: new Int32Array(0), value: new Float32Array(0) } };
     byRequest.set(r, gap);
-    cal.record(r, candidates);
+    cal.record(r, candidates, estimator(r, candidates));
   }
   cal.refresh();
   return cal;

@@ -1,6 +1,6 @@
 import type { CandidateEstimate, ScoredEstimate } from './objective';
 import type { Candidate, RequestFeatures } from './types';
-import { referenceIndex, chooseForTraffic } from './objective';
+import { referenceIndex } from './objective';
 
 export interface CalibratorOptions {
   /** Recent requests the price of quality is set on. */
@@ -22,6 +22,17 @@ type Entry = ReadonlyArray<ScoredEstimate & { id: string }>;
 
 export interface CalibratorState {
   lambdas: Array<[number, number]>;
+}
+
+/** The part of the estimates the calibration keeps. */
+function scored(estimates: readonly CandidateEstimate[]): Entry {
+  return estimates.map((e) => ({
+    id: e.id,
+    mean: e.mean,
+    lower: e.lower,
+    upper: e.upper,
+    relativeCost: e.relativeCost,
+  }));
 }
 
 /** A recent request: what it was and which candidates it had. */
@@ -52,6 +63,8 @@ export class FloorCalibrator {
   /** The window's estimates as of the last refresh. */
   private entries: Entry[] = [];
   private next = 0;
+  /** The window entry re-estimated last. */
+  private cursor = 0;
   private sinceRefresh = 0;
   private readonly lambdas = new Map<number, number>();
 
@@ -64,35 +77,45 @@ export class FloorCalibrator {
     this.options = { ...DEFAULT_CALIBRATOR_OPTIONS, ...options };
   }
 
-  /** Remembers a request of the window (its features and candidates, to re-estimate later). */
-  record(request: RequestFeatures, candidates: readonly Candidate[]): void {
+  /** Remembers a request of the window, with the estimates its decision had (refreshed later). */
+  record(request: RequestFeatures, candidates: readonly Candidate[], estimates: readonly CandidateEstimate[]): void {
     if (candidates.length < 2) return;
-    if (this.recorded.length < this.options.window) this.recorded.push({ request, candidates });
-    else this.recorded[this.next] = { request, candidates };
+    const entry = scored(estimates);
+    if (this.recorded.length < this.options.window) {
+      this.recorded.push({ request, candidates });
+      this.entries.push(entry);
+    } else {
+      this.recorded[this.next] = { request, candidates };
+      this.entries[this.next] = entry;
+    }
     this.next = (this.next + 1) % this.options.window;
     this.sinceRefresh++;
   }
 
-  /** Refreshes when `every` requests came since the last time (called off the decision path). */
+  /**
+   * Called once per outcome, off the decision path: re-estimates the next slice of the window with what
+   * the learner knows now (a decision's own estimates go stale as it learns; the whole window is redone
+   * every `every` outcomes, a slice at a time so that no call is long), and re-solves every known floor
+   * when `every` requests came since the last time.
+   */
   maybeRefresh(): void {
-    if (this.sinceRefresh >= this.options.every) this.refresh();
+    const n = this.recorded.length;
+    if (n === 0) return;
+    const slice = Math.ceil(this.options.window / this.options.every);
+    for (let k = 0; k < slice && k < n; k++) {
+      this.cursor = (this.cursor + 1) % n;
+      const r = this.recorded[this.cursor];
+      this.entries[this.cursor] = scored(this.estimator(r.request, r.candidates));
+    }
+    if (this.sinceRefresh < this.options.every) return;
+    this.sinceRefresh = 0;
+    for (const floor of this.lambdas.keys()) this.lambdas.set(floor, this.solve(floor));
   }
 
-  /**
-   * Re-estimates the window with what the learner knows now (a decision's own estimates go stale as
-   * the learner learns) and recomputes every known floor's lambda. O(window x candidates x features).
-   */
+  /** Re-estimates the whole window and re-solves every known floor now. */
   refresh(): void {
+    this.entries = this.recorded.map((r) => scored(this.estimator(r.request, r.candidates)));
     this.sinceRefresh = 0;
-    this.entries = this.recorded.map((r) =>
-      this.estimator(r.request, r.candidates).map((e) => ({
-        id: e.id,
-        mean: e.mean,
-        lower: e.lower,
-        upper: e.upper,
-        relativeCost: e.relativeCost,
-      })),
-    );
     for (const floor of this.lambdas.keys()) this.lambdas.set(floor, this.solve(floor));
   }
 
@@ -109,13 +132,8 @@ export class FloorCalibrator {
   /** Largest lambda whose window quality holds the floor (0 with an empty window: the best model). */
   solve(floor: number): number {
     if (this.entries.length === 0) return this.lambdas.get(floor) ?? 0;
-    const corrections = new Map<string, { asChosen: number; asBest: number }>();
-    const correct = (id: string) => {
-      let c = corrections.get(id);
-      if (!c) corrections.set(id, (c = this.correction(id)));
-      return c;
-    };
-    const holds = (lambda: number) => this.quality(lambda, correct) >= floor;
+    const window = this.prepare();
+    const holds = (lambda: number) => window.quality(lambda) >= floor;
     if (!holds(MIN_LAMBDA)) return 0;
     if (holds(MAX_LAMBDA)) return MAX_LAMBDA;
     // Bisection on a log scale: lambda spans orders of magnitude across workloads and price gaps.
@@ -129,25 +147,78 @@ export class FloorCalibrator {
     return lo;
   }
 
-  /** The window's expected quality relative to the best model's, had it been decided at this lambda. */
-  quality(lambda: number, correct: Correction = this.correction): number {
-    let kept = 0;
-    let best = 0;
-    const eps = this.exploration;
-    for (const entry of this.entries) {
+  /** The window's expected quality relative to the reference's, had it been decided at this lambda. */
+  quality(lambda: number): number {
+    return this.prepare().quality(lambda);
+  }
+
+  /**
+   * The window as flat arrays, with the corrections applied once: per candidate the score base (the
+   * reference's mean, another's lower bound), its relative cost and the quality it is counted at when
+   * chosen; per entry the reference and what it is counted at when a cheaper model is chosen.
+   */
+  private prepare(): { quality: (lambda: number) => number } {
+    const corrections = new Map<string, { asChosen: number; asBest: number }>();
+    const correct = (id: string) => {
+      let c = corrections.get(id);
+      if (!c) corrections.set(id, (c = this.correction(id)));
+      return c;
+    };
+    const entries = this.entries;
+    const offsets = new Int32Array(entries.length + 1);
+    for (let e = 0; e < entries.length; e++) offsets[e + 1] = offsets[e] + entries[e].length;
+    const base = new Float64Array(offsets[entries.length]);
+    const cost = new Float64Array(base.length);
+    const counted = new Float64Array(base.length);
+    const ref = new Int32Array(entries.length);
+    const refMean = new Float64Array(entries.length);
+    const refCounted = new Float64Array(entries.length);
+    entries.forEach((entry, e) => {
       const b = referenceIndex(entry);
-      const pick = chooseForTraffic(entry, lambda).index;
-      const bestAt = (cheaper: boolean) => entry[b].mean + (cheaper ? correct(entry[b].id).asBest : 0);
-      const at = (i: number, cheaper: boolean) =>
-        i === b ? bestAt(cheaper) : entry[i].mean + correct(entry[i].id).asChosen;
-      // Exploration spends about eps/2 of the traffic on each side: counted as a share eps/2 of each entry.
-      let others = 0;
-      for (let i = 0; i < entry.length; i++) if (i !== pick) others += at(i, pick !== b);
-      const alt = pick !== b ? at(b, true) : others / (entry.length - 1);
-      kept += (1 - eps / 2) * at(pick, pick !== b) + (eps / 2) * alt;
-      best += bestAt(pick !== b);
-    }
-    return best > 0 ? kept / best : 1;
+      ref[e] = b;
+      refMean[e] = entry[b].mean;
+      refCounted[e] = entry[b].mean + correct(entry[b].id).asBest;
+      entry.forEach((c, i) => {
+        const k = offsets[e] + i;
+        base[k] = i === b ? c.mean : c.lower;
+        cost[k] = c.relativeCost;
+        counted[k] = i === b ? c.mean : c.mean + correct(c.id).asChosen;
+      });
+    });
+    const eps = this.exploration;
+    const quality = (lambda: number): number => {
+      let kept = 0;
+      let best = 0;
+      for (let e = 0; e < entries.length; e++) {
+        const from = offsets[e];
+        const n = offsets[e + 1] - from;
+        const b = ref[e];
+        // The rule: best score, the cheaper on a tie (as chooseForTraffic).
+        let pick = b;
+        let top = base[from + b] - lambda * cost[from + b];
+        for (let i = 0; i < n; i++) {
+          if (i === b) continue;
+          const score = base[from + i] - lambda * cost[from + i];
+          if (score > top || (score === top && cost[from + i] < cost[from + pick])) {
+            pick = i;
+            top = score;
+          }
+        }
+        if (pick === b) {
+          // Exploration tries the cheaper models on eps/2 of these requests.
+          let others = 0;
+          for (let i = 0; i < n; i++) if (i !== b) others += counted[from + i];
+          kept += (1 - eps / 2) * refMean[e] + ((eps / 2) * others) / (n - 1);
+          best += refMean[e];
+        } else {
+          // ... and the reference on eps/2 of those that went to a cheaper model.
+          kept += (1 - eps / 2) * counted[from + pick] + (eps / 2) * refCounted[e];
+          best += refCounted[e];
+        }
+      }
+      return best > 0 ? kept / best : 1;
+    };
+    return { quality };
   }
 
   /** The prices of quality per floor (the window itself is not kept: new traffic refills it). */
@@ -160,6 +231,7 @@ export class FloorCalibrator {
     this.recorded = [];
     this.entries = [];
     this.next = 0;
+    this.cursor = 0;
     this.sinceRefresh = 0;
     this.lambdas.clear();
     for (const [floor, lambda] of state.lambdas.slice(-this.options.maxFloors)) {

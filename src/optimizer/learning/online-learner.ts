@@ -99,7 +99,7 @@ export class OnlineLearner {
     else {
       lambda = this.calibrator.lambdaFor(objective.floor);
       choice = chooseForTraffic(estimates, lambda);
-      this.calibrator.record(request, candidates);
+      this.calibrator.record(request, candidates, estimates);
     }
     const rule = estimates[choice.index].id;
     const explored = this.explore(estimates, choice.index, objective);
