@@ -1,0 +1,172 @@
+import { seededRng } from '../../stats';
+import { buildJudgePrompt, parseJudgeReply } from '../judge';
+import type { Objective } from '../objective';
+import type { LearnerOptions } from '../types';
+import { OnlineLearner } from '../online-learner';
+import type { OutcomeSignals } from '../reward';
+import type { EvalDataset, EvalRow } from './datasets';
+import { estimateTokens } from './datasets';
+
+/** USD per million tokens. Mixtral 8x7B at a typical hosted price; GPT-4 Turbo (1106) at OpenAI's list price. */
+export const PRICES = {
+  weak: { input: 0.6, output: 0.6 },
+  strong: { input: 10, output: 30 },
+};
+/** The judge is the strong model; its reply is a short JSON object. */
+export const JUDGE_OUTPUT_TOKENS = 40;
+
+export interface ReplayOptions {
+  requests: number;
+  seed: number;
+  tagged: boolean;
+  feedback: 'caller' | 'judge';
+  /** Share of requests the judge grades (judge mode). */
+  judgeRate: number;
+  objective: Objective;
+  learner?: Partial<LearnerOptions>;
+}
+
+/** Sums over a stretch of requests. */
+export interface Tally {
+  requests: number;
+  strongCalls: number;
+  quality: number;
+  qualityWeak: number;
+  qualityStrong: number;
+  cost: number;
+  costStrong: number;
+  judgeCalls: number;
+  judgeCost: number;
+  explored: number;
+}
+
+export interface ReplayResult {
+  whole: Tally;
+  lastHalf: Tally;
+  /** Distinct prompts among the requests (fewer than requests when the dataset is smaller). */
+  distinctPrompts: number;
+  judgeNoSignal: number;
+  finalLambda?: number;
+}
+
+function emptyTally(): Tally {
+  return {
+    requests: 0,
+    strongCalls: 0,
+    quality: 0,
+    qualityWeak: 0,
+    qualityStrong: 0,
+    cost: 0,
+    costStrong: 0,
+    judgeCalls: 0,
+    judgeCost: 0,
+    explored: 0,
+  };
+}
+
+function callCost(side: 'weak' | 'strong', inputTokens: number, outputTokens: number): number {
+  return (PRICES[side].input * inputTokens + PRICES[side].output * outputTokens) / 1e6;
+}
+
+/**
+ * The request order of a seed: a shuffle of the dataset, and when N exceeds it, further independent
+ * shuffles (each prompt once per pass: a repeat only after every prompt was seen).
+ */
+export function requestOrder(size: number, n: number, seed: number): number[] {
+  const rng = seededRng(seed);
+  const out: number[] = [];
+  while (out.length < n) {
+    const pass = Array.from({ length: size }, (_, i) => i);
+    for (let i = size - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [pass[i], pass[j]] = [pass[j], pass[i]];
+    }
+    out.push(...pass.slice(0, n - out.length));
+  }
+  return out;
+}
+
+/** A judge's reply as a model might write it: sometimes in a code fence. */
+function judgeReply(score: number, rng: () => number): string {
+  const body = JSON.stringify({ score, reason: score >= 0.5 ? 'correct answer' : 'wrong answer' });
+  return rng() < 0.3 ? '```json\n' + body + '\n```' : body;
+}
+
+/**
+ * The gateway's online loop, in process: for each request (seeded order) the learner decides between
+ * the two models, the chosen model's outcome is revealed (caller feedback on every request, or a judge
+ * grade on a sampled share and the bare success otherwise), and the learner learns it before the next
+ * request. The truth of a request is read only after its decision.
+ */
+export function replay(dataset: EvalDataset, o: ReplayOptions): ReplayResult {
+  const learner = new OnlineLearner({ ...o.learner, seed: o.seed });
+  const rng = seededRng(o.seed ^ 0x5f3759df);
+  const order = requestOrder(dataset.rows.length, o.requests, o.seed);
+  const whole = emptyTally();
+  const lastHalf = emptyTally();
+  const half = Math.floor(o.requests / 2);
+  let noSignal = 0;
+  let lambda: number | undefined;
+  order.forEach((rowIndex, i) => {
+    const row = dataset.rows[rowIndex];
+    const inputTokens = estimateTokens(row.prompt);
+    const typical = dataset.typicalOutputTokens;
+    const request = learner.features(row.prompt, o.tagged ? row.tag : undefined);
+    const decision = learner.decide(
+      request,
+      [
+        { id: 'weak', cost: callCost('weak', inputTokens, typical.weak) },
+        { id: 'strong', cost: callCost('strong', inputTokens, typical.strong) },
+      ],
+      o.objective,
+    );
+    lambda = decision.lambda;
+    const side = decision.model as 'weak' | 'strong';
+    const signals: OutcomeSignals = { outcome: 'success' };
+    let judgeCost = 0;
+    if (o.feedback === 'caller') signals.feedback = row.grade[side];
+    else if (rng() < o.judgeRate) {
+      const answerTokens = row.outputTokens?.[side] ?? typical[side];
+      const prompt = buildJudgePrompt({ request: row.prompt, answer: 'x'.repeat(answerTokens * 4) });
+      judgeCost = callCost('strong', estimateTokens(prompt.map((m) => m.content).join('\n')), JUDGE_OUTPUT_TOKENS);
+      const verdict = parseJudgeReply(judgeReply(row.grade[side], rng));
+      if (verdict.kind === 'score') signals.judge = verdict.score;
+      else noSignal++;
+    }
+    learner.observe({ request, model: side, signals, decision });
+    const spent = {
+      side,
+      inputTokens,
+      output: row.outputTokens ?? typical,
+      judgeCost,
+      explored: decision.reason === 'explore',
+    };
+    for (const t of i >= half ? [whole, lastHalf] : [whole]) tally(t, row, spent);
+  });
+  const distinctPrompts = new Set(order).size;
+  return { whole, lastHalf, distinctPrompts, judgeNoSignal: noSignal, finalLambda: lambda };
+}
+
+interface Spent {
+  side: 'weak' | 'strong';
+  inputTokens: number;
+  /** The answer lengths actually billed (the data's, else the typical ones). */
+  output: { weak: number; strong: number };
+  judgeCost: number;
+  explored: boolean;
+}
+
+function tally(t: Tally, row: EvalRow, { side, inputTokens, output, judgeCost, explored }: Spent): void {
+  t.requests++;
+  if (side === 'strong') t.strongCalls++;
+  t.quality += row.quality[side];
+  t.qualityWeak += row.quality.weak;
+  t.qualityStrong += row.quality.strong;
+  t.cost += callCost(side, inputTokens, output[side]);
+  t.costStrong += callCost('strong', inputTokens, output.strong);
+  if (judgeCost > 0) {
+    t.judgeCalls++;
+    t.judgeCost += judgeCost;
+  }
+  if (explored) t.explored++;
+}
