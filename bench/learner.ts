@@ -11,8 +11,8 @@
 import { OnlineLearner } from '../src/optimizer/learning/online-learner';
 import type { Objective } from '../src/optimizer/learning/objective';
 import type { Candidate } from '../src/optimizer/learning/types';
-import { seededRandom } from '../libs/provider-sdk/src/random';
-import { loadAverage, numberArg, pct, round, sortedCopy, table } from './lib';
+import { seededRandom } from '@ai-mcp-gateway/provider-sdk';
+import { exitOnHelp, loadAverage, numberArg, pct, round, sortedCopy, table } from './lib';
 
 const WORDS = (
   'the a of to and in is for on with as by at from that this it be are was were which or an not have has can ' +
@@ -84,7 +84,10 @@ function observeTimes(iterations: number, warmup: number): Record<string, string
   return { candidates: 2, objective: 'observe (graded outcome)', 'p50 us': r(50), 'p99 us': r(99), 'max us': r(100) };
 }
 
+const USAGE = 'usage: npm run bench:learner -- [--iterations 20000] [--warmup 3000] [--train 3000]';
+
 function main(): void {
+  exitOnHelp(USAGE);
   const iterations = numberArg('iterations', 20_000, 100, 10_000_000);
   const warmup = numberArg('warmup', 3_000, 0, 1_000_000);
   const trainCount = numberArg('train', 3_000, 0, 1_000_000);
