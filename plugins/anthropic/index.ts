@@ -16,7 +16,7 @@ import {
   type PluginContext,
   type ProviderInstance,
 } from '@ai-mcp-gateway/provider-sdk';
-import { messagesBody } from './request';
+import { ANTHROPIC_PARAMS, messagesBody } from './request';
 import { StreamState, modelPageSchema, parseStreamEvent, toChatResponse } from './response';
 
 export const anthropicOptionsSchema = z.strictObject({
@@ -39,6 +39,8 @@ export type AnthropicOptions = z.infer<typeof anthropicOptionsSchema>;
 const MAX_MODEL_PAGES = 10;
 
 class AnthropicProvider extends HttpProvider implements ProviderInstance {
+  readonly supportedParams = ANTHROPIC_PARAMS;
+
   constructor(
     private readonly options: AnthropicOptions,
     ctx: PluginContext,

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ProviderError, type ChatMessage, type ChatRequest } from '@ai-mcp-gateway/provider-sdk';
+import {
+  ProviderError,
+  parseDataUrl,
+  textOf,
+  type ChatMessage,
+  type ChatRequest,
+  type ContentPart,
+} from '@ai-mcp-gateway/provider-sdk';
 
 /** ChatRequest (OpenAI-style) -> Anthropic Messages API request body. */
 
@@ -34,17 +41,37 @@ function toolUseBlocks(m: ChatMessage): Block[] {
   });
 }
 
+/** An image_url part as an image block: a data URL becomes a base64 source, an https URL a url source. */
+function imageBlock(url: string): Block {
+  const inline = parseDataUrl(url);
+  if (inline) return { type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } };
+  if (url.startsWith('https://')) return { type: 'image', source: { type: 'url', url } };
+  throw badRequest('an image must be a base64 data URL or an https URL');
+}
+
+function partBlocks(parts: ContentPart[]): Block[] {
+  return parts.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : imageBlock(p.image_url.url)));
+}
+
+/** Message content as Anthropic takes it: a string, or blocks when there are images. */
+function wireContent(content: ChatMessage['content']): string | Block[] {
+  if (content === null) return '';
+  return typeof content === 'string' ? content : partBlocks(content);
+}
+
 /** One chat message as Anthropic content; tool results travel in user turns. */
 function toWire(m: ChatMessage): WireMessage {
   if (m.role === 'tool') {
     if (!m.tool_call_id) throw badRequest('a tool message needs tool_call_id');
-    return { role: 'user', content: [{ type: 'tool_result', tool_use_id: m.tool_call_id, content: m.content ?? '' }] };
+    return {
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: m.tool_call_id, content: wireContent(m.content) }],
+    };
   }
   if (m.role === 'assistant' && m.tool_calls?.length) {
-    const text: Block[] = m.content ? [{ type: 'text', text: m.content }] : [];
-    return { role: 'assistant', content: [...text, ...toolUseBlocks(m)] };
+    return { role: 'assistant', content: [...asBlocks(wireContent(m.content)), ...toolUseBlocks(m)] };
   }
-  return { role: m.role === 'assistant' ? 'assistant' : 'user', content: m.content ?? '' };
+  return { role: m.role === 'assistant' ? 'assistant' : 'user', content: wireContent(m.content) };
 }
 
 function asBlocks(content: string | Block[]): Block[] {
@@ -85,21 +112,44 @@ function mapToolChoice(choice: unknown): Block | undefined {
   throw badRequest(`unsupported tool_choice ${JSON.stringify(choice)}`);
 }
 
-/** Builds the body. seed and response_format have no Messages API equivalent and are left out. */
+/** parallel_tool_calls: false is the tool choice's disable_parallel_tool_use (`none` takes no such flag). */
+function toolChoiceOf(request: ChatRequest): Block | undefined {
+  const choice = mapToolChoice(request.tool_choice);
+  if (request.parallel_tool_calls !== false || !request.tools?.length) return choice;
+  if (choice?.type === 'none') return choice;
+  return { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
+}
+
+function systemText(request: ChatRequest): string | undefined {
+  const parts = request.messages.filter((m) => m.role === 'system').map((m) => textOf(m.content));
+  const text = parts.filter(Boolean).join('\n\n');
+  return text || undefined;
+}
+
+/**
+ * Builds the body. seed and response_format have no Messages API equivalent and are left out; the
+ * optional fields this plugin declares (ANTHROPIC_PARAMS) are mapped: max_completion_tokens is the
+ * answer's budget like max_tokens, user is metadata.user_id.
+ */
 export function messagesBody(request: ChatRequest, maxTokensDefault: number, stream: boolean): Record<string, unknown> {
-  const system = request.messages.filter((m) => m.role === 'system' && m.content).map((m) => m.content as string);
   const body: Record<string, unknown> = {
     model: request.model,
-    max_tokens: request.max_tokens ?? maxTokensDefault,
+    max_tokens: request.max_completion_tokens ?? request.max_tokens ?? maxTokensDefault,
     messages: mergeTurns(request.messages.filter((m) => m.role !== 'system').map(toWire)),
   };
-  if (system.length) body.system = system.join('\n\n');
+  const system = systemText(request);
+  if (system) body.system = system;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.top_p !== undefined) body.top_p = request.top_p;
+  if (request.top_k !== undefined) body.top_k = request.top_k;
   if (request.stop?.length) body.stop_sequences = request.stop;
   if (request.tools?.length) body.tools = mapTools(request.tools);
-  const toolChoice = mapToolChoice(request.tool_choice);
+  const toolChoice = toolChoiceOf(request);
   if (toolChoice) body.tool_choice = toolChoice;
+  if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (stream) body.stream = true;
   return body;
 }
+
+/** The optional request fields messagesBody maps. */
+export const ANTHROPIC_PARAMS = ['max_completion_tokens', 'parallel_tool_calls', 'top_k', 'user'] as const;

@@ -32,6 +32,7 @@ export const messageSchema = z.object({
   model: z.string().optional(),
   content: z.array(blockSchema),
   stop_reason: z.string().nullish(),
+  stop_sequence: z.string().nullish(),
   usage: usageSchema,
 });
 
@@ -80,6 +81,7 @@ export function toChatResponse(body: unknown, requestedModel: string, name: stri
     finishReason: mapStop(msg.stop_reason),
     usage: makeUsage(promptTokens(msg.usage), msg.usage.output_tokens ?? 0),
   };
+  if (msg.stop_sequence) out.stopSequence = msg.stop_sequence;
   if (toolCalls.length) out.toolCalls = toolCalls;
   return out;
 }
@@ -118,6 +120,7 @@ const eventSchema = z.object({
       text: z.string().optional(),
       partial_json: z.string().optional(),
       stop_reason: z.string().nullish(),
+      stop_sequence: z.string().nullish(),
     })
     .optional(),
   usage: usageSchema.optional(),
@@ -134,6 +137,7 @@ export class StreamState {
   private prompt = 0;
   private completion = 0;
   private stop?: string | null;
+  private stopSequence?: string | null;
   /** Anthropic numbers all content blocks; tool calls are numbered among tool calls only. */
   private readonly toolIndex = new Map<number, number>();
   stopped = false;
@@ -152,6 +156,7 @@ export class StreamState {
         return this.blockDelta(ev);
       case 'message_delta':
         if (ev.delta?.stop_reason !== undefined) this.stop = ev.delta.stop_reason;
+        if (ev.delta?.stop_sequence !== undefined) this.stopSequence = ev.delta.stop_sequence;
         if (ev.usage) this.absorbUsage(ev.usage);
         return undefined;
       case 'message_stop':
@@ -191,7 +196,7 @@ export class StreamState {
           `${this.name}: input_json_delta for block ${ev.index}, which is not a tool_use block`,
         );
       return ev.delta.partial_json
-        ? { toolCalls: [{ index, function: { name: '', arguments: ev.delta.partial_json } }] }
+        ? { toolCalls: [{ index, function: { arguments: ev.delta.partial_json } }] }
         : undefined;
     }
     return undefined; // thinking and signature deltas are not part of the answer
@@ -200,6 +205,8 @@ export class StreamState {
   /** The closing delta; a stream without message_stop was cut short. */
   finish(): ChatDelta {
     if (!this.stopped) throw new ProviderError('connection', `${this.name}: stream ended before message_stop`);
-    return { finishReason: mapStop(this.stop), usage: makeUsage(this.prompt, this.completion) };
+    const last: ChatDelta = { finishReason: mapStop(this.stop), usage: makeUsage(this.prompt, this.completion) };
+    if (this.stopSequence) last.stopSequence = this.stopSequence;
+    return last;
   }
 }

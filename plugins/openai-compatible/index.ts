@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   HttpProvider,
+  OPTIONAL_CHAT_PARAMS,
   ProviderError,
   defineProviderPlugin,
   expectShape,
@@ -15,17 +16,20 @@ import {
   type ChatResponse,
   type FinishReason,
   type ModelInfo,
+  type OptionalChatParam,
   type PluginContext,
   type ProviderInstance,
   type TokenUsage,
 } from '@ai-mcp-gateway/provider-sdk';
 import {
+  DEFAULT_PARAMS,
   chunkDelta,
   chunkError,
   chunkSchema,
   completionSchema,
   estimatedUsage,
   mapFinish,
+  mapLogprobs,
   mapUsage,
   modelListSchema,
   plainCompletion,
@@ -41,16 +45,24 @@ export const openaiCompatibleOptionsSchema = z.strictObject({
   /** Static model list; without it, GET {baseUrl}/models. */
   models: staticModelsSchema.optional(),
   maxConnections: z.number().int().positive().default(64),
+  /**
+   * Optional request fields the upstream takes (sent unchanged); the gateway refuses a request that sets
+   * another one for this provider. Default: all but top_k. Narrow it for servers that refuse some.
+   */
+  params: z.array(z.enum(OPTIONAL_CHAT_PARAMS)).optional(),
 });
 
 export type OpenAICompatibleOptions = z.infer<typeof openaiCompatibleOptionsSchema>;
 
 class OpenAICompatibleProvider extends HttpProvider implements ProviderInstance {
+  readonly supportedParams: readonly OptionalChatParam[];
+
   constructor(
     private readonly options: OpenAICompatibleOptions,
     ctx: PluginContext,
   ) {
     super(ctx, { ...options, authHeaders: (key) => ({ authorization: `Bearer ${key}` }), healthPath: '/models' });
+    this.supportedParams = options.params ?? DEFAULT_PARAMS;
   }
 
   async listModels(): Promise<ModelInfo[]> {
@@ -83,6 +95,8 @@ class OpenAICompatibleProvider extends HttpProvider implements ProviderInstance 
       usage: res.usage ? mapUsage(res.usage) : estimatedUsage(request, content ?? ''),
     };
     if (toolCalls?.length) out.toolCalls = toolCalls;
+    const logprobs = mapLogprobs(choice.logprobs);
+    if (logprobs) out.logprobs = logprobs;
     if (!res.usage) out.providerMetadata = { usageEstimated: true };
     return out;
   }

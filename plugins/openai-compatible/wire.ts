@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import {
+  OPTIONAL_CHAT_PARAMS,
   ProviderError,
   estimateMessagesTokens,
   estimateTokens,
   makeUsage,
+  type ChatLogprobs,
+  type OptionalChatParam,
+  type ToolCallDelta,
   type ChatDelta,
   type ChatMessage,
   type ChatRequest,
@@ -14,6 +18,12 @@ import {
 /** The OpenAI chat-completions wire format: request bodies out, responses and stream chunks in. */
 
 const usageSchema = z.object({ prompt_tokens: z.number(), completion_tokens: z.number() });
+
+const topLogprobSchema = z.object({ token: z.string(), logprob: z.number(), bytes: z.array(z.number()).nullish() });
+const tokenLogprobSchema = topLogprobSchema.extend({ top_logprobs: z.array(topLogprobSchema).nullish() });
+const logprobsSchema = z
+  .object({ content: z.array(tokenLogprobSchema).nullish(), refusal: z.array(tokenLogprobSchema).nullish() })
+  .nullish();
 
 const toolCallSchema = z.object({
   id: z.string(),
@@ -29,6 +39,7 @@ export const completionSchema = z.object({
       z.object({
         message: z.object({ content: z.string().nullish(), tool_calls: z.array(toolCallSchema).nullish() }),
         finish_reason: z.string().nullish(),
+        logprobs: logprobsSchema,
       }),
     )
     .min(1),
@@ -50,6 +61,7 @@ export const chunkSchema = z.object({
           .object({ content: z.string().nullish(), tool_calls: z.array(toolCallDeltaSchema).nullish() })
           .nullish(),
         finish_reason: z.string().nullish(),
+        logprobs: logprobsSchema,
       }),
     )
     .nullish(),
@@ -76,7 +88,7 @@ function isNullishString(v: unknown): boolean {
 }
 
 /**
- * The common reply (text choices, no tool calls) checked by hand: the body itself when it is
+ * The common reply (text choices, no tool calls, no logprobs) checked by hand: the body itself when it is
  * certainly one completionSchema accepts, else undefined and the caller runs the schema (which also
  * words the malformed_response error). The fields the plugin reads are exactly those checked here.
  */
@@ -89,6 +101,7 @@ export function plainCompletion(body: unknown): Completion | undefined {
     const message = choice.message;
     if (!isRecord(message) || !isNullishString(message.content)) return undefined;
     if (message.tool_calls !== undefined && message.tool_calls !== null) return undefined;
+    if (choice.logprobs !== undefined && choice.logprobs !== null) return undefined;
   }
   const usage = body.usage;
   if (usage !== undefined && usage !== null) {
@@ -122,6 +135,7 @@ export function estimatedUsage(request: ChatRequest, completion: string): TokenU
   return makeUsage(estimateMessagesTokens(request.messages), estimateTokens(completion));
 }
 
+/** Messages go out as they are: ChatMessage is OpenAI's shape, image_url parts included. */
 function wireMessage(m: ChatMessage): Record<string, unknown> {
   const out: Record<string, unknown> = { role: m.role, content: m.content };
   if (m.name !== undefined) out.name = m.name;
@@ -130,6 +144,7 @@ function wireMessage(m: ChatMessage): Record<string, unknown> {
   return out;
 }
 
+/** Request fields sent unchanged (the optional ones only reach here when the plugin declared them). */
 const PASSTHROUGH = [
   'temperature',
   'top_p',
@@ -139,7 +154,25 @@ const PASSTHROUGH = [
   'tools',
   'tool_choice',
   'response_format',
-] as const;
+  ...OPTIONAL_CHAT_PARAMS,
+] as const satisfies ReadonlyArray<keyof ChatRequest>;
+
+/** Every optional parameter but top_k, which OpenAI's API refuses. */
+export const DEFAULT_PARAMS: readonly OptionalChatParam[] = OPTIONAL_CHAT_PARAMS.filter((p) => p !== 'top_k');
+
+/** Log probabilities in the gateway's type (absent fields made explicit, as OpenAI spells them). */
+export function mapLogprobs(l: z.infer<typeof logprobsSchema>): ChatLogprobs | undefined {
+  if (!l) return undefined;
+  const token = (t: z.infer<typeof tokenLogprobSchema>) => ({
+    token: t.token,
+    logprob: t.logprob,
+    bytes: t.bytes ?? null,
+    top_logprobs: (t.top_logprobs ?? []).map((a) => ({ token: a.token, logprob: a.logprob, bytes: a.bytes ?? null })),
+  });
+  const out: ChatLogprobs = { content: l.content ? l.content.map(token) : null };
+  if (l.refusal) out.refusal = l.refusal.map(token);
+  return out;
+}
 
 /** The request body; `hints` are the gateway's and never leave it. */
 export function requestBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
@@ -152,21 +185,28 @@ export function requestBody(request: ChatRequest, stream: boolean): Record<strin
   return body;
 }
 
-/** One chunk's visible part as a delta (undefined when it carries neither text nor tool calls). */
+/** One chunk's visible part as a delta (undefined when it carries neither text, tool calls nor logprobs). */
 export function chunkDelta(chunk: Chunk): ChatDelta | undefined {
-  const d = chunk.choices?.[0]?.delta;
+  const choice = chunk.choices?.[0];
+  const d = choice?.delta;
   const delta: ChatDelta = {};
   if (d?.content) delta.content = d.content;
+  const logprobs = mapLogprobs(choice?.logprobs);
+  if (logprobs?.content?.length) delta.logprobs = logprobs;
   if (d?.tool_calls?.length) {
     delta.toolCalls = d.tool_calls.map((t) => {
-      const part: NonNullable<ChatDelta['toolCalls']>[number] = { index: t.index };
+      const part: ToolCallDelta = { index: t.index };
       if (t.id) part.id = t.id;
       if (t.type === 'function') part.type = 'function';
-      if (t.function) part.function = { name: t.function.name ?? '', arguments: t.function.arguments ?? '' };
+      if (t.function) {
+        part.function = {};
+        if (t.function.name) part.function.name = t.function.name;
+        if (t.function.arguments) part.function.arguments = t.function.arguments;
+      }
       return part;
     });
   }
-  return delta.content || delta.toolCalls ? delta : undefined;
+  return delta.content || delta.toolCalls || delta.logprobs ? delta : undefined;
 }
 
 export function chunkError(chunk: Chunk, name: string): ProviderError | undefined {

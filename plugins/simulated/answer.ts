@@ -1,5 +1,5 @@
-import type { ChatMessage } from '@ai-mcp-gateway/provider-sdk';
-import { estimateTokens } from '@ai-mcp-gateway/provider-sdk';
+import type { ChatMessage, ImagePart } from '@ai-mcp-gateway/provider-sdk';
+import { base64Bytes, estimateTokens, imagesOf, parseDataUrl, textOf } from '@ai-mcp-gateway/provider-sdk';
 
 const OPENERS: Record<string, string[]> = {
   coding: [
@@ -35,16 +35,49 @@ const FILLERS = [
   'Further detail can follow if it is useful.',
 ];
 
-function lastUserText(messages: readonly ChatMessage[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i].role === 'user' && messages[i].content) return messages[i].content as string;
+function lastUser(messages: readonly ChatMessage[]): ChatMessage | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i];
+  return undefined;
+}
+
+function snippet(text: string, max = 60): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/** What the simulated model "sees" in an image: its type and size, or its address. */
+function describeImage(image: ImagePart): string {
+  const inline = parseDataUrl(image.image_url.url);
+  return inline ? `${inline.mediaType}, ${base64Bytes(inline.data)} bytes` : image.image_url.url.slice(0, 80);
+}
+
+/** The part of the answer about the conversation's end: the tool results it ends with, or the user's message. */
+function aboutTheRequest(messages: readonly ChatMessage[]): string[] {
+  const results: string[] = [];
+  for (let i = messages.length - 1; i >= 0 && messages[i].role === 'tool'; i--) {
+    const m = messages[i];
+    const call = messages
+      .slice(0, i)
+      .flatMap((x) => x.tool_calls ?? [])
+      .find((c) => c.id === m.tool_call_id);
+    results.unshift(
+      `The tool ${call?.function.name ?? m.tool_call_id ?? 'call'} returned "${snippet(textOf(m.content))}".`,
+    );
   }
-  return '';
+  if (results.length) return results;
+  const user = lastUser(messages);
+  const out: string[] = [];
+  const topic = snippet(textOf(user?.content ?? null));
+  if (topic) out.push(`Regarding "${topic}":`);
+  const images = imagesOf(user?.content ?? null);
+  if (images.length)
+    out.push(`I see ${images.length} image${images.length > 1 ? 's' : ''} (${images.map(describeImage).join('; ')}).`);
+  return out;
 }
 
 /**
  * Plausible answer text of about targetTokens tokens that names the model, so that tests and
- * humans reading a simulation log can tell which model answered.
+ * humans reading a simulation log can tell which model answered; it quotes the user's message (and
+ * describes its images) or the tool results the conversation ends with.
  */
 export function composeAnswer(
   modelId: string,
@@ -54,9 +87,7 @@ export function composeAnswer(
   rng: () => number,
 ): string {
   const openers = OPENERS[taskType] ?? OPENERS.chat;
-  const topic = lastUserText(messages).replace(/\s+/g, ' ').trim().slice(0, 60);
-  const parts = [`[${modelId}] ${openers[Math.floor(rng() * openers.length)]}`];
-  if (topic) parts.push(`Regarding "${topic}":`);
+  const parts = [`[${modelId}] ${openers[Math.floor(rng() * openers.length)]}`, ...aboutTheRequest(messages)];
   while (estimateTokens(parts.join(' ')) < targetTokens) parts.push(FILLERS[Math.floor(rng() * FILLERS.length)]);
   return parts.join(' ');
 }

@@ -15,8 +15,10 @@ import {
   type FinishReason,
   type PluginContext,
   type ProviderInstance,
+  type ToolCall,
 } from '@ai-mcp-gateway/provider-sdk';
 import { composeAnswer } from './answer';
+import { planToolCalls } from './tools';
 import { simulatedOptionsSchema, type SimulatedModel, type SimulatedOptions } from './options';
 import { hash32, lognormalFromQuantiles, mulberry32 } from './rng';
 
@@ -31,8 +33,12 @@ interface Outcome {
   /** Drawn latency, before latencyScale. */
   latencyMs: number;
   content: string;
+  /** Set instead of content when the request's tools get called. */
+  toolCalls?: ToolCall[];
   finishReason: FinishReason;
+  stopSequence?: string;
   promptTokens: number;
+  completionTokens: number;
 }
 
 const STATUS: Partial<Record<ProviderError['kind'], number>> = {
@@ -46,6 +52,7 @@ const STATUS: Partial<Record<ProviderError['kind'], number>> = {
 const FAST_FAILURES = new Set<ProviderError['kind']>(['rate_limited', 'auth', 'bad_request', 'not_found']);
 
 class SimulatedProvider implements ProviderInstance {
+  readonly supportedParams = SIMULATED_PARAMS;
   private readonly calls = new Map<string, number>();
 
   constructor(
@@ -85,13 +92,17 @@ class SimulatedProvider implements ProviderInstance {
     const failed = rng() < model.failureRate;
     const correct = rng() < (model.quality[taskType] ?? model.quality.default);
     const latencyMs = lognormalFromQuantiles(model.latencyMs.p50, model.latencyMs.p99, rng);
-    let content = composeAnswer(model.id, taskType, request.messages, model.outputTokens, rng);
-    let finishReason: FinishReason = 'stop';
-    if (request.max_tokens !== undefined && estimateTokens(content) > request.max_tokens) {
-      content = content.slice(0, Math.max(1, request.max_tokens * 4));
-      finishReason = 'length';
+    const text = composeAnswer(model.id, taskType, request.messages, model.outputTokens, rng);
+    const toolCalls = planToolCalls(request, model.id, n, this.ctx.providerId);
+    const base = { model, taskType, failed, correct, latencyMs, promptTokens };
+    if (toolCalls) {
+      const completionTokens = toolCalls.reduce(
+        (sum, c) => sum + estimateTokens(c.function.name) + estimateTokens(c.function.arguments),
+        0,
+      );
+      return { ...base, content: '', toolCalls, finishReason: 'tool_calls', completionTokens };
     }
-    return { model, taskType, failed, correct, latencyMs, content, finishReason, promptTokens };
+    return { ...base, ...ending(text, request) };
   }
 
   private failure(o: Outcome): ProviderError {
@@ -100,6 +111,20 @@ class SimulatedProvider implements ProviderInstance {
       status: STATUS[kind],
       retryAfterMs: kind === 'rate_limited' ? 1000 : undefined,
     });
+  }
+
+  private response(o: Outcome): ChatResponse {
+    const out: ChatResponse = {
+      id: `sim-${hash32(o.toolCalls ? JSON.stringify(o.toolCalls) : o.content).toString(16)}`,
+      model: o.model.id,
+      content: o.toolCalls ? null : o.content,
+      finishReason: o.finishReason,
+      usage: makeUsage(o.promptTokens, o.completionTokens),
+      providerMetadata: this.metadata(o),
+    };
+    if (o.toolCalls) out.toolCalls = o.toolCalls;
+    if (o.stopSequence) out.stopSequence = o.stopSequence;
+    return out;
   }
 
   private metadata(o: Outcome): Record<string, unknown> {
@@ -127,14 +152,7 @@ class SimulatedProvider implements ProviderInstance {
       deadline.throwIfAborted();
       const o = this.draw(request);
       await this.play(o, deadline.signal);
-      return {
-        id: `sim-${hash32(o.content).toString(16)}`,
-        model: o.model.id,
-        content: o.content,
-        finishReason: o.finishReason,
-        usage: makeUsage(o.promptTokens, estimateTokens(o.content)),
-        providerMetadata: this.metadata(o),
-      };
+      return this.response(o);
     } finally {
       deadline.dispose();
     }
@@ -160,21 +178,76 @@ class SimulatedProvider implements ProviderInstance {
     const deadline = startDeadline(options, `${this.ctx.providerId} ${o.model.id} (stream)`);
     try {
       await this.play(o, deadline.signal, 0.4);
-      const pieces = splitText(o.content, 5);
+      const pieces = o.toolCalls
+        ? toolCallDeltas(o.toolCalls)
+        : splitText(o.content, 5).map((content) => ({ content }));
       for (const piece of pieces) {
         await this.wait((o.latencyMs * 0.6) / pieces.length, deadline.signal);
-        yield { content: piece };
+        yield piece;
       }
-      yield {
+      const last: ChatDelta = {
         finishReason: o.finishReason,
-        usage: makeUsage(o.promptTokens, estimateTokens(o.content)),
+        usage: makeUsage(o.promptTokens, o.completionTokens),
         providerMetadata: this.metadata(o),
       };
+      if (o.stopSequence) last.stopSequence = o.stopSequence;
+      yield last;
     } finally {
       deadline.dispose();
     }
   }
 }
+
+/** Where a text answer ends: at the first stop sequence, else at the token budget, else complete. */
+function ending(
+  text: string,
+  request: ChatRequest,
+): Pick<Outcome, 'content' | 'finishReason' | 'stopSequence' | 'completionTokens'> {
+  let cut = text.length;
+  let stopSequence: string | undefined;
+  for (const stop of request.stop ?? []) {
+    const at = stop ? text.indexOf(stop) : -1;
+    if (at >= 0 && at < cut) [cut, stopSequence] = [at, stop];
+  }
+  let content = text.slice(0, cut);
+  let finishReason: FinishReason = 'stop';
+  const budget = request.max_completion_tokens ?? request.max_tokens;
+  if (budget !== undefined && estimateTokens(content) > budget) {
+    content = content.slice(0, Math.max(1, budget * 4));
+    finishReason = 'length';
+    stopSequence = undefined;
+  }
+  const out = { content, finishReason, completionTokens: estimateTokens(content) };
+  return stopSequence === undefined ? out : { ...out, stopSequence };
+}
+
+/** A tool call streamed as real upstreams do: id and name first, then the arguments in two pieces. */
+function toolCallDeltas(calls: readonly ToolCall[]): ChatDelta[] {
+  return calls.flatMap((call, index) => {
+    const args = call.function.arguments;
+    const mid = Math.floor(args.length / 2);
+    return [
+      {
+        toolCalls: [
+          { index, id: call.id, type: 'function' as const, function: { name: call.function.name, arguments: '' } },
+        ],
+      },
+      { toolCalls: [{ index, function: { arguments: args.slice(0, mid) } }] },
+      { toolCalls: [{ index, function: { arguments: args.slice(mid) } }] },
+    ];
+  });
+}
+
+/** Sampling knobs change nothing in a simulation (no more than temperature does); user and metadata are kept by nobody. */
+const SIMULATED_PARAMS = [
+  'max_completion_tokens',
+  'presence_penalty',
+  'frequency_penalty',
+  'parallel_tool_calls',
+  'top_k',
+  'user',
+  'metadata',
+] as const;
 
 /** A provider without network: models of known quality, latency and failure rate, deterministic by seed. */
 export default defineProviderPlugin<SimulatedOptions>({

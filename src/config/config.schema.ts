@@ -29,7 +29,12 @@ const modelSchema = z.strictObject({
   contextWindow: z.number().int().positive().default(8192),
   /** Task types this model is known to be good at (a prior for the policy). */
   strengths: z.array(z.string()).default([]),
+  /** Accepts images: requests with images are routed only to such models. Default false. */
+  vision: z.boolean().optional(),
 });
+
+/** A model name clients send (e.g. Claude Code's claude-sonnet-4-5) -> auto, a layer or a catalogue id; `*` matches any text. */
+const aliasesSchema = z.record(z.string().min(1).max(200), z.string().min(1)).default({});
 
 const layerSchema = z.strictObject({
   description: z.string().default(''),
@@ -126,6 +131,7 @@ export const gatewayConfigSchema = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     providers: z.array(providerSchema).default([]),
     models: z.array(modelSchema).default([]),
+    aliases: aliasesSchema,
     layers: z
       .strictObject({
         fast: layerSchema.prefault({}),
@@ -158,6 +164,14 @@ export const gatewayConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       modelIds.add(m.id);
     });
+    for (const [name, target] of Object.entries(cfg.aliases)) {
+      if (target !== 'auto' && !(LAYERS as readonly string[]).includes(target) && !modelIds.has(target))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aliases', name],
+          message: `"${target}" is neither "auto", a layer (${LAYERS.join(', ')}) nor a model id of models[]`,
+        });
+    }
   });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

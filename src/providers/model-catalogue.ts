@@ -15,6 +15,8 @@ export interface CatalogueModel {
   readonly price: Price;
   readonly contextWindow: number;
   readonly strengths: readonly string[];
+  /** Accepts images (config `vision`). */
+  readonly vision: boolean;
   /** Position in the config: the tie-breaker of every ranking. */
   readonly order: number;
 }
@@ -32,6 +34,7 @@ export class ModelCatalogue {
         Object.freeze({
           ...m,
           upstreamModel: m.upstreamModel ?? m.id,
+          vision: m.vision ?? false,
           strengths: Object.freeze([...m.strengths]),
           order,
         }),

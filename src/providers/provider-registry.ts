@@ -12,6 +12,8 @@ export interface ProviderStatus {
   error?: string;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * Loads every configured provider plugin at start (concurrently). A plugin that fails to load or
  * validate is logged and reported in /health by name; the others keep working.
@@ -21,6 +23,7 @@ export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Providers');
   private readonly instances = new Map<string, ProviderInstance>();
   private readonly status = new Map<string, ProviderStatus>();
+  private readonly params = new Map<string, ReadonlySet<string>>();
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -42,6 +45,7 @@ export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
     try {
       const loaded = await loadProvider(cfg);
       this.instances.set(cfg.id, loaded.instance);
+      this.params.set(cfg.id, new Set(loaded.instance.supportedParams ?? []));
       this.status.set(cfg.id, { id: cfg.id, plugin: cfg.plugin, state: 'ready' });
     } catch (err) {
       const message =
@@ -56,6 +60,11 @@ export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
   /** The ready instance, or undefined when the provider failed to load or is disabled. */
   get(id: string): ProviderInstance | undefined {
     return this.instances.get(id);
+  }
+
+  /** The optional request parameters the provider declares (ProviderInstance.supportedParams); none when not ready. */
+  supportedParams(id: string): ReadonlySet<string> {
+    return this.params.get(id) ?? NONE;
   }
 
   isReady(id: string): boolean {

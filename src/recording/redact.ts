@@ -20,8 +20,18 @@ function redactText(text: string | null): string | null {
   return text === null ? null : `[redacted: ${text.length} chars]`;
 }
 
+/** Parts keep their order and kind; texts and image addresses (data URLs included) are replaced by their length. */
+function redactContent(content: ChatMessage['content']): unknown {
+  if (content === null || typeof content === 'string') return redactText(content);
+  return content.map((p) =>
+    p.type === 'text'
+      ? { type: 'text', text: redactText(p.text) }
+      : { type: 'image_url', image_url: { url: `[redacted image: ${p.image_url.url.length} chars]` } },
+  );
+}
+
 function redactMessage(m: ChatMessage): Record<string, unknown> {
-  const out: Record<string, unknown> = { role: m.role, content: redactText(m.content) };
+  const out: Record<string, unknown> = { role: m.role, content: redactContent(m.content) };
   if (m.name) out.name = m.name;
   if (m.tool_call_id) out.tool_call_id = m.tool_call_id;
   if (m.tool_calls)

@@ -17,6 +17,7 @@ import { DomainError } from '../errors';
 import { AttemptScope, RequestScope } from './attempt-scope';
 import { backoffDelay, fitsDeadline } from './backoff';
 import { BreakerBoard } from './circuit-breaker';
+import { paramsFor } from './eligibility';
 import { routingError } from './routing.errors';
 import type { RouteDecision, RouteRequest } from './routing.types';
 
@@ -94,7 +95,8 @@ export class ExecutorService {
   /**
    * Resolves with the first success, or with a failure once every candidate failed or the deadline
    * passed: its error has a RoutingErrorCode (UpstreamError, TimeoutError, UnavailableError,
-   * InvalidInputError for upstream_bad_request, CancelledError when the client left). Never rejects.
+   * InvalidInputError for upstream_bad_request, RateLimitedError with the upstream's Retry-After when the
+   * last attempt was rate limited, CancelledError when the client left). Never rejects.
    */
   async run<T>(decision: RouteDecision, req: RouteRequest, call: AttemptCall<T>): Promise<Execution<T> | RunFailure> {
     const state: RunState = {
@@ -151,7 +153,7 @@ export class ExecutorService {
       const started = performance.now();
       try {
         const upstream: ChatRequest = {
-          ...req.params,
+          ...paramsFor(req.params, this.providers.supportedParams(model.provider)),
           model: model.upstreamModel,
           messages: req.messages,
           hints: { taskType: decision.taskType },
@@ -238,6 +240,11 @@ export class ExecutorService {
     const tried = `${state.attempts} attempt(s)`;
     if (last?.kind === 'timeout')
       return routingError('upstream_timeout', `the upstream timed out (${tried}): ${last.message}`, { cause: last });
+    if (last?.kind === 'rate_limited')
+      return routingError('upstream_rate_limited', `the upstream is rate limiting (${tried}): ${last.message}`, {
+        cause: last,
+        retryAfterMs: last.retryAfterMs,
+      });
     if (last?.kind === 'bad_request')
       return routingError('upstream_bad_request', `the upstream refused the request: ${last.message}`, {
         cause: last,

@@ -2,6 +2,7 @@ import { gatewayConfigSchema, GatewayConfig } from '../config/config.schema';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import { MatchedRule, RuleMatcher } from '../heuristics/rule-matcher';
 import { ModelCatalogue } from '../providers/model-catalogue';
+import type { ProviderRegistry } from '../providers/provider-registry';
 import type { PerformanceSnapshot } from './performance-snapshot';
 import type { ExecutorService } from './executor.service';
 import { DefaultModelPolicy } from './model-policy';
@@ -33,7 +34,8 @@ function router(
     get: (m: string) => (stats[m] ? { ...stats[m], latencySumMs: 0, costSum: 0 } : undefined),
   } as unknown as PerformanceSnapshot;
   const policy = new DefaultModelPolicy(snapshot, cfg);
-  return new RouterService(cfg, catalogue, heuristics, policy, {} as ExecutorService, {} as OutcomeReporter);
+  const providers = { supportedParams: () => new Set<string>() } as unknown as ProviderRegistry;
+  return new RouterService(cfg, catalogue, heuristics, policy, {} as ExecutorService, {} as OutcomeReporter, providers);
 }
 
 const req = (content: string, model = 'auto') => ({

@@ -1,11 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { estimateMessagesTokens, type ChatMessage } from '@ai-mcp-gateway/provider-sdk';
+import { estimateMessagesTokens, estimateToolsTokens, textOf, type ChatMessage } from '@ai-mcp-gateway/provider-sdk';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
 import { HeuristicsService } from '../heuristics/heuristics.service';
 import type { MatchedRule, RuleMatcher } from '../heuristics/rule-matcher';
 import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
+import { ProviderRegistry } from '../providers/provider-registry';
 import { classify, layerFor } from './classifier';
+import { needsOf, onlyWindow, ParamSupport, refusal, RequestNeeds, shortfall } from './eligibility';
+import { ModelAliases } from './model-aliases';
 import { AttemptCall, ExecutorService } from './executor.service';
 import { MODEL_POLICY, ModelPolicy } from './model-policy';
 import { OutcomeReporter } from './outcome-reporter';
@@ -17,8 +20,8 @@ const NEXT_LAYER: Record<LayerName, LayerName | undefined> = { fast: 'balanced',
 
 /** The text rules and the classifier look at: the last user message (else the last message). */
 export function promptOf(messages: readonly ChatMessage[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].content ?? '';
-  return messages.length ? (messages[messages.length - 1].content ?? '') : '';
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return textOf(messages[i].content);
+  return messages.length ? textOf(messages[messages.length - 1].content) : '';
 }
 
 /**
@@ -30,6 +33,8 @@ export function promptOf(messages: readonly ChatMessage[]): string {
 export class RouterService {
   private readonly logger = new Logger('Router');
   private readonly escalate: boolean;
+  private readonly aliases: ModelAliases;
+  private readonly support: ParamSupport;
   private readonly rankedCache = new Map<
     string,
     { parts: Array<readonly CatalogueModel[]>; list: readonly CatalogueModel[] }
@@ -42,20 +47,28 @@ export class RouterService {
     @Inject(MODEL_POLICY) private readonly policy: ModelPolicy,
     private readonly executor: ExecutorService,
     private readonly outcomes: OutcomeReporter,
+    providers: ProviderRegistry,
   ) {
     this.escalate = config.routing.escalate;
+    this.aliases = new ModelAliases(config.aliases);
+    this.support = (id) => providers.supportedParams(id);
   }
 
   /**
-   * Where the request goes.
+   * Where the request goes. The model may also be a name of the config's `aliases`. Only models that can
+   * serve the request are candidates: its prompt fits their context window, they accept its images, their
+   * provider takes its optional parameters.
    * @throws NotFoundError (code model_not_found, param `model`) for a model that is neither auto, a layer nor in the catalogue
+   * @throws InvalidInputError (codes context_length_exceeded, images_not_supported, unsupported_parameter) when the
+   *   named model, or no model at all, can serve the request
    */
   async decide(req: RouteRequest): Promise<RouteDecision> {
     const started = performance.now();
     const prompt = promptOf(req.messages);
-    const promptTokens = estimateMessagesTokens(req.messages);
+    const promptTokens = estimateMessagesTokens(req.messages) + estimateToolsTokens(req.params.tools);
     const c = classify(prompt, promptTokens, req.taskType);
-    const requested = req.model || 'auto';
+    const needs = needsOf(req.messages, req.params, promptTokens);
+    const requested = this.resolve(req.model || 'auto');
     let layer: LayerName;
     let rule: MatchedRule | null = null;
     let reason: RouteDecision['reason'];
@@ -71,11 +84,11 @@ export class RouterService {
         ({ layer, model: preferred, arm: strategyArm } = choice);
         reason = 'policy';
       }
-      candidates = this.candidates(layer, c.taskType, promptTokens, preferred);
+      candidates = this.candidates(layer, c.taskType, needs, preferred);
     } else if ((LAYERS as readonly string[]).includes(requested)) {
       layer = requested as LayerName;
       reason = 'layer';
-      candidates = this.candidates(layer, c.taskType, promptTokens);
+      candidates = this.candidates(layer, c.taskType, needs);
     } else {
       const model = this.catalogue.get(requested);
       if (!model)
@@ -84,6 +97,8 @@ export class RouterService {
           `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
           { param: 'model' },
         );
+      const miss = shortfall(model, needs, this.support);
+      if (miss) throw routingError(miss.code, `The model "${model.id}" ${miss.reason}.`, { param: miss.param });
       layer = model.layer;
       reason = 'model';
       candidates = [model];
@@ -156,19 +171,45 @@ export class RouterService {
     }
   }
 
-  /** The layer's ranked models (a rule's preferred model first), then the higher layers' when escalating. */
+  /** auto, a layer or a catalogue id as they are; any other name through the aliases (unknown names stay). */
+  private resolve(name: string): string {
+    if (name === 'auto' || (LAYERS as readonly string[]).includes(name) || this.catalogue.get(name)) return name;
+    return this.aliases.resolve(name) ?? name;
+  }
+
+  /**
+   * The layer's ranked models (a rule's preferred model first), then the higher layers' when escalating;
+   * those that can serve the request. When none can, any model of the catalogue that can, cheapest
+   * layer first; when no model can, the request is refused with the reason.
+   */
   private candidates(
     layer: LayerName,
     taskType: string,
-    promptTokens: number,
+    needs: RequestNeeds,
     preferredModel?: string,
   ): readonly CatalogueModel[] {
     let out = this.ranked(layer, taskType);
     const preferred = preferredModel ? this.catalogue.get(preferredModel) : undefined;
     if (preferred) out = [preferred, ...out.filter((m) => m !== preferred)];
-    let fits = true;
-    for (const m of out) if (m.contextWindow < promptTokens) fits = false;
-    return fits ? out : out.filter((m) => m.contextWindow >= promptTokens);
+    const fit = this.serving(out, needs);
+    if (fit.length > 0) return fit;
+    const anyLayer = this.serving(
+      LAYERS.flatMap((l) => this.policy.rank(taskType, l, this.catalogue.inLayer(l))),
+      needs,
+    );
+    if (anyLayer.length > 0) return anyLayer;
+    const why = refusal(this.catalogue.all(), needs, this.support);
+    throw routingError(why.code, `The request cannot be served: ${why.reason}.`, { param: why.param });
+  }
+
+  /** The models that can serve the request; the list itself (no allocation) when all of them can. */
+  private serving(models: readonly CatalogueModel[], needs: RequestNeeds): readonly CatalogueModel[] {
+    if (onlyWindow(needs)) {
+      let fits = true;
+      for (const m of models) if (m.contextWindow < needs.promptTokens) fits = false;
+      return fits ? models : models.filter((m) => m.contextWindow >= needs.promptTokens);
+    }
+    return models.filter((m) => !shortfall(m, needs, this.support));
   }
 
   /** The ranked (and escalated) list, reused while the policy returns the same rankings: no allocation per request. */

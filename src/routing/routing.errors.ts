@@ -3,6 +3,7 @@ import {
   DomainError,
   InvalidInputError,
   NotFoundError,
+  RateLimitedError,
   TimeoutError,
   UnavailableError,
   UpstreamError,
@@ -18,11 +19,15 @@ export type RoutingErrorCode =
   | 'upstream_timeout'
   | 'upstream_bad_request'
   | 'upstream_error'
+  | 'upstream_rate_limited'
+  | 'context_length_exceeded'
+  | 'images_not_supported'
+  | 'unsupported_parameter'
   | 'client_closed';
 
 type ErrorClass = new (message: string, options?: ConstructorParameters<typeof UpstreamError>[1]) => DomainError;
 
-/** The catalogue kind of each code (and so its status at every door: 400, 404, 503, 504, 502, 499). */
+/** The catalogue kind of each code (and so its status at every door: 400, 404, 429, 503, 504, 502, 499). */
 const KIND: Record<RoutingErrorCode, ErrorClass> = {
   invalid_request: InvalidInputError,
   model_not_found: NotFoundError,
@@ -32,6 +37,10 @@ const KIND: Record<RoutingErrorCode, ErrorClass> = {
   upstream_timeout: TimeoutError,
   upstream_bad_request: InvalidInputError,
   upstream_error: UpstreamError,
+  upstream_rate_limited: RateLimitedError,
+  context_length_exceeded: InvalidInputError,
+  images_not_supported: InvalidInputError,
+  unsupported_parameter: InvalidInputError,
   client_closed: CancelledError,
 };
 

@@ -1,4 +1,5 @@
 export * from './types';
+export * from './content';
 export * from './errors';
 export * from './abort';
 export * from './sse';

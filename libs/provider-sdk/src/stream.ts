@@ -1,11 +1,13 @@
-import type { ChatDelta, FinishReason, TokenUsage, ToolCall } from './types';
+import type { ChatDelta, ChatLogprobs, FinishReason, TokenUsage, ToolCall } from './types';
 
 /** A streamed answer put back together. */
 export interface CollectedStream {
   content: string;
   toolCalls: ToolCall[];
   finishReason?: FinishReason;
+  stopSequence?: string;
   usage?: TokenUsage;
+  logprobs?: ChatLogprobs;
   providerMetadata?: Record<string, unknown>;
   /** How many deltas the stream yielded. */
   deltas: number;
@@ -13,7 +15,8 @@ export interface CollectedStream {
 
 /**
  * Drains a delta stream into one answer: content concatenated, tool-call fragments merged by index
- * (ids and names as first given, arguments appended), the last finishReason and usage kept.
+ * (ids and names as first given, arguments appended), log probabilities appended, the last finishReason,
+ * stop sequence and usage kept.
  */
 export async function collectStream(stream: AsyncIterable<ChatDelta>): Promise<CollectedStream> {
   const out: CollectedStream = { content: '', toolCalls: [], deltas: 0 };
@@ -32,7 +35,12 @@ export async function collectStream(stream: AsyncIterable<ChatDelta>): Promise<C
       if (part.function?.arguments) call.function.arguments += part.function.arguments;
       calls.set(part.index, call);
     }
+    if (delta.logprobs) {
+      const logprobs = (out.logprobs ??= { content: [] });
+      (logprobs.content ??= []).push(...(delta.logprobs.content ?? []));
+    }
     if (delta.finishReason) out.finishReason = delta.finishReason;
+    if (delta.stopSequence) out.stopSequence = delta.stopSequence;
     if (delta.usage) out.usage = delta.usage;
     if (delta.providerMetadata) out.providerMetadata = delta.providerMetadata;
   }

@@ -1,4 +1,5 @@
-import type { ChatMessage } from './types';
+import { textOf } from './content';
+import type { ChatMessage, ToolDefinition } from './types';
 
 /**
  * A deterministic token estimate (~4 characters per token, the usual rule of thumb for English and
@@ -13,15 +14,33 @@ export function estimateTokens(text: string | null | undefined): number {
 /** Per-message framing overhead, as chat templates add role markers around each message. */
 const MESSAGE_OVERHEAD_TOKENS = 4;
 
-/** Estimated prompt tokens of a conversation, including tool-call arguments. */
+/**
+ * What an image costs in prompt tokens, whatever its size: about a 1024 x 1024 picture at OpenAI's high
+ * detail (765) or Anthropic's (w x h) / 750 rule (~1,400), rounded. Its base64 text is never counted.
+ */
+export const IMAGE_TOKEN_ESTIMATE = 1000;
+
+function contentTokens(content: ChatMessage['content']): number {
+  if (content === null || typeof content === 'string') return estimateTokens(content);
+  let total = estimateTokens(textOf(content));
+  for (const part of content) if (part.type === 'image_url') total += IMAGE_TOKEN_ESTIMATE;
+  return total;
+}
+
+/** Estimated prompt tokens of a conversation, including images and tool-call arguments. */
 export function estimateMessagesTokens(messages: readonly ChatMessage[]): number {
   let total = 0;
   for (const m of messages) {
-    total += MESSAGE_OVERHEAD_TOKENS + estimateTokens(m.content);
+    total += MESSAGE_OVERHEAD_TOKENS + contentTokens(m.content);
     for (const call of m.tool_calls ?? [])
       total += estimateTokens(call.function.name) + estimateTokens(call.function.arguments);
   }
   return total;
+}
+
+/** Estimated prompt tokens of tool definitions (the upstream renders them into the prompt). */
+export function estimateToolsTokens(tools: readonly ToolDefinition[] | undefined): number {
+  return tools?.length ? estimateTokens(JSON.stringify(tools)) : 0;
 }
 
 /** Builds a TokenUsage whose total is always the sum of its parts. */

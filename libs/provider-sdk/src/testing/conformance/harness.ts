@@ -22,6 +22,8 @@ export interface ConformanceSuiteOptions {
   invalidOptions?: unknown[];
   /** Set when equal options and equal requests give equal answers: chat and chatStream must then agree. */
   deterministic?: boolean;
+  /** Set false for a plugin that does not carry tool calls (the kit then skips its tool-call tests). */
+  tools?: boolean;
   /** Plugins without an upstream: options under which every call takes at least 3 s (deadline and abort tests). */
   slowOptions?: unknown;
   /** Plugins without an upstream: options under which calls fail on their own, and the kind they must fail with. */

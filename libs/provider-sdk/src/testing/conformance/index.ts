@@ -6,6 +6,7 @@ import { registerDeadlineTests } from './deadline';
 import type { ConformanceSuiteOptions, Harness } from './harness';
 import { SuiteState, callOptions, drain, request } from './helpers';
 import { registerHttpFaultTests } from './http-faults';
+import { registerToolTests } from './tools';
 
 export type { ConformanceSuiteOptions } from './harness';
 
@@ -62,7 +63,8 @@ function registerSecretTest(h: Harness): void {
 
 /**
  * Registers a describe() block that checks a plugin against the provider contract: options
- * validation, listModels, chat, chatStream, deadlines and aborts, and - for HTTP plugins - how each
+ * validation, listModels, chat, chatStream, tool calls, stop sequences and images, deadlines and aborts,
+ * and - for HTTP plugins - how each
  * upstream fault played by a local fake upstream maps onto the error taxonomy. Call it at the top
  * level of a jest spec file.
  */
@@ -85,6 +87,7 @@ export function runConformanceSuite(cfg: ConformanceSuiteOptions): void {
     beforeEach(() => h.upstream?.reset());
 
     describe('contract', () => registerCoreTests(h));
+    describe('across formats', () => registerToolTests(h));
     describe('deadlines and aborts', () => registerDeadlineTests(h));
     if (cfg.upstream) describe('upstream faults', () => registerHttpFaultTests(h));
     if (cfg.selfFaults?.length) describe("the plugin's own fault injection", () => registerSelfFaultTests(h));

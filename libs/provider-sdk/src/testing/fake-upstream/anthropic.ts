@@ -20,6 +20,10 @@ const ERROR_TYPES: Record<number, string> = {
   529: 'overloaded_error',
 };
 
+function stopReason(reply: FakeReply): string {
+  return reply.stopSequence ? 'stop_sequence' : STOP_REASONS[finishOf(reply)];
+}
+
 function blocks(reply: FakeReply): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   if (reply.content) out.push({ type: 'text', text: reply.content });
@@ -71,8 +75,8 @@ export const anthropicDialect: Dialect = {
       role: 'assistant',
       model,
       content: blocks(reply),
-      stop_reason: STOP_REASONS[finishOf(reply)],
-      stop_sequence: null,
+      stop_reason: stopReason(reply),
+      stop_sequence: reply.stopSequence ?? null,
       usage: { input_tokens: usage.promptTokens, output_tokens: usage.completionTokens },
     };
   },
@@ -109,7 +113,7 @@ export const anthropicDialect: Dialect = {
       sse(
         {
           type: 'message_delta',
-          delta: { stop_reason: STOP_REASONS[finishOf(reply)], stop_sequence: null },
+          delta: { stop_reason: stopReason(reply), stop_sequence: reply.stopSequence ?? null },
           usage: { output_tokens: usage.completionTokens },
         },
         'message_delta',

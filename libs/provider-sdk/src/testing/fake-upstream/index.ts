@@ -8,7 +8,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { estimateTokens } from '../../tokens';
 import { anthropicDialect } from './anthropic';
-import type { Dialect, FakeReply, FakeUsage } from './dialect';
+import { replyFor, type Dialect, type FakeReply, type FakeUsage } from './dialect';
 import { openaiDialect } from './openai';
 
 export type { Dialect, FakeReply, FakeUsage } from './dialect';
@@ -210,9 +210,10 @@ class FakeUpstreamServer implements FakeUpstream {
     }
     if (target.kind === 'models') return sendJson(res, 200, target.dialect.models(this.models));
     const model = typeof body?.model === 'string' ? body.model : 'unknown';
-    const usage = usageFor(body, this.reply);
+    const reply = replyFor(this.reply, body);
+    const usage = usageFor(body, reply);
     record.usage = usage;
-    if (body?.stream) return this.stream(res, target.dialect, model, usage, body, fault);
+    if (body?.stream) return this.stream(res, target.dialect, model, usage, reply, body, fault);
     if (fault?.type === 'malformed') {
       return sendJson(
         res,
@@ -222,7 +223,7 @@ class FakeUpstreamServer implements FakeUpstream {
           : '{"id": "broken", "choices": [',
       );
     }
-    sendJson(res, 200, target.dialect.json(this.reply, model, usage));
+    sendJson(res, 200, target.dialect.json(reply, model, usage));
   }
 
   private async stream(
@@ -230,10 +231,11 @@ class FakeUpstreamServer implements FakeUpstream {
     dialect: Dialect,
     model: string,
     usage: FakeUsage,
+    reply: FakeReply,
     body: any,
     fault?: Fault,
   ): Promise<void> {
-    const events = dialect.events(this.reply, model, usage, Boolean(body?.stream_options?.include_usage));
+    const events = dialect.events(reply, model, usage, Boolean(body?.stream_options?.include_usage));
     const cutAt =
       fault?.type === 'stream_cut' || fault?.type === 'stream_error'
         ? (fault.afterEvents ?? Math.floor(events.length / 2))

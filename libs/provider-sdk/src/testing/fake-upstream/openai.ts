@@ -1,5 +1,5 @@
 import { splitText } from '../../stream';
-import { finishOf, splitArgs, sse, type Dialect, type FakeReply, type FakeUsage } from './dialect';
+import { fakeLogprobs, finishOf, splitArgs, sse, type Dialect, type FakeReply, type FakeUsage } from './dialect';
 
 const CREATED = 1_700_000_000;
 
@@ -11,14 +11,18 @@ function usageBody(u: FakeUsage) {
   };
 }
 
-function chunk(model: string, delta: Record<string, unknown>, finish: string | null = null) {
+function chunk(model: string, delta: Record<string, unknown>, finish: string | null = null, logprobs: unknown = null) {
   return {
     id: 'chatcmpl-fake',
     object: 'chat.completion.chunk',
     created: CREATED,
     model,
-    choices: [{ index: 0, delta, finish_reason: finish }],
+    choices: [{ index: 0, delta, logprobs, finish_reason: finish }],
   };
+}
+
+function logprobsOf(reply: FakeReply, text: string): unknown {
+  return reply.logprobs === undefined ? null : { content: fakeLogprobs(text, reply.logprobs), refusal: null };
 }
 
 function toolCallChunks(reply: FakeReply, model: string): string[] {
@@ -49,13 +53,14 @@ export const openaiDialect: Dialect = {
       object: 'chat.completion',
       created: CREATED,
       model,
-      choices: [{ index: 0, message, finish_reason: finishOf(reply) }],
+      choices: [{ index: 0, message, logprobs: logprobsOf(reply, reply.content), finish_reason: finishOf(reply) }],
       usage: usageBody(usage),
     };
   },
   events(reply, model, usage, includeUsage) {
     const out = [': keep-alive\n\n', sse(chunk(model, { role: 'assistant', content: '' }))];
-    for (const piece of splitText(reply.content)) out.push(sse(chunk(model, { content: piece })));
+    for (const piece of splitText(reply.content))
+      out.push(sse(chunk(model, { content: piece }, null, logprobsOf(reply, piece))));
     out.push(...toolCallChunks(reply, model));
     out.push(sse(chunk(model, {}, finishOf(reply))));
     if (includeUsage)
