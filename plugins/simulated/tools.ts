@@ -101,7 +101,7 @@ function valueFor(schema: unknown, prompt: string, depth: number): unknown {
   if (schema.default !== undefined) return schema.default;
   const variants = (schema.anyOf ?? schema.oneOf) as unknown[] | undefined;
   if (Array.isArray(variants) && variants.length) return valueFor(variants[0], prompt, depth + 1);
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  const type: unknown = Array.isArray(schema.type) ? (schema.type as unknown[])[0] : schema.type;
   switch (type) {
     case 'integer':
     case 'number': {

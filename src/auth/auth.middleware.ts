@@ -17,7 +17,8 @@ export type Requirement = { public: true } | { public: false; scope?: Scope };
 /**
  * The route table of the auth check, on the normalized path:
  * GET /health, /metrics and the console's static files (/console/*: no data, the page reads through the
- * tool doors with the operator's key) are public; /v1/* needs `route`; the tool listing needs `tools:read`;
+ * tool doors with the operator's key) are public; /v1/* (the Anthropic door /v1/messages too) needs `route`;
+ * the tool listing needs `tools:read`;
  * /tools/:name and /mcp need any active key (the ToolCaller then checks each tool's own scope);
  * everything else needs an active key.
  */
@@ -34,6 +35,12 @@ export function requirementFor(method: string, path: string): Requirement {
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/** The x-api-key header (one non-empty value); undefined otherwise. */
+export function apiKeyHeader(header: string | string[] | undefined): string | undefined {
+  const value = typeof header === 'string' ? header.trim() : undefined;
+  return value ? value : undefined;
 }
 
 export type AuthenticatedRequest = Request & { auth?: AuthContext };
@@ -67,9 +74,13 @@ export class AuthMiddleware {
   }
 
   private handle(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
-    const token = bearerToken(req.headers.authorization);
-    delete req.headers.authorization;
     const path = normalizePath(req.path);
+    const anthropic = doorOf(path) === 'anthropic';
+    // Anthropic's clients send the key as x-api-key (Claude Code with ANTHROPIC_API_KEY); a bearer works there too.
+    const token =
+      bearerToken(req.headers.authorization) ?? (anthropic ? apiKeyHeader(req.headers['x-api-key']) : undefined);
+    delete req.headers.authorization;
+    delete req.headers['x-api-key'];
     const need = requirementFor(req.method, path);
     if (need.public) return next();
     if (!this.keys.hasActiveKeys()) {
@@ -81,9 +92,17 @@ export class AuthMiddleware {
         'no API key is active while the gateway listens on a non-loopback address; create one with npm run keys -- create',
       );
     }
-    if (!token) return this.refuse(res, path, 401, 'a bearer key is required: send Authorization: Bearer <key>');
+    if (!token)
+      return this.refuse(
+        res,
+        path,
+        401,
+        anthropic
+          ? 'an API key is required: send x-api-key: <key> or Authorization: Bearer <key>'
+          : 'a bearer key is required: send Authorization: Bearer <key>',
+      );
     const auth = this.keys.verify(token);
-    if (!auth) return this.refuse(res, path, 401, 'the bearer key is unknown or revoked');
+    if (!auth) return this.refuse(res, path, 401, `the ${anthropic ? 'API' : 'bearer'} key is unknown or revoked`);
     if (need.scope && !hasScope(auth.scopes, need.scope))
       return this.refuse(res, path, 403, `this route needs the "${need.scope}" scope, which the key does not have`);
     req.auth = auth;

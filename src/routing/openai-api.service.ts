@@ -119,7 +119,7 @@ export class OpenAiApiService {
 }
 
 /** A session's deltas; a failure after the first is final and becomes an UpstreamError with the provider's kind. */
-async function* upstreamFailures(session: StreamSession): AsyncGenerator<ChatDelta> {
+export async function* upstreamFailures(session: StreamSession): AsyncGenerator<ChatDelta> {
   try {
     yield* session.deltas();
   } catch (err) {

@@ -3,10 +3,9 @@ import type { ServerResponse } from 'node:http';
 import { openAiErrorBody, writeError } from '../common/http/error-shapes';
 import { logFailure } from '../common/logging/log-failure';
 import { DomainError, toDomainError } from '../errors';
-import type { CatalogueModel } from '../providers/model-catalogue';
-import { ClientLink } from './attempt-scope';
 import { ChunkWriter } from './openai.mapper';
 import { ChatStream, OpenAiApiService, PreparedChat } from './openai-api.service';
+import { decisionHeaders, drained, failureHeaders, linkClient, sendJson, startEventStream } from './presenter-io';
 import type { RouteDecision } from './routing.types';
 
 /**
@@ -21,11 +20,7 @@ export class OpenAiChatPresenter {
   constructor(private readonly api: OpenAiApiService) {}
 
   async chatCompletions(body: unknown, requestId: string, res: ServerResponse): Promise<void> {
-    // Only a client that leaves before the answer is complete cancels anything: no AbortController,
-    // no abort and no DOMException for a response that finished.
-    const client = new ClientLink();
-    (res as LinkedResponse)[CLIENT_LINK] = client;
-    res.once('close', onResponseClose);
+    const client = linkClient(res);
     let decision: RouteDecision | undefined;
     try {
       const chat = await this.api.prepare(body, requestId, client);
@@ -46,11 +41,7 @@ export class OpenAiChatPresenter {
   private async stream(chat: PreparedChat, res: ServerResponse): Promise<void> {
     const stream = await this.api.stream(chat);
     decisionHeaders(res, chat.decision, stream.model);
-    res.statusCode = 200;
-    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-    res.setHeader('cache-control', 'no-cache');
-    res.setHeader('connection', 'keep-alive');
-    res.setHeader('x-accel-buffering', 'no');
+    startEventStream(res);
     const writer = new ChunkWriter(chat.request.requestId, stream.model.id);
     res.write(writer.role());
     if (!(await this.frames(stream, writer, res))) return;
@@ -79,44 +70,7 @@ export class OpenAiChatPresenter {
   private fail(res: ServerResponse, err: unknown, decision?: RouteDecision): void {
     const failure: DomainError = toDomainError(err);
     logFailure(this.logger, failure, 'chat completion');
-    if (decision && !res.headersSent) {
-      res.setHeader('x-gateway-layer', decision.layer);
-      if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
-    }
+    failureHeaders(res, decision);
     writeError(res, 'openai', failure);
   }
-}
-
-function decisionHeaders(res: ServerResponse, decision: RouteDecision, model: CatalogueModel): void {
-  res.setHeader('x-gateway-model', model.id);
-  res.setHeader('x-gateway-layer', model.layer);
-  res.setHeader('x-gateway-task-type', decision.taskType);
-  if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
-}
-
-const CLIENT_LINK = Symbol('clientLink');
-type LinkedResponse = ServerResponse & { [CLIENT_LINK]?: ClientLink };
-
-/** 'close' of a chat response (this = the response): the client went away unless the answer was complete. */
-function onResponseClose(this: LinkedResponse): void {
-  if (!this.writableFinished) this[CLIENT_LINK]?.close();
-}
-
-/** JSON without express's per-response ETag hashing (an answer is never revalidated). */
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
 }

@@ -16,7 +16,7 @@ type RequestContent = string | Array<{ type: 'text'; text: string } | ContentPar
 /** Text stays text; parts become the SDK's (text-only parts joined into one string, as plugins expect). */
 function contentOf(content: RequestContent): ChatMessage['content'] {
   if (content === undefined || content === null) return null;
-  return typeof content === 'string' ? content : normalizeContent(content as ContentPart[]);
+  return typeof content === 'string' ? content : normalizeContent(content);
 }
 
 function toChatMessage(m: RequestMessage): ChatMessage {

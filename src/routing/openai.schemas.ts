@@ -111,7 +111,7 @@ export function deepestIssue(issue: Issue): Issue {
     if (first && (!best || first.path.length > best.path.length)) best = first;
   }
   if (!best) return issue;
-  return deepestIssue({ ...best, path: [...issue.path, ...best.path] } as Issue);
+  return deepestIssue({ ...best, path: [...issue.path, ...best.path] });
 }
 
 /** The first issue as OpenAI reports it: a message naming the field, and the field as `param`. */

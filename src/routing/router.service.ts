@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { estimateMessagesTokens, estimateToolsTokens, textOf, type ChatMessage } from '@ai-mcp-gateway/provider-sdk';
+import { estimatePromptTokens, textOf, type ChatMessage } from '@ai-mcp-gateway/provider-sdk';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
 import { HeuristicsService } from '../heuristics/heuristics.service';
@@ -65,7 +65,7 @@ export class RouterService {
   async decide(req: RouteRequest): Promise<RouteDecision> {
     const started = performance.now();
     const prompt = promptOf(req.messages);
-    const promptTokens = estimateMessagesTokens(req.messages) + estimateToolsTokens(req.params.tools);
+    const promptTokens = estimatePromptTokens(req.messages, req.params.tools);
     const c = classify(prompt, promptTokens, req.taskType);
     const needs = needsOf(req.messages, req.params, promptTokens);
     const requested = this.resolve(req.model || 'auto');

@@ -3,6 +3,9 @@ import { HeuristicsModule } from '../heuristics/heuristics.module';
 import { ModelPerformanceModule } from '../model-performance/model-performance.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { RecordingModule } from '../recording/recording.module';
+import { AnthropicApiController } from './anthropic-api.controller';
+import { AnthropicApiService } from './anthropic-api.service';
+import { AnthropicMessagesPresenter } from './anthropic-messages.presenter';
 import { ExecutorService } from './executor.service';
 import { DefaultModelPolicy, LEARNED_MODEL_POLICY, MODEL_POLICY, ModelPolicy } from './model-policy';
 import { OpenAiApiController } from './openai-api.controller';
@@ -13,10 +16,10 @@ import { OutcomeReporter } from './outcome-reporter';
 import { RouterService } from './router.service';
 import { RoutingTools } from './routing.tools';
 
-/** Classifier, decision, execution and the OpenAI-compatible API. */
+/** Classifier, decision, execution, the OpenAI-compatible API and the Anthropic Messages API. */
 @Module({
   imports: [ProvidersModule, HeuristicsModule, RecordingModule, ModelPerformanceModule],
-  controllers: [OpenAiApiController],
+  controllers: [OpenAiApiController, AnthropicApiController],
   providers: [
     PerformanceSnapshot,
     DefaultModelPolicy,
@@ -30,6 +33,8 @@ import { RoutingTools } from './routing.tools';
     RouterService,
     OpenAiApiService,
     OpenAiChatPresenter,
+    AnthropicApiService,
+    AnthropicMessagesPresenter,
     RoutingTools,
   ],
   exports: [RouterService, ExecutorService, MODEL_POLICY],

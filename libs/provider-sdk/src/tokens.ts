@@ -43,6 +43,11 @@ export function estimateToolsTokens(tools: readonly ToolDefinition[] | undefined
   return tools?.length ? estimateTokens(JSON.stringify(tools)) : 0;
 }
 
+/** Estimated prompt tokens of a request: its messages and its tool definitions. */
+export function estimatePromptTokens(messages: readonly ChatMessage[], tools?: readonly ToolDefinition[]): number {
+  return estimateMessagesTokens(messages) + estimateToolsTokens(tools);
+}
+
 /** Builds a TokenUsage whose total is always the sum of its parts. */
 export function makeUsage(
   promptTokens: number,

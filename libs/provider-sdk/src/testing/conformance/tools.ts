@@ -29,10 +29,19 @@ function toolRequest(h: Harness): ChatRequest {
   });
 }
 
-function sentBody(h: Harness): RecordedRequest['body'] {
-  const sent = h.upstream?.requests.filter((r) => r.method === 'POST') ?? [];
+/** The fields of an upstream request body the kit looks at, in either dialect. */
+interface SentBody {
+  tools?: unknown;
+  tool_choice?: unknown;
+  stop?: unknown;
+  stop_sequences?: unknown;
+  messages: Array<{ role?: unknown; content?: unknown }>;
+}
+
+function sentBody(h: Harness): SentBody {
+  const sent: RecordedRequest[] = h.upstream?.requests.filter((r) => r.method === 'POST') ?? [];
   expect(sent).toHaveLength(1);
-  return sent[0].body;
+  return sent[0].body as SentBody;
 }
 
 /** A tool call as the kit expects it: from the fake upstream exactly, else well formed and to the forced tool. */
@@ -64,7 +73,7 @@ function checkToolsSent(h: Harness): void {
 /** The assistant's call and the tool's result, in the upstream's own dialect. */
 function checkRoundTripSent(h: Harness): void {
   if (!h.upstream) return;
-  const messages: Array<Record<string, any>> = sentBody(h).messages;
+  const messages = sentBody(h).messages;
   if (h.cfg.upstream?.dialect === 'anthropic') {
     expect(messages).toContainEqual({
       role: 'assistant',

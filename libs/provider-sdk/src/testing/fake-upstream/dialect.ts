@@ -58,8 +58,14 @@ export function fakeLogprobs(text: string, alternatives: number): Array<Record<s
  * The reply as this request gets it: cut at the first of its stop sequences that occurs in the content
  * (OpenAI's `stop`, Anthropic's `stop_sequences`), with log probabilities when OpenAI's `logprobs` asks.
  */
-export function replyFor(reply: FakeReply, body: any): FakeReply {
-  const raw: unknown = body?.stop ?? body?.stop_sequences;
+export function replyFor(reply: FakeReply, body: unknown): FakeReply {
+  const asked = (typeof body === 'object' && body !== null ? body : {}) as {
+    stop?: unknown;
+    stop_sequences?: unknown;
+    logprobs?: unknown;
+    top_logprobs?: unknown;
+  };
+  const raw = asked.stop ?? asked.stop_sequences;
   const stops = (typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : []).filter(
     (s): s is string => typeof s === 'string' && s.length > 0,
   );
@@ -72,7 +78,7 @@ export function replyFor(reply: FakeReply, body: any): FakeReply {
       out = { ...reply, content: reply.content.slice(0, at), finishReason: 'stop', stopSequence: stop };
     }
   }
-  if (body?.logprobs === true) out = { ...out, logprobs: Number(body.top_logprobs ?? 0) };
+  if (asked.logprobs === true) out = { ...out, logprobs: Number(asked.top_logprobs ?? 0) };
   return out;
 }
 
