@@ -200,4 +200,62 @@ describe('anthropic plugin', () => {
     );
     expect(streamed.content).toBe(upstream.reply.content);
   });
+
+  it('maps user, parallel_tool_calls, top_k and max_completion_tokens; images become image blocks', async () => {
+    expect(p.supportedParams).toEqual(['max_completion_tokens', 'parallel_tool_calls', 'top_k', 'user']);
+    await p.chat(
+      {
+        model: 'claude-a',
+        max_completion_tokens: 55,
+        top_k: 4,
+        user: 'user-9',
+        parallel_tool_calls: false,
+        tools: [{ type: 'function', function: { name: 'f' } }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Compare' },
+              { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,/9j/AA==' } },
+              { type: 'image_url', image_url: { url: 'https://example.com/b.png' } },
+            ],
+          },
+        ],
+      },
+      call(),
+    );
+    expect(upstream.requests[0].body).toMatchObject({
+      max_tokens: 55,
+      top_k: 4,
+      metadata: { user_id: 'user-9' },
+      tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Compare' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/AA==' } },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/b.png' } },
+          ],
+        },
+      ],
+    });
+    const insecure = p.chat(
+      {
+        model: 'claude-a',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://example.com/c.png' } }] }],
+      },
+      call(),
+    );
+    await expect(insecure).rejects.toMatchObject({ kind: 'bad_request' });
+  });
+
+  it('reports the stop sequence that ended the answer, in chat and in streams', async () => {
+    const req = { model: 'claude-a', stop: ['several'], messages: [{ role: 'user' as const, content: 'hi' }] };
+    const res = await p.chat(req, call());
+    expect(res).toMatchObject({ finishReason: 'stop', stopSequence: 'several' });
+    expect(res.content).toBe(upstream.reply.content.slice(0, upstream.reply.content.indexOf('several')));
+    const streamed = await collectStream(p.chatStream(req, call()));
+    expect(streamed).toMatchObject({ finishReason: 'stop', stopSequence: 'several', content: res.content });
+  });
 });

@@ -164,4 +164,40 @@ describe('openai-compatible plugin', () => {
     expect(upstream.requests[0].path).toBe('/v1/chat/completions');
     await azureish.close?.();
   });
+
+  it('passes the optional parameters unchanged and returns the log probabilities, in chat and in streams', async () => {
+    const optional = {
+      max_completion_tokens: 40,
+      presence_penalty: 0.4,
+      frequency_penalty: 0.1,
+      logprobs: true,
+      top_logprobs: 1,
+      logit_bias: { '7': 3 },
+      reasoning_effort: 'high' as const,
+      parallel_tool_calls: false,
+      user: 'u',
+      metadata: { k: 'v' },
+    };
+    expect(p.supportedParams).not.toContain('top_k');
+    const res = await p.chat({ model: 'm1', messages: [user('hi')], ...optional }, call());
+    expect(upstream.requests[0].body).toEqual({
+      model: 'm1',
+      messages: [{ role: 'user', content: 'hi' }],
+      ...optional,
+    });
+    expect(res.logprobs?.content?.map((t) => t.token).join('')).toBe(upstream.reply.content);
+    expect(res.logprobs?.content?.[0].top_logprobs).toHaveLength(1);
+    const streamed = await collectStream(p.chatStream({ model: 'm1', messages: [user('hi')], logprobs: true }, call()));
+    expect(streamed.logprobs?.content?.map((t) => t.token).join('')).toBe(upstream.reply.content);
+  });
+
+  it('declares the optional parameters its options name', async () => {
+    const narrow = await plugin.create(
+      plugin.optionsSchema.parse({ baseUrl: `${upstream.url}/v1`, params: ['user', 'max_completion_tokens'] }),
+      ctx(),
+    );
+    expect(narrow.supportedParams).toEqual(['user', 'max_completion_tokens']);
+    expect(plugin.optionsSchema.safeParse({ baseUrl: 'http://127.0.0.1/v1', params: ['seed'] }).success).toBe(false);
+    await narrow.close?.();
+  });
 });

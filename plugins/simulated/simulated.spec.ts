@@ -1,6 +1,13 @@
-import { collectStream, isProviderError, type ChatRequest, type PluginContext } from '@ai-mcp-gateway/provider-sdk';
+import {
+  collectStream,
+  isProviderError,
+  type ChatDelta,
+  type ChatRequest,
+  type PluginContext,
+} from '@ai-mcp-gateway/provider-sdk';
 import { runConformanceSuite } from '@ai-mcp-gateway/provider-sdk/testing';
 import simulated, { type SimulatedOptions } from './index';
+import { argumentsFor } from './tools';
 
 const model = (over: Record<string, unknown> = {}) => ({
   id: 'sim-fast',
@@ -166,5 +173,156 @@ describe('simulated plugin', () => {
     const rb = await b.chat(req(), call());
     expect(rb.content).toBe(ra.content);
     expect(rb.providerMetadata).toEqual(ra.providerMetadata);
+  });
+});
+
+describe('simulated plugin: tools, stop sequences and images', () => {
+  const weather = {
+    type: 'function' as const,
+    function: {
+      name: 'get_weather',
+      parameters: {
+        type: 'object',
+        properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] }, days: { type: 'integer' } },
+        required: ['city', 'unit'],
+      },
+    },
+  };
+  const search = { type: 'function' as const, function: { name: 'searchFlights' } };
+  const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+    ...req(undefined, content),
+    tools: [weather, search],
+    ...extra,
+  });
+
+  it('auto calls the tools whose names share a word with the prompt, with arguments built from their schemas', async () => {
+    const p = await instance(baseOptions);
+    const res = await p.chat(ask('Weather in Paris, then find flights to Rome'), call());
+    expect(res.finishReason).toBe('tool_calls');
+    expect(res.content).toBeNull();
+    expect(res.toolCalls?.map((c) => [c.function.name, JSON.parse(c.function.arguments)])).toEqual([
+      ['get_weather', { city: 'Paris', unit: 'c' }],
+      ['searchFlights', {}],
+    ]);
+    expect(res.usage.completionTokens).toBeGreaterThan(0);
+    const one = await p.chat(ask('Weather in Paris, then find flights', { parallel_tool_calls: false }), call());
+    expect(one.toolCalls).toHaveLength(1);
+  });
+
+  it('answers in text when no tool matches, under tool_choice none, and after a tool result', async () => {
+    const p = await instance(baseOptions);
+    expect((await p.chat(ask('Tell me a joke'), call())).toolCalls).toBeUndefined();
+    expect((await p.chat(ask('Weather in Paris?', { tool_choice: 'none' }), call())).toolCalls).toBeUndefined();
+    const first = await p.chat(ask('Weather in Paris?'), call());
+    const after = await p.chat(
+      ask('Weather in Paris?', {
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          { role: 'assistant', content: null, tool_calls: first.toolCalls },
+          { role: 'tool', tool_call_id: first.toolCalls![0].id, content: '{"celsius":19}' },
+        ],
+      }),
+      call(),
+    );
+    expect(after.finishReason).toBe('stop');
+    expect(after.content).toContain('The tool get_weather returned "{"celsius":19}".');
+  });
+
+  it('required calls the best match (else the first tool); a named choice that is not in tools is bad_request', async () => {
+    const p = await instance(baseOptions);
+    const required = await p.chat(ask('Tell me a joke', { tool_choice: 'required' }), call());
+    expect(required.toolCalls?.map((c) => c.function.name)).toEqual(['get_weather']);
+    const named = ask('x', { tool_choice: { type: 'function', function: { name: 'nope' } } });
+    await expect(p.chat(named, call())).rejects.toMatchObject({ kind: 'bad_request' });
+  });
+
+  it('is deterministic and streams the same tool calls, id and name first', async () => {
+    const a = await (await instance(baseOptions)).chat(ask('Weather in Oslo?'), call());
+    const deltas: ChatDelta[] = [];
+    for await (const d of (await instance(baseOptions)).chatStream(ask('Weather in Oslo?'), call())) deltas.push(d);
+    const merged = await collectStream(
+      (async function* () {
+        yield* deltas;
+      })(),
+    );
+    expect(merged.toolCalls).toEqual(a.toolCalls);
+    expect(merged.finishReason).toBe('tool_calls');
+    expect(deltas[0].toolCalls?.[0]).toMatchObject({
+      index: 0,
+      id: a.toolCalls![0].id,
+      function: { name: 'get_weather' },
+    });
+  });
+
+  it('builds arguments from enum, default, const, minimum, booleans, arrays, nested objects and anyOf', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        mode: { type: 'string', enum: ['fast', 'slow'] },
+        n: { type: 'integer', minimum: 3 },
+        ratio: { type: 'number', maximum: 0.5 },
+        on: { type: 'boolean' },
+        tags: { type: 'array', items: { type: 'string' } },
+        where: { type: 'object', properties: { lat: { type: 'number', default: 48.8 } }, required: ['lat'] },
+        either: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
+        fixed: { const: 'x' },
+        skipped: { type: 'string' },
+      },
+      required: ['mode', 'n', 'ratio', 'on', 'tags', 'where', 'either', 'fixed'],
+    };
+    expect(argumentsFor(schema, 'Book a table at Chez Paul')).toEqual({
+      mode: 'fast',
+      n: 3,
+      ratio: 0.5,
+      on: true,
+      tags: ['Chez'],
+      where: { lat: 48.8 },
+      either: 1,
+      fixed: 'x',
+    });
+    expect(argumentsFor({ type: 'object', properties: { q: { type: 'string' } } }, 'search for cats')).toEqual({
+      q: 'search for cats',
+    });
+    expect(argumentsFor(undefined, 'x')).toEqual({});
+  });
+
+  it('ends the answer before the first stop sequence, reported as such; max_tokens still applies', async () => {
+    const opts = { ...baseOptions, models: [model({ outputTokens: 200 })] };
+    const full = (await (await instance(opts)).chat(req(), call())).content ?? '';
+    const stops = ['Regarding', '[sim'];
+    const res = await (await instance(opts)).chat({ ...req(), stop: stops }, call());
+    expect(res).toMatchObject({ content: '', finishReason: 'stop', stopSequence: '[sim' });
+    const later = await (await instance(opts)).chat({ ...req(), stop: ['Regarding'] }, call());
+    expect(later.content).toBe(full.slice(0, full.indexOf('Regarding')));
+    expect(later.stopSequence).toBe('Regarding');
+    const streamed = await collectStream((await instance(opts)).chatStream({ ...req(), stop: ['Regarding'] }, call()));
+    expect(streamed).toMatchObject({ content: later.content, stopSequence: 'Regarding', finishReason: 'stop' });
+    const budget = await (await instance(opts)).chat({ ...req(), stop: ['zzz'], max_completion_tokens: 5 }, call());
+    expect(budget).toMatchObject({ finishReason: 'length' });
+    expect(budget.stopSequence).toBeUndefined();
+  });
+
+  it('describes the images it is shown', async () => {
+    const res = await (
+      await instance(baseOptions)
+    ).chat(
+      {
+        model: 'sim-fast',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Compare these' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAAAAAA' } },
+              { type: 'image_url', image_url: { url: 'https://example.com/b.jpg' } },
+            ],
+          },
+        ],
+      },
+      call(),
+    );
+    expect(res.content).toContain(
+      'Regarding "Compare these": I see 2 images (image/png, 6 bytes; https://example.com/b.jpg).',
+    );
   });
 });

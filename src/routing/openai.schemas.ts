@@ -110,7 +110,8 @@ export function deepestIssue(issue: Issue): Issue {
     const first = branch[0];
     if (first && (!best || first.path.length > best.path.length)) best = first;
   }
-  if (!best) return issue;
+  // No option got past the value itself: a union with its own message says it best.
+  if (!best || (best.path.length === 0 && issue.message !== 'Invalid input')) return issue;
   return deepestIssue({ ...best, path: [...issue.path, ...best.path] });
 }
 
