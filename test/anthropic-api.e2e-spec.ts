@@ -181,6 +181,26 @@ describe('the Anthropic Messages API on the default (simulated) config, with the
     await expect(refused).rejects.toThrow('does not accept images');
   });
 
+  it('takes chat bodies beyond security.bodyLimit (a 3 MB image) on both chat doors', async () => {
+    const data = 'A'.repeat(3 * 1024 * 1024);
+    const message = await client.messages.create({
+      model: 'auto',
+      max_tokens: 50,
+      messages: [
+        { role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data } }] },
+      ],
+    });
+    expect((message.content[0] as Anthropic.TextBlock).text).toContain(`image/png, ${(data.length * 3) / 4} bytes`);
+    await request(gw.url)
+      .post('/v1/chat/completions')
+      .send({
+        messages: [
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${data}` } }] },
+        ],
+      })
+      .expect(200);
+  });
+
   it('count_tokens estimates the prompt, tools included', async () => {
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'How many tokens is this?' }];
     const plain = await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages });
@@ -254,9 +274,20 @@ describe('the Anthropic door with API keys: x-api-key or a bearer, scope route',
   let gw: TestGateway;
   const body = { model: 'fast', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] };
   beforeAll(async () => {
-    gw = await startTestGateway();
+    gw = await startTestGateway((cfg) => {
+      cfg.security.chatBodyLimit = '2mb';
+    });
   });
   afterAll(() => gw.stop());
+
+  it('refuses a chat body over security.chatBodyLimit with 413, in Anthropic shape', async () => {
+    const big = { ...body, messages: [{ role: 'user', content: 'x'.repeat(3 * 1024 * 1024) }] };
+    const res = await request(gw.url).post('/v1/messages').send(big).expect(413);
+    expect(errorOf(res).error).toEqual({
+      type: 'request_too_large',
+      message: 'The request body exceeds the size limit of 2mb (security.chatBodyLimit)',
+    });
+  });
 
   it('takes the key as x-api-key or Authorization: Bearer; refuses none, a wrong one and a key without route', async () => {
     const keys = gw.app.get(ApiKeysService);

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
@@ -19,6 +20,9 @@ import { resolveConfigPath } from '../config/config.loader';
 import { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { checkProviderPlugins } from '../providers/plugin-check';
+
+/** The routes whose bodies are chat requests (security.chatBodyLimit). */
+const CHAT_DOORS = ['/v1/chat/completions', '/v1/messages'];
 
 export interface GatewayHandle {
   app: NestExpressApplication;
@@ -77,6 +81,9 @@ function configureHttp(
   app.use(accessLog(logger, inFlight));
   // Bearer key and rate limit before the body parser: a refused caller costs no body parse and no query.
   app.use(app.get(AuthMiddleware).handler(), app.get(RateLimitMiddleware).handler());
+  // Chat requests carry whole conversations and images (a long Claude Code session passes 1 MB): a larger limit.
+  app.use(CHAT_DOORS, json({ limit: config.security.chatBodyLimit }));
+  app.use(CHAT_DOORS, bodyParserErrors(config.security.chatBodyLimit, 'security.chatBodyLimit'));
   app.useBodyParser('json', { limit: config.security.bodyLimit });
   app.use(bodyParserErrors(config.security.bodyLimit), requireJsonBody());
   app.useGlobalFilters(new DomainExceptionFilter());

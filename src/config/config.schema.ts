@@ -90,11 +90,12 @@ const optimizerSchema = z.strictObject({
   seed: z.number().int().optional(),
 });
 
+const bodySize = z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb');
+
 const securitySchema = z.strictObject({
-  bodyLimit: z
-    .string()
-    .regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb')
-    .default('1mb'),
+  bodyLimit: bodySize.default('1mb'),
+  /** The chat doors' (/v1/chat/completions, /v1/messages): conversations with images and long agent sessions. */
+  chatBodyLimit: bodySize.default('32mb'),
   allowedHosts: z.array(z.string()).default(['localhost', '127.0.0.1', '[::1]']),
   allowedOrigins: z.array(z.string()).default([]),
   rateLimit: z

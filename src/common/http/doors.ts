@@ -26,9 +26,12 @@ export function doorOf(normalizedPath: string): Door {
   return 'rest';
 }
 
-/** The door of a request: express's `req.path`, else the raw URL without its query (a bare node handler). */
-export function doorOfRequest(req: IncomingMessage & { path?: string }): Door {
-  return doorOf(normalizePath(req.path ?? (req.url ?? '/').split('?')[0]));
+/**
+ * The door of a request, from the URL it came with: express's `originalUrl` (its `path` is relative to
+ * the mount point inside middleware mounted on a path), else the raw URL (a bare node handler).
+ */
+export function doorOfRequest(req: IncomingMessage & { originalUrl?: string }): Door {
+  return doorOf(normalizePath((req.originalUrl ?? req.url ?? '/').split('?')[0]));
 }
 
 /** The peer's address: the gateway does not trust proxy headers. */

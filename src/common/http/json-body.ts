@@ -37,19 +37,19 @@ export function requireJsonBody(): RequestHandler {
 }
 
 /** The JSON body parser's refusals (malformed, not an object, too large, wrong charset), per door. */
-export function bodyParserErrors(limit: string): ErrorRequestHandler {
+export function bodyParserErrors(limit: string, setting = 'security.bodyLimit'): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
-    const refusal = bodyRefusal(err as BodyParserError, req, limit);
+    const refusal = bodyRefusal(err as BodyParserError, req, limit, setting);
     if (!refusal) return next(err);
     writeError(res, doorOfRequest(req), refusal);
   };
 }
 
-function bodyRefusal(err: BodyParserError, req: Request, limit: string): DomainError | undefined {
+function bodyRefusal(err: BodyParserError, req: Request, limit: string, setting: string): DomainError | undefined {
   if (!err || typeof err.type !== 'string' || !err.status || err.status >= 500) return undefined;
   if (err.type === 'entity.parse.failed') return parseRefusal(err, req);
   if (err.status === 413)
-    return new PayloadTooLargeError(`The request body exceeds the size limit of ${limit} (security.bodyLimit)`, {
+    return new PayloadTooLargeError(`The request body exceeds the size limit of ${limit} (${setting})`, {
       code: 'payload_too_large',
     });
   if (err.status === 415)
