@@ -32,11 +32,18 @@ function asks(params: ChatParams, name: OptionalChatParam): boolean {
 }
 
 const NO_PARAMS: OptionalChatParam[] = [];
+/** The optional parameters a provider must declare (max_completion_tokens has a fallback: max_tokens). */
+const CHECKED: ReadonlySet<string> = new Set(OPTIONAL_CHAT_PARAMS.filter((p) => p !== 'max_completion_tokens'));
 
+/** A request's needs; looks only at the parameters it sets (a few), in OPTIONAL_CHAT_PARAMS order. */
 export function needsOf(messages: ChatRequest['messages'], params: ChatParams, promptTokens: number): RequestNeeds {
   let asked = NO_PARAMS;
-  for (const name of OPTIONAL_CHAT_PARAMS)
-    if (name !== 'max_completion_tokens' && asks(params, name)) (asked === NO_PARAMS ? (asked = []) : asked).push(name);
+  for (const key in params) {
+    if (!CHECKED.has(key) || !asks(params, key as OptionalChatParam)) continue;
+    if (asked === NO_PARAMS) asked = [];
+    asked.push(key as OptionalChatParam);
+  }
+  if (asked.length > 1) asked.sort((a, b) => OPTIONAL_CHAT_PARAMS.indexOf(a) - OPTIONAL_CHAT_PARAMS.indexOf(b));
   return { promptTokens, images: hasImages(messages), params: asked };
 }
 
