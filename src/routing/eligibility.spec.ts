@@ -125,6 +125,24 @@ describe('which models can serve a request', () => {
     await expect(none).rejects.toThrow('more than the context window of every model (the largest, claude, takes 8000)');
   });
 
+  it("an empty catalogue is left to the executor (503 no_available_model), not refused as the request's fault", async () => {
+    const empty = gatewayConfigSchema.parse({ routing: { escalate: false } });
+    const heuristics = {
+      getMatcher: () => Promise.resolve(RuleMatcher.compile([], 1)),
+    } as unknown as HeuristicsService;
+    const snapshot = { version: 1, get: () => undefined } as unknown as PerformanceSnapshot;
+    const bare = new RouterService(
+      empty,
+      new ModelCatalogue(empty),
+      heuristics,
+      new DefaultModelPolicy(snapshot, empty),
+      {} as ExecutorService,
+      {} as OutcomeReporter,
+      { supportedParams: () => new Set<string>() } as unknown as ProviderRegistry,
+    );
+    expect((await bare.decide(req('auto', {}, [image]))).candidates).toEqual([]);
+  });
+
   it('tool definitions count towards the prompt', async () => {
     const tools = [
       { type: 'function' as const, function: { name: 'f', parameters: { description: 'x'.repeat(10000) } } },

@@ -197,8 +197,10 @@ export class RouterService {
       LAYERS.flatMap((l) => this.policy.rank(taskType, l, this.catalogue.inLayer(l))),
       needs,
     );
-    if (anyLayer.length > 0) return anyLayer;
-    const why = refusal(this.catalogue.all(), needs, this.support);
+    const all = this.catalogue.all();
+    // No model at all is an outage the executor reports (no_available_model), not a fault of the request.
+    if (anyLayer.length > 0 || all.length === 0) return anyLayer;
+    const why = refusal(all, needs, this.support);
     throw routingError(why.code, `The request cannot be served: ${why.reason}.`, { param: why.param });
   }
 
