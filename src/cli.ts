@@ -3,6 +3,7 @@ import { KEYS_HELP, runKeysCommand } from './auth/keys.command';
 import { reportFatal } from './bootstrap/fatal';
 import { loadConfig } from './config/config.loader';
 import { openDatabase } from './bootstrap/database';
+import { progressBar } from './common/progress';
 import { OPTIMIZE_HELP, runOptimizeCommand } from './optimizer/optimize.command';
 import { runSimulateCommand, SIMULATE_HELP } from './optimizer/simulation/simulate.command';
 import {
@@ -33,7 +34,9 @@ async function migrate(): Promise<number> {
   const { config } = loadConfig();
   const db = await openDatabase(config.database);
   try {
-    const { applied } = await db.migrate();
+    const bar = progressBar('migrate', (await db.pendingMigrations()).length);
+    const { applied } = await db.migrate((done, _total, next) => bar.update(done, next));
+    bar.finish();
     process.stdout.write(
       applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}\n` : 'no pending migrations\n',
     );

@@ -125,7 +125,17 @@ describe('OpenAI-compatible API on the default (simulated) config', () => {
     expect(routed.body.decision.cost).toBeGreaterThan(0);
     const models = await request(gw.url).get('/tools/list_models').expect(200);
     expect(models.body.models.map((m: { id: string }) => m.id)).toEqual(['sim-fast', 'sim-balanced', 'sim-deep']);
-    expect(models.body.providers).toEqual([{ id: 'sim', plugin: 'simulated', state: 'ready' }]);
+    expect(models.body.providers).toEqual([
+      {
+        id: 'sim',
+        plugin: 'simulated',
+        state: 'ready',
+        ready: true,
+        apiKey: 'none',
+        lastProbe: { at: expect.any(String), ok: true, detail: '3 simulated models', latencyMs: expect.any(Number) },
+        reasons: [],
+      },
+    ]);
   });
 
   it('records every request after flush()', async () => {

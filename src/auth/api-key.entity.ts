@@ -29,4 +29,8 @@ export class ApiKey {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   @Index({ name: 'api_keys_revoked_at_idx' })
   revokedAt?: Date | null;
+
+  /** When the key last authenticated a request (flushed from memory every minute and at stop). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  lastUsedAt?: Date | null;
 }

@@ -49,4 +49,15 @@ describe('ApiKeysRepository', () => {
       [b.id, null],
     ]);
   });
+
+  it('moves a key’s last use forward only, and lists the keys that have one', async () => {
+    const a = await repo.insert(key(1));
+    const b = await repo.insert(key(2));
+    const t1 = new Date('2026-11-29T09:00:00.000Z');
+    const t2 = new Date('2026-11-29T10:00:00.000Z');
+    await repo.markUsed(new Map([[a.id, t2]]));
+    await repo.markUsed(new Map([[a.id, t1]]));
+    expect(await repo.lastUses()).toEqual(new Map([[a.id, t2]]));
+    expect((await repo.lastUses()).has(b.id)).toBe(false);
+  });
 });

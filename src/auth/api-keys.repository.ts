@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../database/database.service';
+import { queryRows } from '../database/query';
 import { ApiKey, Scope } from './api-key.entity';
 
 /** One api_keys row (the key itself is never stored: only its sha256 and prefix). */
@@ -46,6 +47,22 @@ export class ApiKeysRepository {
 
   async markRevoked(id: number, at: Date): Promise<void> {
     await this.db.fork().nativeUpdate(ApiKey, { id }, { revokedAt: at });
+  }
+
+  /** Moves each key's last use forward to the time given (never back: replicas write their own). */
+  async markUsed(uses: ReadonlyMap<number, Date>): Promise<void> {
+    const em = this.db.fork();
+    for (const [id, at] of uses)
+      await queryRows(em, 'update api_keys set last_used_at = greatest(last_used_at, ?) where id = ?', [at, id]);
+  }
+
+  /** The last use of every key that has one, by id. */
+  async lastUses(): Promise<Map<number, Date>> {
+    const rows = await queryRows<{ id: number; last_used_at: string | Date }>(
+      this.db.fork(),
+      'select id, last_used_at from api_keys where last_used_at is not null',
+    );
+    return new Map(rows.map((r) => [Number(r.id), new Date(r.last_used_at)]));
   }
 }
 

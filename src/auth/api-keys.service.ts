@@ -41,6 +41,7 @@ export interface RevokeResult {
 
 interface CachedKey extends AuthContext {
   name: string;
+  prefix: string;
 }
 
 export function hashKey(key: string): string {
@@ -91,6 +92,13 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     if (!KEY_PATTERN.test(key)) return undefined;
     const hit = this.active.value?.get(hashKey(key));
     return hit ? { keyId: hit.keyId, scopes: hit.scopes } : undefined;
+  }
+
+  /** The name and prefix of an active key, from the cache; undefined when no active key has this id. */
+  activeKey(keyId: number): { id: number; name: string; prefix: string } | undefined {
+    for (const k of this.active.value?.values() ?? [])
+      if (k.keyId === keyId) return { id: k.keyId, name: k.name, prefix: k.prefix };
+    return undefined;
   }
 
   /** True when at least one key is active: the gateway then requires a bearer key. */
@@ -174,7 +182,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
 }
 
 function cached(row: ApiKeyRecord): CachedKey {
-  return { keyId: row.id, scopes: row.scopes, name: row.name };
+  return { keyId: row.id, scopes: row.scopes, name: row.name, prefix: row.keyPrefix };
 }
 
 function toInfo(row: ApiKeyRecord): ApiKeyInfo {

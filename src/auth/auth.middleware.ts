@@ -4,6 +4,7 @@ import type { Counter } from 'prom-client';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
 import { MetricsService } from '../observability/metrics.service';
+import { ApiKeyUsage } from './api-key-usage';
 import { ApiKeysService } from './api-keys.service';
 import { isLoopbackHost } from '../security/binding';
 import { doorOf, normalizePath } from '../common/http/doors';
@@ -18,7 +19,7 @@ export type Requirement = { public: true } | { public: false; scope?: Scope };
  * The route table of the auth check, on the normalized path:
  * GET /health, /metrics and the console's static files (/console/*: no data, the page reads through the
  * tool doors with the operator's key) are public; /v1/* (the Anthropic door /v1/messages too) needs `route`;
- * the tool listing needs `tools:read`;
+ * the tool listing and the live request log (GET /events/requests) need `tools:read`;
  * /tools/:name and /mcp need any active key (the ToolCaller then checks each tool's own scope);
  * everything else needs an active key.
  */
@@ -28,6 +29,7 @@ export function requirementFor(method: string, path: string): Requirement {
   if (read && (path === '/console' || path.startsWith('/console/'))) return { public: true };
   if (path === '/v1' || path.startsWith('/v1/')) return { public: false, scope: 'route' };
   if (read && path === '/tools') return { public: false, scope: 'tools:read' };
+  if (read && path === '/events/requests') return { public: false, scope: 'tools:read' };
   return { public: false };
 }
 
@@ -59,6 +61,7 @@ export class AuthMiddleware {
     private readonly keys: ApiKeysService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     metrics: MetricsService,
+    private readonly usage: ApiKeyUsage,
   ) {
     this.loopback = isLoopbackHost(config.server.host);
     this.rejected = metrics.counter('gateway_auth_rejected_total', 'Requests refused by the API key check', ['status']);
@@ -106,6 +109,7 @@ export class AuthMiddleware {
     if (need.scope && !hasScope(auth.scopes, need.scope))
       return this.refuse(res, path, 403, `this route needs the "${need.scope}" scope, which the key does not have`);
     req.auth = auth;
+    this.usage.touch(auth.keyId);
     next();
   }
 

@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { ModuleEntities } from '../database/module-entities';
 import { ApiKey } from './api-key.entity';
+import { ApiKeyUsage } from './api-key-usage';
 import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeysTools } from './api-keys.tools';
 import { ApiKeysService } from './api-keys.service';
 import { AuthMiddleware } from './auth.middleware';
 
@@ -12,7 +14,7 @@ import { AuthMiddleware } from './auth.middleware';
 @Global()
 @ModuleEntities([ApiKey])
 @Module({
-  providers: [ApiKeysRepository, ApiKeysService, AuthMiddleware],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyUsage, AuthMiddleware, ApiKeysTools],
   exports: [ApiKeysService, AuthMiddleware],
 })
 export class AuthModule {}

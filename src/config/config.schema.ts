@@ -114,6 +114,11 @@ const securitySchema = z.strictObject({
   maxJsonFieldBytes: z.number().int().positive().default(65536),
 });
 
+const healthSchema = z.strictObject({
+  /** How often each provider is probed (health check and model listing); 0: only at start. */
+  probeIntervalMs: z.number().int().min(0).default(60_000),
+});
+
 const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(3000),
@@ -144,6 +149,7 @@ export const gatewayConfigSchema = z
     recording: recordingSchema.prefault({}),
     optimizer: optimizerSchema.prefault({}),
     security: securitySchema.prefault({}),
+    health: healthSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const providerIds = new Set<string>();

@@ -66,15 +66,14 @@ export class DatabaseService {
   }
 
   /** Applies pending migrations; on Postgres under an advisory lock so concurrent starts do not race. */
-  async migrate(): Promise<MigrationResult> {
+  async migrate(onProgress?: MigrationProgress): Promise<MigrationResult> {
     const migrator = this.orm.getMigrator() as Migrator;
-    if (this.kind === 'pglite') return { applied: (await migrator.up()).map((m) => m.name) };
+    if (this.kind === 'pglite') return { applied: await applyPending(migrator, onProgress) };
     const client = new Client({ connectionString: this.target.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await client.connect();
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      const applied = (await migrator.up()).map((m) => m.name);
-      return { applied };
+      return { applied: await applyPending(migrator, onProgress) };
     } finally {
       await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
       await client.end().catch(() => undefined);
@@ -129,4 +128,19 @@ async function assertPostgresReachable(url: string): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Told before each migration runs: how many are done, of how many, and the next one's name. */
+export type MigrationProgress = (done: number, total: number, next: string) => void;
+
+/** Every pending migration, in one run; one at a time when someone follows the progress. */
+async function applyPending(migrator: Migrator, onProgress?: MigrationProgress): Promise<string[]> {
+  if (!onProgress) return (await migrator.up()).map((m) => m.name);
+  const pending = (await migrator.getPendingMigrations()).map((m) => m.name);
+  const applied: string[] = [];
+  for (const [i, name] of pending.entries()) {
+    onProgress(i, pending.length, name);
+    applied.push(...(await migrator.up({ migrations: [name] })).map((m) => m.name));
+  }
+  return applied;
 }

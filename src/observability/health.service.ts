@@ -9,6 +9,8 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   database: 'pglite' | 'postgres';
   databaseReachable: boolean;
+  /** Why the status is degraded, one line each (empty when ok). */
+  reasons: string[];
   version: string;
   uptime: number;
   checks: Record<string, unknown>;
@@ -28,23 +30,37 @@ export class HealthService {
   async report(): Promise<HealthReport> {
     const reachable = await this.db.ping();
     const checks: Record<string, unknown> = {};
+    const reasons: string[] = [];
     let degraded = false;
     for (const [name, check] of this.checks) {
       try {
-        checks[name] = await check();
-        if ((checks[name] as { degraded?: boolean })?.degraded) degraded = true;
+        const section = (checks[name] = await check()) as {
+          degraded?: boolean;
+          reasons?: unknown;
+          lastError?: unknown;
+        };
+        if (!section?.degraded) continue;
+        degraded = true;
+        if (Array.isArray(section.reasons)) reasons.push(...section.reasons.map(String));
+        else
+          reasons.push(`${name} is degraded${typeof section.lastError === 'string' ? `: ${section.lastError}` : ''}`);
       } catch (err) {
         checks[name] = { error: (err as Error).message };
+        reasons.push(`${name}: ${(err as Error).message}`);
         degraded = true;
       }
     }
     // The database down is "degraded", not "unavailable": routing keeps serving from its in-memory rules and
     // the recorder buffers what it must write, so taking this instance out of rotation would only add an outage.
-    if (!reachable) degraded = true;
+    if (!reachable) {
+      degraded = true;
+      reasons.unshift('the database does not answer (routing serves from memory; records wait in the buffer)');
+    }
     return {
       status: degraded ? 'degraded' : 'ok',
       database: this.db.kind,
       databaseReachable: reachable,
+      reasons,
       version: APP_VERSION,
       uptime: Math.round((Date.now() - STARTED_AT) / 10) / 100,
       checks,

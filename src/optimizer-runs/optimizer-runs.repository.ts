@@ -34,7 +34,9 @@ export class OptimizerRunsRepository {
   }
 
   async markFinished(id: number, changes: readonly unknown[], session = this.orm): Promise<void> {
-    await session.rows('update optimizer_runs set finished_at = now(), changes = ?::jsonb where id = ?', [
+    // clock_timestamp(), not now(): on Postgres the run is written inside the transaction that elected it,
+    // where now() is still the start time.
+    await session.rows('update optimizer_runs set finished_at = clock_timestamp(), changes = ?::jsonb where id = ?', [
       JSON.stringify(changes),
       id,
     ]);

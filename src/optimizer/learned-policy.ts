@@ -3,14 +3,14 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig, LayerName } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { ModelCatalogue } from '../providers/model-catalogue';
-import type { ModelPolicy, PolicyChoice } from '../routing/model-policy';
+import type { ModelPolicy, PolicyChoice, PolicyEstimate, PolicyExplanation } from '../routing/model-policy';
 import type { Strategy } from './ab-test.entity';
 import type { AbTestDto } from './ab-tests.service';
 import { AbTestsService } from './ab-tests.service';
 import { BanditArm, ThompsonBandit } from './bandit';
 import type { ArmRow, FeedbackChange } from './outcomes.service';
 import { OutcomesService } from './outcomes.service';
-import { seededRng, unitHash } from './stats';
+import { betaInterval, seededRng, unitHash } from './stats';
 
 /** Pseudo-observations of the prior (as the default policy): about this many outcomes outweigh it. */
 const PRIOR_WEIGHT = 10;
@@ -49,6 +49,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   private readonly cheapest?: BanditArm;
   private readonly minSample: number;
   private readonly enabled: boolean;
+  private readonly confidence: number;
   private tests: RunningTest[] = [];
   private promoted = new Map<string, Strategy>();
   private watermark: Date | null = null;
@@ -66,6 +67,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     const o = config.optimizer;
     this.minSample = o.minSample;
     this.enabled = o.enabled;
+    this.confidence = o.confidence;
     const all = catalogue.all();
     const maxPrice = Math.max(0, ...all.map((m) => m.price.input + m.price.output));
     this.arms = all.map((m) => ({
@@ -168,6 +170,75 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     }
     const strategy = this.promoted.get(taskType) ?? this.promoted.get('*') ?? 'learned';
     return { strategy, arm: strategy };
+  }
+
+  /** The strategy of traffic outside A/B tests (the promoted one, else learned) and the A/B test of all traffic, if one runs. */
+  strategyState(): { default: Strategy; abTestId: number | null } {
+    const all = this.tests.find((t) => t.taskType === null) ?? this.tests[0];
+    return { default: this.promoted.get('*') ?? 'learned', abTestId: all?.id ?? null };
+  }
+
+  /** When the posteriors were last rebuilt from request_log (null before the first rebuild). */
+  get rebuiltAt(): Date | null {
+    return this.watermark;
+  }
+
+  /** Every model's posterior estimate on a task type (mean, credible interval at optimizer.confidence, n, utility). */
+  estimates(taskType: string): Map<string, PolicyEstimate> {
+    const out = new Map<string, PolicyEstimate>();
+    for (const arm of this.arms) {
+      const { alpha, beta } = this.bandit.posterior(taskType, arm);
+      const { lower, upper } = betaInterval(alpha, beta, this.confidence);
+      out.set(arm.id, {
+        mean: alpha / (alpha + beta),
+        lower,
+        upper,
+        n: this.bandit.get(taskType, arm.id)?.n ?? 0,
+        utility: this.bandit.meanUtility(taskType, arm),
+      });
+    }
+    return out;
+  }
+
+  /** The model the learned strategy expects to pick: the cheapest within `margin` of the best mean utility. */
+  preferred(taskType: string): string | undefined {
+    let top = -Infinity;
+    for (const arm of this.arms) top = Math.max(top, this.bandit.meanUtility(taskType, arm));
+    let pick: BanditArm | undefined;
+    for (const arm of this.arms) {
+      if (this.bandit.meanUtility(taskType, arm) < top - this.bandit.options.margin) continue;
+      if (!pick || arm.relativePrice < pick.relativePrice) pick = arm;
+    }
+    return pick?.id;
+  }
+
+  explain(taskType: string, layer: LayerName, requestId: string): PolicyExplanation {
+    const estimates = this.estimates(taskType);
+    const warm = this.warm(taskType);
+    if (!this.enabled)
+      return {
+        strategy: 'static',
+        arm: null,
+        warm,
+        layer,
+        note: 'the optimizer is off: the classifier decides',
+        estimates,
+      };
+    const { strategy, arm } = this.strategyFor(taskType, requestId);
+    const base = { strategy, arm, warm, estimates };
+    const pick = (id: string | undefined, note: string) => {
+      const model = id ? this.models.get(id) : undefined;
+      return model ? { ...base, layer: model.layer, model: model.id, note } : { ...base, layer, note };
+    };
+    if (strategy === 'cheapest') return pick(this.cheapest?.id, 'the cheapest model of the catalogue');
+    if (strategy === 'static') return pick(undefined, 'static strategy: the classifier decides the layer');
+    if (!warm)
+      return pick(undefined, `warming up (fewer than ${this.minSample} outcomes): the classifier decides the layer`);
+    if (strategy === 'greedy') return pick(this.best(taskType)?.id, 'greedy: the best expected utility');
+    return pick(
+      this.preferred(taskType),
+      `learned: Thompson sampling explores around this expectation (${Math.round(this.bandit.options.exploration * 100)}% uniform)`,
+    );
   }
 
   /** Has this task type enough outcomes for the learned strategies? */

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createGateway } from '../bootstrap/gateway';
 import { loadConfig } from '../config/config.loader';
+import { progressBar } from '../common/progress';
 import { OptimizerService } from './optimizer.service';
 import { describeRun } from './optimizer.tools';
 
@@ -27,7 +28,13 @@ export async function runOptimizeCommand(args: string[]): Promise<number> {
   const logger = pino({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
   const gw = await createGateway({ config, logger });
   try {
-    const report = await gw.app.get(OptimizerService).run({ trigger: 'cli', dryRun: values['dry-run'] });
+    const bar = progressBar('optimize', 100, { quiet: values.json });
+    const report = await gw.app.get(OptimizerService).run({
+      trigger: 'cli',
+      dryRun: values['dry-run'],
+      onProgress: (share, what) => bar.update(Math.round(share * 100), what),
+    });
+    bar.finish();
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${describeRun(report)}\n`);
     return report.ran ? 0 : 1;
   } finally {

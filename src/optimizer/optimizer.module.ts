@@ -17,6 +17,8 @@ import { OptimizerScheduler } from './optimizer.scheduler';
 import { OptimizerService } from './optimizer.service';
 import { OptimizerTools } from './optimizer.tools';
 import { OutcomesService } from './outcomes.service';
+import { PolicyReportService } from './policy-report.service';
+import { PolicyTools } from './policy.tools';
 
 /**
  * The self-improvement loop: scheduled runs, feedback, A/B tests of strategies and the learned policy,
@@ -44,6 +46,8 @@ import { OutcomesService } from './outcomes.service';
     OptimizerService,
     OptimizerScheduler,
     OptimizerTools,
+    PolicyReportService,
+    PolicyTools,
   ],
   exports: [LEARNED_MODEL_POLICY, LearnedModelPolicy, OptimizerService, FeedbackService, AbTestsService],
 })

@@ -19,6 +19,8 @@ export interface RunOptions {
   trigger: OptimizerTrigger;
   dryRun?: boolean;
   tick?: string | null;
+  /** Told how far the run is (0-1) and what it is doing (the CLI draws a progress bar with it). */
+  onProgress?: (share: number, what: string) => void;
 }
 
 export interface RunReport {
@@ -110,10 +112,16 @@ export class OptimizerService implements OnApplicationBootstrap {
       return { ...base, ran: false, runId: null, finishedAt: new Date().toISOString(), changes: [], policy: [] };
     const applied: OptimizerChange[] = [];
     let plan: Plan | undefined;
+    const progress = opts.onProgress ?? (() => undefined);
     try {
+      progress(0, 'writing pending records');
       await this.recorder.flush();
+      progress(0.1, 'reading outcomes');
       plan = await this.plan();
-      if (!dryRun) await this.apply(plan, applied);
+      progress(0.4, `${plan.changes.length} change(s) planned`);
+      if (!dryRun)
+        await this.apply(plan, applied, (done) => progress(0.4 + (0.6 * done) / plan!.changes.length, 'applying'));
+      progress(1, dryRun ? 'dry run: nothing written' : `${applied.length} change(s) applied`);
     } finally {
       await slot.finish(dryRun ? null : applied);
     }
@@ -145,9 +153,10 @@ export class OptimizerService implements OnApplicationBootstrap {
   }
 
   /** Applies the plan change by change; `applied` holds what was done (the audit), even if one fails. */
-  private async apply(plan: Plan, applied: OptimizerChange[]): Promise<void> {
-    for (const change of plan.changes) {
+  private async apply(plan: Plan, applied: OptimizerChange[], progress: (done: number) => void): Promise<void> {
+    for (const [i, change] of plan.changes.entries()) {
       if (await this.applyOne(change)) applied.push(change);
+      progress(i + 1);
     }
     this.lastView = plan.view;
     // Posteriors from request_log as of now (the plan's, plus anything recorded since) and the A/B state just written.

@@ -1,4 +1,15 @@
-import { compareMeans, normalCdf, normalQuantile, sampleBeta, seededRng, unitHash, wilsonInterval } from './stats';
+import {
+  betaCdf,
+  betaInterval,
+  betaQuantile,
+  compareMeans,
+  normalCdf,
+  normalQuantile,
+  sampleBeta,
+  seededRng,
+  unitHash,
+  wilsonInterval,
+} from './stats';
 
 describe('optimizer statistics', () => {
   it('normal quantile and CDF invert each other', () => {
@@ -49,5 +60,19 @@ describe('optimizer statistics', () => {
     for (let i = 0; i < 10000; i++) if (unitHash(`req-${i}`) < 0.3) below++;
     expect(below / 10000).toBeGreaterThan(0.27);
     expect(below / 10000).toBeLessThan(0.33);
+  });
+
+  it('Beta CDF and quantiles match closed forms; the credible interval narrows with evidence', () => {
+    // Beta(0.5, 0.5) is the arcsine law; Beta(a, 1) has CDF x^a.
+    expect(betaCdf(0.3, 0.5, 0.5)).toBeCloseTo((2 / Math.PI) * Math.asin(Math.sqrt(0.3)), 8);
+    expect(betaCdf(0.5, 2, 2)).toBeCloseTo(0.5, 10);
+    expect(betaQuantile(0.025, 9, 1)).toBeCloseTo(Math.pow(0.025, 1 / 9), 8);
+    expect(betaQuantile(0.975, 9, 1)).toBeCloseTo(Math.pow(0.975, 1 / 9), 8);
+    const thin = betaInterval(8, 2, 0.95);
+    const thick = betaInterval(800, 200, 0.95);
+    expect(thin.lower).toBeLessThan(0.8);
+    expect(thin.upper).toBeGreaterThan(0.8);
+    expect(thick.upper - thick.lower).toBeLessThan((thin.upper - thin.lower) / 5);
+    expect(thick.lower).toBeCloseTo(0.7743, 3);
   });
 });

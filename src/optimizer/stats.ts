@@ -130,3 +130,70 @@ export function compareMeans(a: Moments, b: Moments): ComparisonResult | undefin
   const z = diff / se;
   return { meanA, meanB, diff, z, pValue: 2 * (1 - normalCdf(Math.abs(z))) };
 }
+
+/** ln Gamma(x) for x > 0 (Lanczos, g = 7, |relative error| < 1e-13). */
+function logGamma(x: number): number {
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const y = x - 1;
+  let a = g[0];
+  const t = y + 7.5;
+  for (let i = 1; i < 9; i++) a += g[i] / (y + i);
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Continued fraction of the incomplete beta function (modified Lentz). */
+function betaContinuedFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  d = 1 / (Math.abs(d) < tiny ? tiny : d);
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    for (const num of [
+      (m * (b - m) * x) / ((a + m2 - 1) * (a + m2)),
+      (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1)),
+    ]) {
+      d = 1 + num * d;
+      d = 1 / (Math.abs(d) < tiny ? tiny : d);
+      c = 1 + num / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      h *= d * c;
+    }
+    if (Math.abs(d * c - 1) < 1e-12) break;
+  }
+  return h;
+}
+
+/** The regularized incomplete beta function I_x(a, b): the CDF of Beta(a, b) at x. */
+export function betaCdf(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+}
+
+/** The p-quantile of Beta(a, b) (bisection on the CDF to 1e-10: at most ~35 CDF evaluations). */
+export function betaQuantile(p: number, a: number, b: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  let lo = 0;
+  let hi = 1;
+  while (hi - lo > 1e-10) {
+    const mid = (lo + hi) / 2;
+    if (betaCdf(mid, a, b) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** The central credible interval of Beta(a, b) at `confidence` (0.95: the 2.5 % and 97.5 % quantiles). */
+export function betaInterval(a: number, b: number, confidence: number): { lower: number; upper: number } {
+  const tail = (1 - confidence) / 2;
+  return { lower: betaQuantile(tail, a, b), upper: betaQuantile(1 - tail, a, b) };
+}

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { ProviderInstance } from '@ai-mcp-gateway/provider-sdk';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
-import { HealthService } from '../observability/health.service';
 import { loadProvider, PluginLoadError } from './plugin-loader';
 
 export interface ProviderStatus {
@@ -16,7 +15,7 @@ const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Loads every configured provider plugin at start (concurrently). A plugin that fails to load or
- * validate is logged and reported in /health by name; the others keep working.
+ * validate is logged and reported by name (ModelReadiness puts it in /health); the others keep working.
  */
 @Injectable()
 export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
@@ -25,13 +24,9 @@ export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly status = new Map<string, ProviderStatus>();
   private readonly params = new Map<string, ReadonlySet<string>>();
 
-  constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly health: HealthService,
-  ) {}
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
   async onModuleInit(): Promise<void> {
-    this.health.register('providers', () => this.healthSection());
     await Promise.all(this.config.providers.map((p) => this.load(p)));
     const ready = [...this.status.values()].filter((s) => s.state === 'ready').length;
     this.logger.log(`${ready} of ${this.config.providers.length} providers ready`);
@@ -73,11 +68,6 @@ export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
 
   statuses(): ProviderStatus[] {
     return [...this.status.values()];
-  }
-
-  private healthSection(): Record<string, unknown> {
-    const failed = this.statuses().filter((s) => s.state === 'failed');
-    return { degraded: failed.length > 0, providers: this.statuses() };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -18,13 +18,13 @@ export class RecordingMetrics {
   constructor(metrics: MetricsService) {
     this.requests = metrics.counter(
       'gateway_routed_requests_total',
-      'Routed chat requests by model, layer and outcome',
+      'Routed chat requests by model, layer and outcome (success, failure, client_closed: the client left first)',
       ['model', 'layer', 'outcome'],
     );
     this.latency = metrics.histogram(
       'gateway_routed_request_duration_seconds',
-      'Routed request latency (gateway plus upstream)',
-      ['layer', 'outcome'],
+      'Routed request latency (gateway plus upstream) by model, layer and outcome',
+      ['model', 'layer', 'outcome'],
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     );
     this.cost = metrics.counter('gateway_routed_cost_usd_total', 'Cost of routed requests in USD', ['model']);
@@ -60,9 +60,9 @@ export class RecordingMetrics {
 
   observe(batch: readonly RequestRecord[]): void {
     for (const r of batch) {
-      const outcome = r.success ? 'success' : 'failure';
+      const outcome = outcomeOf(r);
       this.requests.inc({ model: r.model, layer: r.layer, outcome });
-      this.latency.observe({ layer: r.layer, outcome }, r.latencyMs / 1000);
+      this.latency.observe({ model: r.model, layer: r.layer, outcome }, r.latencyMs / 1000);
       if (r.cost > 0) this.cost.inc({ model: r.model }, r.cost);
       if (r.tokensIn > 0) this.tokens.inc({ model: r.model, direction: 'in' }, r.tokensIn);
       if (r.tokensOut > 0) this.tokens.inc({ model: r.model, direction: 'out' }, r.tokensOut);
@@ -77,4 +77,10 @@ export class RecordingMetrics {
   dropped(kind: string, count: number): void {
     this.droppedTotal.inc({ kind }, count);
   }
+}
+
+/** A client that went away before its answer is neither a success nor a failure of the model. */
+function outcomeOf(r: RequestRecord): 'success' | 'failure' | 'client_closed' {
+  if (r.success) return 'success';
+  return r.errorClass === 'client_closed' ? 'client_closed' : 'failure';
 }

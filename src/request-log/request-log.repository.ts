@@ -29,6 +29,11 @@ export class RequestLogRepository {
 
   /** One multi-row insert per chunk; a request id already logged is skipped. Returns the rows inserted. */
   async insert(rows: readonly RequestLogInput[]): Promise<number> {
+    return (await this.insertReturningIds(rows)).length;
+  }
+
+  /** As insert; returns the ids of the rows inserted (not those skipped as already logged). */
+  async insertReturningIds(rows: readonly RequestLogInput[]): Promise<string[]> {
     const em = this.db.fork();
     // PGlite runs each statement on this thread: small statements, with the event loop free in between.
     if (this.db.kind === 'pglite') return this.insertAsJson(em, rows);
@@ -114,8 +119,8 @@ export class RequestLogRepository {
     };
   }
 
-  private async insertAsParams(em: EntityManager, rows: readonly RequestLogInput[]): Promise<number> {
-    let inserted = 0;
+  private async insertAsParams(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
+    const inserted: string[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
       const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
@@ -124,7 +129,7 @@ export class RequestLogRepository {
         `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
         chunk.flatMap(requestLogParams),
       );
-      inserted += result.length;
+      for (const r of result) inserted.push(r.id);
     }
     return inserted;
   }
@@ -134,17 +139,17 @@ export class RequestLogRepository {
    * statement instead of 16 per row (a third less CPU), in small statements with the event loop free
    * in between, so that a flush never holds requests up for long.
    */
-  private async insertAsJson(em: EntityManager, rows: readonly RequestLogInput[]): Promise<number> {
-    let inserted = 0;
+  private async insertAsJson(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
+    const inserted: string[] = [];
     for (let i = 0; i < rows.length; i += PGLITE_INSERT_CHUNK) {
       if (i > 0) await yieldToEventLoop();
       const chunk = rows.slice(i, i + PGLITE_INSERT_CHUNK);
       if (!chunk.every(jsonSafe)) {
-        inserted += await this.insertAsParams(em, chunk);
+        inserted.push(...(await this.insertAsParams(em, chunk)));
         continue;
       }
-      inserted += (await queryRows<{ id: string }>(em, JSON_INSERT, [JSON.stringify(chunk.map(requestLogJson))]))
-        .length;
+      const result = await queryRows<{ id: string }>(em, JSON_INSERT, [JSON.stringify(chunk.map(requestLogJson))]);
+      for (const r of result) inserted.push(r.id);
     }
     return inserted;
   }

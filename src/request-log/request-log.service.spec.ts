@@ -1,6 +1,8 @@
 import { DatabaseService } from '../database/database.service';
 import { useTestDatabase } from '../../test/helpers/test-database';
 import { RequestLogRepository } from './request-log.repository';
+import { RequestLogReadsRepository } from './request-log-reads.repository';
+import { gatewayConfigSchema } from '../config/config.schema';
 import { RequestLogService } from './request-log.service';
 
 describe('RequestLogService', () => {
@@ -9,7 +11,11 @@ describe('RequestLogService', () => {
   const database = useTestDatabase(['request_log']);
   beforeAll(() => {
     db = database.db;
-    service = new RequestLogService(new RequestLogRepository(db));
+    service = new RequestLogService(
+      new RequestLogRepository(db),
+      new RequestLogReadsRepository(db),
+      gatewayConfigSchema.parse({}),
+    );
   });
 
   async function count(table: string): Promise<number> {

@@ -62,3 +62,67 @@ export interface FeedbackChange {
   previous: number | null;
   score: number;
 }
+
+/** A request_log row as read back (stored redacted: no prompt, answer or key). */
+export interface LoggedRequest {
+  id: string;
+  ts: Date;
+  taskType: string;
+  layer: string;
+  model: string;
+  ruleId: number | null;
+  strategyArm: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  cost: number;
+  latencyMs: number;
+  success: boolean;
+  errorClass: string | null;
+  feedbackScore: number | null;
+  attempts: number;
+  stream: boolean;
+}
+
+/** Filters of a request_log page; every one optional. */
+export interface RequestLogFilter {
+  since?: Date;
+  until?: Date;
+  model?: string;
+  layer?: string;
+  taskType?: string;
+  success?: boolean;
+}
+
+export type UsageGroup = 'none' | 'model' | 'layer';
+
+/** Traffic of one group (model, layer or 'all') in one time bucket. */
+export interface UsageBucket {
+  key: string;
+  start: Date;
+  requests: number;
+  successes: number;
+  /** Over the answered requests; null when none was answered. */
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  costUsd: number;
+  tokensIn: number;
+  tokensOut: number;
+}
+
+export interface UsageTotals {
+  requests: number;
+  successes: number;
+  costUsd: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+/** Quality of one model in one time bucket: call success, caller feedback, judge scores (null when none). */
+export interface QualityBucket {
+  model: string;
+  start: Date;
+  requests: number;
+  successes: number;
+  caller: { mean: number; n: number } | null;
+  judge: { mean: number; n: number } | null;
+}

@@ -87,6 +87,11 @@ export class BreakerBoard {
     return breaker;
   }
 
+  /** The state of a model's breaker without creating one (a model never called is closed). */
+  peek(modelId: string): BreakerState {
+    return this.breakers.get(modelId)?.state ?? 'closed';
+  }
+
   /** Forgets every breaker (all closed again). */
   reset(): void {
     this.breakers.clear();

@@ -11,6 +11,7 @@ import {
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue';
+import { ModelReadiness } from '../providers/model-readiness';
 import { ProviderRegistry } from '../providers/provider-registry';
 import type { ModelCall } from '../recording/recording.types';
 import { DomainError } from '../errors';
@@ -20,6 +21,7 @@ import { BreakerBoard } from './circuit-breaker';
 import { paramsFor } from './eligibility';
 import { routingError } from './routing.errors';
 import type { RouteDecision, RouteRequest } from './routing.types';
+import { attemptAttributes } from './trace-attributes';
 
 /** What one attempt does with a provider: a chat call, or opening a stream up to its first delta. */
 export type AttemptCall<T> = (
@@ -86,10 +88,12 @@ export class ExecutorService {
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly providers: ProviderRegistry,
+    readiness: ModelReadiness,
   ) {
     this.routing = config.routing;
     this.layers = config.layers;
     this.breakers = new BreakerBoard(config.routing.breaker);
+    readiness.useBreakers((id) => this.breakers.peek(id));
   }
 
   /**
@@ -150,6 +154,7 @@ export class ExecutorService {
         Math.min(this.layers[model.layer].timeoutMs, Math.floor(state.scope.remainingMs())),
       );
       const attempt = new AttemptScope(state.scope, timeoutMs, `${model.provider} ${model.id}`);
+      const span = req.trace?.attempt(attemptAttributes(model, state.attempts));
       const started = performance.now();
       try {
         const upstream: ChatRequest = {
@@ -162,6 +167,7 @@ export class ExecutorService {
           call(instance, upstream, enforcedDeadline({ signal: attempt.signal, timeoutMs }), model),
         );
         breaker.onSuccess();
+        span?.end();
         return {
           ok: true,
           value,
@@ -176,6 +182,7 @@ export class ExecutorService {
       } catch (raw) {
         attempt.dispose();
         const err = toProviderError(raw, { signal: attempt.signal, what: `${model.provider} ${model.id}` });
+        span?.end(err.kind, err.message);
         if (!(await this.afterFailure(model, err, performance.now() - started, retry, state))) return undefined;
       }
     }

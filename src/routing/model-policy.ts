@@ -15,6 +15,35 @@ export interface ModelPolicy {
    * (a learned policy choosing across layers, or the arm of an A/B test). Same rules as rank(): synchronous, no I/O.
    */
   choose?(taskType: string, layer: LayerName, requestId: string): PolicyChoice;
+  /**
+   * Optional: what choose() and rank() rest on, for explain_route and the console, without side effects
+   * (no random draw, nothing changed): the strategy, where the policy's expectation sends the request, and
+   * each model's estimate.
+   */
+  explain?(taskType: string, layer: LayerName, requestId: string): PolicyExplanation;
+}
+
+/** One model's estimated reward (0-1) on a task type: posterior mean and credible interval, with its utility. */
+export interface PolicyEstimate {
+  mean: number;
+  lower: number;
+  upper: number;
+  n: number;
+  utility: number;
+}
+
+/** The policy's side of a decision, as explain() reports it. */
+export interface PolicyExplanation {
+  /** learned, greedy, static or cheapest: the strategy this request gets. */
+  strategy: string;
+  arm: string | null;
+  warm: boolean;
+  /** The layer and model the policy's expectation prefers (no model: the layer's ranking decides). */
+  layer: LayerName;
+  model?: string;
+  /** Why, in a few words (e.g. the draw the learned strategy makes around this expectation). */
+  note: string;
+  estimates: ReadonlyMap<string, PolicyEstimate>;
 }
 
 /** A policy's decision for one request: the layer, optionally the model to try first, and the strategy arm to record. */

@@ -4,7 +4,7 @@ import { STARTED_AT } from '../common/app-info';
 import { LAYERS } from '../config/config.schema';
 import { InvalidInputError, UpstreamError } from '../errors';
 import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
-import { ProviderRegistry } from '../providers/provider-registry';
+import { ModelReadiness } from '../providers/model-readiness';
 import type { ClientLink } from './attempt-scope';
 import { toCompletion, toRouteRequest } from './openai.mapper';
 import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
@@ -45,7 +45,7 @@ export class OpenAiApiService {
   constructor(
     private readonly router: RouterService,
     private readonly catalogue: ModelCatalogue,
-    private readonly providers: ProviderRegistry,
+    private readonly readiness: ModelReadiness,
   ) {}
 
   /** GET /v1/models: the catalogue, the layer names and `auto`. */
@@ -76,7 +76,7 @@ export class OpenAiApiService {
         layer: m.layer,
         context_window: m.contextWindow,
         pricing: { input: m.price.input, output: m.price.output, unit: 'USD per million tokens' },
-        available: this.providers.isReady(m.provider),
+        available: this.readiness.model(m.id)?.ready ?? false,
       });
     }
     return { object: 'list', data };

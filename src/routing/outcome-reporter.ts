@@ -3,9 +3,10 @@ import type { TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import type { DomainError } from '../errors';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { RecorderService } from '../recording/recorder.service';
-import type { FailureRecord, RequestSnapshot } from '../recording/recording.types';
+import type { FailureRecord, RequestRecord, RequestSnapshot } from '../recording/recording.types';
 import type { AttemptFailure, Execution, RunFailure, RunTrace } from './executor.service';
 import type { RouteDecision, RouteRequest } from './routing.types';
+import { outcomeAttributes } from './trace-attributes';
 
 /** How a stream ended, for the client and the record. */
 export interface StreamOutcome {
@@ -50,7 +51,7 @@ export class OutcomeReporter {
     const { error, calls } = run;
     const model = calls.length ? calls[calls.length - 1].modelId : (d.candidates[0]?.id ?? 'none');
     const layer = d.candidates.find((m) => m.id === model)?.layer ?? d.layer;
-    this.recorder.recordRequest({
+    this.record(req, {
       ...this.routing(d, req),
       layer,
       model,
@@ -137,20 +138,30 @@ export class OutcomeReporter {
     outcome: StreamOutcome,
     stream = false,
   ): void {
-    this.recorder.recordRequest({
-      ...this.routing(d, req),
-      layer: model.layer,
-      model: model.id,
-      tokensIn: outcome.usage.promptTokens,
-      tokensOut: outcome.usage.completionTokens,
-      cost: outcome.cost,
-      latencyMs: outcome.latencyMs,
-      success: outcome.success,
-      errorClass: outcome.errorClass,
-      attempts: run.attempts,
-      stream,
-      calls: run.calls,
-    });
+    this.record(
+      req,
+      {
+        ...this.routing(d, req),
+        layer: model.layer,
+        model: model.id,
+        tokensIn: outcome.usage.promptTokens,
+        tokensOut: outcome.usage.completionTokens,
+        cost: outcome.cost,
+        latencyMs: outcome.latencyMs,
+        success: outcome.success,
+        errorClass: outcome.errorClass,
+        attempts: run.attempts,
+        stream,
+        calls: run.calls,
+      },
+      model,
+    );
+  }
+
+  /** Hands a request's row to the recorder; while tracing, in the recording span, which ends the request's trace. */
+  private record(req: RouteRequest, row: RequestRecord, model?: CatalogueModel): void {
+    if (!req.trace) return this.recorder.recordRequest(row);
+    req.trace.recorded(outcomeAttributes(row, model), () => this.recorder.recordRequest(row));
   }
 
   private routing(d: RouteDecision, req: RouteRequest) {

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { estimatePromptTokens, textOf, type ChatMessage } from '@ai-mcp-gateway/provider-sdk';
+import { TracingService } from '../observability/tracing/tracing.service';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
 import { HeuristicsService } from '../heuristics/heuristics.service';
@@ -10,11 +11,12 @@ import { classify, layerFor } from './classifier';
 import { needsOf, onlyWindow, ParamSupport, refusal, RequestNeeds, shortfall } from './eligibility';
 import { ModelAliases } from './model-aliases';
 import { AttemptCall, ExecutorService } from './executor.service';
-import { MODEL_POLICY, ModelPolicy } from './model-policy';
+import { MODEL_POLICY, ModelPolicy, type PolicyExplanation } from './model-policy';
 import { OutcomeReporter } from './outcome-reporter';
 import { routingError } from './routing.errors';
 import type { RouteDecision, RouteRequest, RouteResult } from './routing.types';
 import { StreamSession, type StreamStart } from './stream-session';
+import { decisionAttributes, requestAttributes } from './trace-attributes';
 
 const NEXT_LAYER: Record<LayerName, LayerName | undefined> = { fast: 'balanced', balanced: 'deep', deep: undefined };
 
@@ -48,6 +50,7 @@ export class RouterService {
     private readonly executor: ExecutorService,
     private readonly outcomes: OutcomeReporter,
     providers: ProviderRegistry,
+    @Optional() private readonly tracing?: TracingService,
   ) {
     this.escalate = config.routing.escalate;
     this.aliases = new ModelAliases(config.aliases);
@@ -63,12 +66,40 @@ export class RouterService {
    *   named model, or no model at all, can serve the request
    */
   async decide(req: RouteRequest): Promise<RouteDecision> {
+    if (!this.tracing?.enabled) return this.resolve(req);
+    req.trace ??= this.tracing.startRequest(req.model || 'auto', requestAttributes(req));
+    try {
+      const decision = await this.resolve(req);
+      req.trace?.decided(performance.now() - decision.decisionUs / 1000, decisionAttributes(decision));
+      return decision;
+    } catch (err) {
+      req.trace?.failed((err as { code?: string }).code ?? 'error', (err as Error).message);
+      throw err;
+    }
+  }
+
+  /**
+   * The decision decide() would take, with the policy's side of it, without side effects: the learned
+   * policy reports its expectation instead of drawing (no random number is used), nothing is called or
+   * recorded. For explain_route and the console.
+   * @throws NotFoundError as decide
+   */
+  async explain(req: RouteRequest): Promise<{ decision: RouteDecision; policy?: PolicyExplanation }> {
+    const explained: { policy?: PolicyExplanation } = {};
+    const decision = await this.resolve(req, explained);
+    // A rule or a requested layer decided: the policy's estimates still rank the candidates.
+    explained.policy ??= this.policy.explain?.(decision.taskType, decision.layer, req.requestId);
+    return { decision, policy: explained.policy };
+  }
+
+  /** decide(), or explain() when `explained` is given (the policy then explains instead of choosing). */
+  private async resolve(req: RouteRequest, explained?: { policy?: PolicyExplanation }): Promise<RouteDecision> {
     const started = performance.now();
     const prompt = promptOf(req.messages);
     const promptTokens = estimatePromptTokens(req.messages, req.params.tools);
     const c = classify(prompt, promptTokens, req.taskType);
     const needs = needsOf(req.messages, req.params, promptTokens);
-    const requested = this.resolve(req.model || 'auto');
+    const requested = this.resolveModelName(req.model || 'auto');
     let layer: LayerName;
     let rule: MatchedRule | null = null;
     let reason: RouteDecision['reason'];
@@ -79,8 +110,10 @@ export class RouterService {
       layer = rule ? rule.preferredLayer : layerFor(c);
       reason = rule ? 'rule' : 'classifier';
       let preferred = rule?.preferredModel ?? undefined;
-      if (!rule && this.policy.choose) {
-        const choice = this.policy.choose(c.taskType, layer, req.requestId);
+      if (!rule && (explained ? this.policy.explain !== undefined : this.policy.choose !== undefined)) {
+        const choice = explained
+          ? (explained.policy = this.policy.explain!(c.taskType, layer, req.requestId))
+          : this.policy.choose!(c.taskType, layer, req.requestId);
         ({ layer, model: preferred, arm: strategyArm } = choice);
         reason = 'policy';
       }
@@ -172,7 +205,7 @@ export class RouterService {
   }
 
   /** auto, a layer or a catalogue id as they are; any other name through the aliases (unknown names stay). */
-  private resolve(name: string): string {
+  private resolveModelName(name: string): string {
     if (name === 'auto' || (LAYERS as readonly string[]).includes(name) || this.catalogue.get(name)) return name;
     return this.aliases.resolve(name) ?? name;
   }

@@ -7,6 +7,7 @@ import { AnthropicApiController } from './anthropic-api.controller';
 import { AnthropicApiService } from './anthropic-api.service';
 import { AnthropicMessagesPresenter } from './anthropic-messages.presenter';
 import { ExecutorService } from './executor.service';
+import { ExplainRouteTools } from './explain-route.tools';
 import { DefaultModelPolicy, LEARNED_MODEL_POLICY, MODEL_POLICY, ModelPolicy } from './model-policy';
 import { OpenAiApiController } from './openai-api.controller';
 import { OpenAiApiService } from './openai-api.service';
@@ -36,6 +37,7 @@ import { RoutingTools } from './routing.tools';
     AnthropicApiService,
     AnthropicMessagesPresenter,
     RoutingTools,
+    ExplainRouteTools,
   ],
   exports: [RouterService, ExecutorService, MODEL_POLICY],
 })

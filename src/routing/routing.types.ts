@@ -1,4 +1,5 @@
 import type { ClientLink } from './attempt-scope';
+import type { RequestTrace } from '../observability/tracing/request-trace';
 import type { ChatMessage, ChatRequest, ChatResponse, TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import type { LayerName } from '../config/config.schema';
 import type { MatchedRule } from '../heuristics/rule-matcher';
@@ -20,6 +21,8 @@ export interface RouteRequest {
   stream: boolean;
   /** Aborts when the client goes away (an AbortSignal, or the cheaper ClientLink of the HTTP door). */
   signal?: AbortSignal | ClientLink;
+  /** The request's spans, while OpenTelemetry tracing is on (set by the router's decide). */
+  trace?: RequestTrace;
 }
 
 export interface RouteDecision {

@@ -85,11 +85,14 @@ export async function seedRecord(url: string, requests: number): Promise<void> {
     discoveredFrom: 'bug',
   });
   // Recording is write-behind: wait until every request is counted before comparing figures.
-  for (let i = 0; i < 50; i += 1) {
+  // Under CI load a flush can take seconds; fail here, loudly, rather than compare half-written figures later.
+  let counted = 0;
+  for (let i = 0; i < 300 && counted < requests; i += 1) {
     const { body } = await tool<{ models: { totalCalls: number }[] }>(url, 'analyze_metrics', {
       includeReport: false,
     });
-    if (body.models.reduce((n, m) => n + m.totalCalls, 0) >= requests) break;
-    await new Promise((r) => setTimeout(r, 100));
+    counted = body.models.reduce((n, m) => n + m.totalCalls, 0);
+    if (counted < requests) await new Promise((r) => setTimeout(r, 100));
   }
+  if (counted < requests) throw new Error(`only ${counted} of ${requests} requests were recorded after 30 s`);
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { LongLivedResponses, tagRequest } from './long-lived';
 
 /** A client's own x-request-id is kept when it is this sane; anything else gets a new UUID. */
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -11,7 +12,7 @@ const STARTED = Symbol('startedAt');
 type TimedRequest = IncomingMessage & { [STARTED]?: number };
 
 /** What the access log tells about requests entering and leaving (the graceful stop's tracker). */
-export interface InFlightCounter {
+export interface InFlightCounter extends LongLivedResponses {
   enter(): void;
   leave(): void;
 }
@@ -58,6 +59,7 @@ export function accessLog(logger: Logger, inFlight: InFlightCounter): RequestHan
   });
   return (req: Request, res: Response, next: NextFunction): void => {
     (req as TimedRequest)[STARTED] = performance.now();
+    tagRequest(req, inFlight);
     inFlight.enter();
     let left = false;
     const leave = () => {

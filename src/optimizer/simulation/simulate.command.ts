@@ -1,3 +1,4 @@
+import { progressBar, type Progress } from '../../common/progress';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createGateway, GatewayHandle } from '../../bootstrap/gateway';
@@ -33,23 +34,6 @@ export interface Figures {
 
 interface VariantResult extends Figures {
   regret: number[];
-}
-
-class Progress {
-  private last = -1;
-  constructor(private readonly total: number) {}
-
-  update(done: number, label: string): void {
-    if (!process.stderr.isTTY && done !== this.total && done % Math.max(1, Math.floor(this.total / 20)) !== 0) return;
-    const pct = Math.floor((100 * done) / this.total);
-    if (pct === this.last && done !== this.total) return;
-    this.last = pct;
-    const width = 30;
-    const fill = Math.round((width * done) / this.total);
-    process.stderr.write(
-      `\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${String(pct).padStart(3)}% ${label.padEnd(18)} ${done}/${this.total}${done === this.total ? '\n' : ''}`,
-    );
-  }
 }
 
 interface Tally {
@@ -125,7 +109,7 @@ async function runLearned(
       if (pending.length >= FEEDBACK_BATCH) pending = await sendFeedback(recorder, feedback, pending);
       if ((i + 1) % everyK === 0) await runner.run({ trigger: 'cli' });
       if ((i + 1) % Math.max(1, Math.floor(requests.length / CURVE_POINTS)) === 0) curve.push(regret);
-      progress.update(i + 1, 'learned policy');
+      progress.update(i + 1);
     }
   } finally {
     await gw.close();
@@ -157,7 +141,7 @@ async function runBaselines(
         t.successes += out.correct ? 1 : 0;
         t.cost += out.cost;
       }
-      progress.update(i + 1, 'oracle + baselines');
+      progress.update(i + 1);
     }
   } finally {
     await gw.close();
@@ -230,8 +214,13 @@ export async function runSimulateCommand(args: string[]): Promise<number> {
   const optimizer = loadConfig().config.optimizer;
   const requests = requestStream(seededRng(opts.seed * 7919 + 1), opts.requests);
   const everyK = Math.max(25, Math.min(200, Math.round(opts.requests / 20)));
-  const learned = await runLearned(requests, opts.seed, optimizer, everyK, new Progress(opts.requests));
-  const baselines = await runBaselines(requests, opts.seed, optimizer, new Progress(opts.requests));
+  const bar = (label: string) => progressBar(label, opts.requests, { quiet: opts.json });
+  const learnedBar = bar('learned policy    ');
+  const learned = await runLearned(requests, opts.seed, optimizer, everyK, learnedBar);
+  learnedBar.finish();
+  const baselinesBar = bar('oracle, baselines ');
+  const baselines = await runBaselines(requests, opts.seed, optimizer, baselinesBar);
+  baselinesBar.finish();
   const results: Record<string, Figures> = { learned, ...baselines };
   const pick = (r: Figures): Figures => ({ quality: round(r.quality), cost: round(r.cost) });
   const oracle = results.oracle;

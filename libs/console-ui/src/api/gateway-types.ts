@@ -114,13 +114,22 @@ export interface CatalogueModel {
   price: { input: number; output: number };
   contextWindow: number;
   strengths: string[];
+  /** Can serve now: provider ready, listed by it, circuit breaker not open. */
   available: boolean;
+  breaker: 'closed' | 'open' | 'half-open';
+  /** Why it is not available (empty when it is). */
+  reasons: string[];
 }
 export interface ProviderState {
   id: string;
   plugin: string;
   state: 'ready' | 'failed' | 'disabled';
   error?: string;
+  /** Loaded, API key present, last probe ok. */
+  ready: boolean;
+  apiKey: 'present' | 'missing' | 'none';
+  lastProbe: { at: string; ok: boolean; detail: string | null; latencyMs: number } | null;
+  reasons: string[];
 }
 export interface ListModelsResult {
   models: CatalogueModel[];
@@ -191,6 +200,8 @@ export interface StartAbTestInput {
 /** GET /health (public). */
 export interface HealthReport {
   status: string;
+  /** Why the status is degraded, one line each. */
+  reasons: string[];
   database: string;
   databaseReachable: boolean;
   version: string;

@@ -34,7 +34,9 @@ function BudgetCell({ k }: { k: KeySummary }) {
 }
 
 function CreateKey({ onCreated }: { onCreated: () => void }) {
-  const { client } = useSession();
+  const { client, has } = useSession();
+  // Budgets need the budgets tools; a gateway without them refuses a budget, so the form does not offer one.
+  const budgets = has('set_key_budget');
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['route']);
   const [limit, setLimit] = useState('');
@@ -44,7 +46,7 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
     client.postContract('create_api_key', {
       name,
       scopes,
-      budget: limit ? { limitUsd: Number(limit), period } : undefined,
+      budget: budgets && limit ? { limitUsd: Number(limit), period } : undefined,
     }),
   );
   const issue = (p: string) => (create.error instanceof ToolCallError ? create.error.issueFor(p) : undefined);
@@ -79,24 +81,28 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
           ))}
           {issue('scopes') && <span class="field-error">{issue('scopes')}</span>}
         </fieldset>
-        <Field label="Budget (USD, optional)" error={issue('budget')}>
-          <input
-            type="number"
-            min={0}
-            step={0.01}
-            value={limit}
-            onInput={(e) => setLimit(e.currentTarget.value)}
-            class="narrow"
-            placeholder="none"
-          />
-        </Field>
-        <Field label="per">
-          <select value={period} onChange={(e) => setPeriod(e.currentTarget.value as Period)}>
-            <option value="day">day</option>
-            <option value="month">month</option>
-            <option value="total">in total</option>
-          </select>
-        </Field>
+        {budgets && (
+          <>
+            <Field label="Budget (USD, optional)" error={issue('budget')}>
+              <input
+                type="number"
+                min={0}
+                step={0.01}
+                value={limit}
+                onInput={(e) => setLimit(e.currentTarget.value)}
+                class="narrow"
+                placeholder="none"
+              />
+            </Field>
+            <Field label="per">
+              <select value={period} onChange={(e) => setPeriod(e.currentTarget.value as Period)}>
+                <option value="day">day</option>
+                <option value="month">month</option>
+                <option value="total">in total</option>
+              </select>
+            </Field>
+          </>
+        )}
         <button type="submit" class="btn btn-primary" disabled={create.busy || !name.trim() || scopes.length === 0}>
           Create key
         </button>
@@ -115,7 +121,7 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
 }
 
 function KeyRow({ k, onChanged }: { k: KeySummary; onChanged: () => void }) {
-  const { client } = useSession();
+  const { client, has } = useSession();
   const [budget, setBudget] = useState(k.budget ? String(k.budget.limitUsd) : '');
   const [period, setPeriod] = useState<Period>(k.budget?.period ?? 'month');
   const revoke = useAction(() => client.postContract('revoke_api_key', { id: k.id }));
@@ -124,7 +130,7 @@ function KeyRow({ k, onChanged }: { k: KeySummary; onChanged: () => void }) {
   );
   const error = revoke.error ?? setKeyBudget.error;
   return (
-    <tr class={k.revokedAt ? 'inactive' : ''}>
+    <tr class={k.revokedAt ? 'inactive' : ''} data-testid="key-row" data-key-id={k.id}>
       <td>
         <strong>{k.name}</strong> <span class="mono muted">{k.prefix}…</span>
       </td>
@@ -147,33 +153,37 @@ function KeyRow({ k, onChanged }: { k: KeySummary; onChanged: () => void }) {
           <Badge tone="muted">revoked</Badge>
         ) : (
           <>
-            <input
-              type="number"
-              min={0}
-              step={0.01}
-              class="narrow"
-              value={budget}
-              onInput={(e) => setBudget(e.currentTarget.value)}
-              aria-label="Budget USD"
-              placeholder="USD"
-            />
-            <select
-              value={period}
-              onChange={(e) => setPeriod(e.currentTarget.value as Period)}
-              aria-label="Budget period"
-            >
-              <option value="day">/ day</option>
-              <option value="month">/ month</option>
-              <option value="total">total</option>
-            </select>
-            <button
-              type="button"
-              class="btn btn-small"
-              disabled={setKeyBudget.busy}
-              onClick={async () => (await setKeyBudget.run()) && onChanged()}
-            >
-              Set budget
-            </button>
+            {has('set_key_budget') && (
+              <>
+                <input
+                  type="number"
+                  min={0}
+                  step={0.01}
+                  class="narrow"
+                  value={budget}
+                  onInput={(e) => setBudget(e.currentTarget.value)}
+                  aria-label="Budget USD"
+                  placeholder="USD"
+                />
+                <select
+                  value={period}
+                  onChange={(e) => setPeriod(e.currentTarget.value as Period)}
+                  aria-label="Budget period"
+                >
+                  <option value="day">/ day</option>
+                  <option value="month">/ month</option>
+                  <option value="total">total</option>
+                </select>
+                <button
+                  type="button"
+                  class="btn btn-small"
+                  disabled={setKeyBudget.busy}
+                  onClick={async () => (await setKeyBudget.run()) && onChanged()}
+                >
+                  Set budget
+                </button>
+              </>
+            )}
             <button
               type="button"
               class="btn btn-small btn-danger"

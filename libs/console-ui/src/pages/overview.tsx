@@ -119,7 +119,7 @@ function ModelsTable({
                 <td class="mono">{id}</td>
                 <td>{m?.layer ?? '—'}</td>
                 <td>{m?.provider ?? '—'}</td>
-                <td>
+                <td data-testid="model-ready" data-ready={m ? String(m.available) : 'unknown'}>
                   {!m ? (
                     <Badge tone="muted">not in catalogue</Badge>
                   ) : m.available ? (
@@ -127,6 +127,13 @@ function ModelsTable({
                   ) : (
                     <Badge tone="bad">unavailable</Badge>
                   )}
+                  {m && m.breaker !== 'closed' && (
+                    <>
+                      {' '}
+                      <Badge tone={m.breaker === 'open' ? 'bad' : 'warn'}>breaker {m.breaker}</Badge>
+                    </>
+                  )}
+                  {m && m.reasons.length > 0 && <div class="muted small">{m.reasons.join('; ')}</div>}
                 </td>
                 <td class="num" data-testid="model-calls">
                   {fmtInt(p?.totalCalls ?? 0)}
@@ -234,12 +241,26 @@ export function OverviewPage() {
               ) : (
                 <ul class="plain-list">
                   {catalogue.providers.map((p) => (
-                    <li key={p.id}>
+                    <li key={p.id} data-testid="provider" data-provider={p.id} data-ready={String(p.ready)}>
                       <span class="mono">{p.id}</span> <span class="muted">({p.plugin})</span>{' '}
-                      <Badge tone={p.state === 'ready' ? 'ok' : p.state === 'disabled' ? 'muted' : 'bad'}>
-                        {p.state}
+                      <Badge tone={p.ready ? 'ok' : p.state === 'disabled' ? 'muted' : 'bad'}>
+                        {p.ready ? 'ready' : p.state === 'ready' ? 'not ready' : p.state}
                       </Badge>
-                      {p.error && <div class="muted small">{p.error}</div>}
+                      {p.apiKey !== 'none' && (
+                        <span class="muted small"> · API key {p.apiKey === 'present' ? 'set' : 'missing'}</span>
+                      )}
+                      {p.lastProbe && (
+                        <span class="muted small">
+                          {' '}
+                          · probed <When iso={p.lastProbe.at} /> ({p.lastProbe.ok ? 'ok' : 'failed'},{' '}
+                          {fmtMs(p.lastProbe.latencyMs)})
+                        </span>
+                      )}
+                      {p.reasons.map((r) => (
+                        <div key={r} class="muted small">
+                          {r}
+                        </div>
+                      ))}
                     </li>
                   ))}
                 </ul>

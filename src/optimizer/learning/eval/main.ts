@@ -9,6 +9,7 @@
  * In process, no gateway: the loop of replay.ts. Prints a table per run (whole run and last half) on
  * stdout, progress on stderr; the last stdout line is one JSON object with every figure.
  */
+import { progressBar } from '../../../common/progress';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import type { Objective } from '../objective';
@@ -176,11 +177,13 @@ function main(): void {
   }
   const results: CaseResult[] = [];
   const total = specs.length * seeds.length;
+  const bar = progressBar('eval:learning', total, { quiet: values.json });
   for (const spec of specs)
     for (const seed of seeds) {
-      process.stderr.write(`[${results.length + 1}/${total}] ${spec.label}, seed ${seed}\n`);
+      bar.update(results.length, `${spec.label}, seed ${seed}`);
       results.push(runCase(spec, seed));
     }
+  bar.finish();
   if (!values.json) {
     console.log(TABLE_HEAD);
     for (const r of results) console.log(row(r));
