@@ -7,7 +7,8 @@ import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import { ModelReadiness } from '../providers/model-readiness';
 import type { ClientLink } from './attempt-scope';
 import { toCompletion, toRouteRequest } from './openai.mapper';
-import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
+import { fastChatRequest } from './openai.fast-schema';
+import { ChatCompletionRequest, chatCompletionRequest, describeRequestIssue } from './openai.schemas';
 import { RouterService } from './router.service';
 import type { RouteDecision, RouteRequest } from './routing.types';
 import type { StreamSession } from './stream-session';
@@ -88,14 +89,10 @@ export class OpenAiApiService {
    * @throws NotFoundError (code model_not_found, param `model`)
    */
   async prepare(body: unknown, requestId: string, client?: ClientLink): Promise<PreparedChat> {
-    const parsed = chatCompletionRequest.safeParse(body);
-    if (!parsed.success) {
-      const { message, param } = describeRequestIssue(parsed.error);
-      throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
-    }
-    const request = toRouteRequest(parsed.data, requestId, client);
+    const data = fastChatRequest(body) ?? parseChatRequest(body);
+    const request = toRouteRequest(data, requestId, client);
     const decision = await this.router.decide(request);
-    return { request, decision, includeUsage: parsed.data.stream_options?.include_usage === true };
+    return { request, decision, includeUsage: data.stream_options?.include_usage === true };
   }
 
   /**
@@ -116,6 +113,14 @@ export class OpenAiApiService {
     const session = await this.router.stream(chat.request, chat.decision);
     return { model: session.model, deltas: upstreamFailures(session), usage: () => session.outcome?.usage };
   }
+}
+
+/** A body of a shape the precompiled check leaves to zod: parsed, or refused with the field at fault. */
+function parseChatRequest(body: unknown): ChatCompletionRequest {
+  const parsed = chatCompletionRequest.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const { message, param } = describeRequestIssue(parsed.error);
+  throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
 }
 
 /** A session's deltas; a failure after the first is final and becomes an UpstreamError with the provider's kind. */
