@@ -122,6 +122,8 @@ const healthSchema = z.strictObject({
 const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(3000),
+  /** Gateway processes sharing the port (node:cluster); more than 1 needs PostgreSQL (env WORKERS). Default 1. */
+  workers: z.number().int().min(1).max(64).optional(),
 });
 
 export const gatewayConfigSchema = z
@@ -152,6 +154,12 @@ export const gatewayConfigSchema = z
     health: healthSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
+    if ((cfg.server.workers ?? 1) > 1 && !cfg.database.url)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'workers'],
+        message: `${cfg.server.workers} workers need PostgreSQL (DATABASE_URL): the embedded PGlite database is owned by one process, so it runs 1 worker`,
+      });
     const providerIds = new Set<string>();
     cfg.providers.forEach((p, i) => {
       if (providerIds.has(p.id))
