@@ -134,6 +134,11 @@ export const gatewayConfigSchema = z
         url: z.string().url().optional(),
         /** Made absolute by the loader (DATA_DIR: from the working directory; the file: from its folder). */
         dataDir: z.string().min(1).default('data'),
+        /**
+         * PGlite: let V8 recompile its hot WebAssembly with the optimizing compiler (faster queries under a
+         * sustained load, ~100 MB more RSS). Off by default: the baseline compiler only, for a small idle footprint.
+         */
+        pgliteTierUp: z.boolean().optional(),
       })
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
