@@ -400,11 +400,11 @@ async function main(): Promise<void> {
           ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/req'],
           (['direct', 'gateway'] as const).map((k) => [
             k,
-            sat![k].reqPerSec,
-            sat![k].p50.toFixed(3),
-            sat![k].p99.toFixed(3),
-            sat![k].errors,
-            (k === 'direct' ? sat!.upstreamCpuUs : sat!.gatewayCpuUs) ?? 'n/a',
+            sat[k].reqPerSec,
+            sat[k].p50.toFixed(3),
+            sat[k].p99.toFixed(3),
+            sat[k].errors,
+            (k === 'direct' ? sat.upstreamCpuUs : sat.gatewayCpuUs) ?? 'n/a',
           ]),
         ),
       );
