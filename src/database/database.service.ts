@@ -62,7 +62,7 @@ export class DatabaseService {
 
   /** A fresh entity manager for one unit of work. */
   fork(): EntityManager {
-    return this.em.fork() as EntityManager;
+    return this.em.fork();
   }
 
   /** Applies pending migrations; on Postgres under an advisory lock so concurrent starts do not race. */

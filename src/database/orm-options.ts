@@ -12,7 +12,7 @@ import { patchPGliteDialect } from './pglite-dialect-fix';
 const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', {
   with: { 'resolution-mode': 'import' },
 });
-patchPGliteDialect(PGliteKnexDialect as unknown as { prototype: Record<string, unknown> });
+patchPGliteDialect(PGliteKnexDialect);
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -44,7 +44,7 @@ export function postgresOptions(url: string, entities: readonly EntityType[]): O
     clientUrl: url,
     pool: { min: 0, max: 10, acquireTimeoutMillis: 10000, idleTimeoutMillis: 10000 },
     driverOptions: { connection: { connectionTimeoutMillis: 5000, keepAlive: true } },
-  } as Options;
+  };
 }
 
 /** PGlite runs in this process; we create the instance so we control its directory and closing. */
@@ -55,7 +55,7 @@ export function pgliteOptions(instance: PGlite, entities: readonly EntityType[])
     driver: PGliteDriver,
     dbName: 'postgres',
     driverOptions: { connection: { pglite: () => instance } },
-  } as Options;
+  };
 }
 
 export async function openPglite(dataDir: string): Promise<PGlite> {

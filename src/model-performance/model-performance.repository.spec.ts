@@ -22,7 +22,7 @@ describe('ModelPerformanceRepository', () => {
   let repo: ModelPerformanceRepository;
   const database = useTestDatabase(['model_performance']);
   beforeAll(() => {
-    repo = new ModelPerformanceRepository(database.db as DatabaseService);
+    repo = new ModelPerformanceRepository(database.db);
   });
 
   it('adds totals to the running sums and recomputes the averages from them', async () => {

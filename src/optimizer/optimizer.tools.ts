@@ -83,8 +83,8 @@ export class OptimizerTools {
   async startAbTest(input: z.infer<typeof startAbTestInput>) {
     const test = await this.abTests.start({
       ...input,
-      strategyA: input.strategyA as Strategy,
-      strategyB: input.strategyB as Strategy,
+      strategyA: input.strategyA,
+      strategyB: input.strategyB,
     });
     await this.policy.reload();
     return test;

@@ -195,5 +195,5 @@ export class OutcomeReporter {
 }
 
 function snapshotOf(req: RouteRequest, stream: boolean): RequestSnapshot {
-  return { model: req.model, messages: req.messages, params: req.params as Record<string, unknown>, stream };
+  return { model: req.model, messages: req.messages, params: req.params, stream };
 }

@@ -176,7 +176,7 @@ function fakeResponse(headersSent = false): FakeResponse {
     headersSent,
     writableEnded: false,
     destroyed: false,
-    headers: {} as Record<string, string>,
+    headers: {},
     written: '',
     setHeader(name: string, value: string) {
       res.headers[name] = value;
