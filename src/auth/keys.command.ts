@@ -24,7 +24,7 @@ export async function runKeysCommand(args: string[]): Promise<number> {
     action = parseSubcommand(sub, rest);
   } catch (err) {
     if (!(err instanceof UsageError || err instanceof TypeError)) throw err;
-    process.stderr.write(`keys: ${(err).message}\n${USAGE}\n`);
+    process.stderr.write(`keys: ${err.message}\n${USAGE}\n`);
     return 2;
   }
   const { config } = loadConfig();

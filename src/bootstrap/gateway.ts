@@ -104,7 +104,7 @@ function makeHandle(
     async listen() {
       assertSafeBinding(app, config, logger);
       await app.listen(config.server.port, config.server.host);
-      const address = (app.getHttpServer()).address() as AddressInfo;
+      const address = app.getHttpServer().address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       handle.url = `http://${host}:${address.port}`;
       db.dataDirLock?.setUrl(handle.url);

@@ -27,7 +27,7 @@ export function collectEntities(roots: readonly ModuleImport[]): EntityType[] {
   const visit = (item: ModuleImport): void => {
     if (!item || item instanceof Promise) return;
     if ('forwardRef' in item) return visit((item as ForwardReference).forwardRef() as ModuleImport);
-    const dynamic = 'module' in item ? (item) : undefined;
+    const dynamic = 'module' in item ? item : undefined;
     const moduleClass = dynamic ? dynamic.module : (item as Type<unknown>);
     if (seen.has(item)) return;
     seen.add(item);

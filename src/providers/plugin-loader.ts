@@ -84,7 +84,7 @@ function looksLikePlugin(value: unknown): value is ProviderPlugin {
     typeof p.id === 'string' &&
     typeof p.create === 'function' &&
     p.optionsSchema &&
-    typeof (p.optionsSchema).safeParse === 'function',
+    typeof p.optionsSchema.safeParse === 'function',
   );
 }
 
