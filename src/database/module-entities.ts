@@ -26,7 +26,7 @@ export function collectEntities(roots: readonly ModuleImport[]): EntityType[] {
   const entities = new Set<EntityType>();
   const visit = (item: ModuleImport): void => {
     if (!item || item instanceof Promise) return;
-    if ('forwardRef' in item) return visit((item as ForwardReference).forwardRef() as ModuleImport);
+    if ('forwardRef' in item) return visit((item as ForwardReference<() => ModuleImport>).forwardRef());
     const dynamic = 'module' in item ? item : undefined;
     const moduleClass = dynamic ? dynamic.module : (item as Type<unknown>);
     if (seen.has(item)) return;

@@ -6,12 +6,11 @@ import { join, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations';
 import type { EntityType } from './module-entities';
 import { patchPGliteDialect } from './pglite-dialect-fix';
+import type * as PGliteOrm from 'mikro-orm-pglite' with { 'resolution-mode': 'import' };
 
 // The package's types are ESM-only while its runtime ships a CommonJS build; require it with ESM types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', {
-  with: { 'resolution-mode': 'import' },
-});
+const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof PGliteOrm;
 patchPGliteDialect(PGliteKnexDialect);
 
 export type DatabaseKind = 'pglite' | 'postgres';

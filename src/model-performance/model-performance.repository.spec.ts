@@ -1,4 +1,3 @@
-import { DatabaseService } from '../database/database.service';
 import { useTestDatabase } from '../../test/helpers/test-database';
 import { CallTotals, ModelPerformanceRepository } from './model-performance.repository';
 

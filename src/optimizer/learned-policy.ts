@@ -260,7 +260,10 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     let bestU = -Infinity;
     for (const arm of this.arms) {
       const u = this.bandit.meanUtility(taskType, arm);
-      if (u > bestU) ((best = arm), (bestU = u));
+      if (u > bestU) {
+        best = arm;
+        bestU = u;
+      }
     }
     return best;
   }

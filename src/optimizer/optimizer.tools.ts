@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { Tool } from '../tools/tool.decorator';
-import type { Strategy } from './ab-test.entity';
 import { AbTestsService } from './ab-tests.service';
 import { FeedbackService } from './feedback.service';
 import { LearnedModelPolicy } from './learned-policy';
