@@ -6,6 +6,7 @@ import { useSession } from '../api/session';
 import { EstimateBar } from '../components/estimate-bar';
 import { Badge, Field, FormError, NotAvailable, Panel } from '../components/ui';
 import { fmtInt, fmtNumber, fmtShare, fmtUsd } from '../lib/format';
+import { handler } from '../lib/handler';
 
 type Explained = ConsoleToolOutput<'explain_route'>;
 
@@ -123,10 +124,10 @@ export function TryPrompt() {
     >
       <form
         class="try-form"
-        onSubmit={async (e) => {
+        onSubmit={handler(async (e: Event) => {
           e.preventDefault();
           setResult((await explain.run(prompt)) ?? null);
-        }}
+        })}
       >
         <Field label="Prompt" error={issue}>
           <textarea
