@@ -60,12 +60,14 @@ class SimulatedProvider implements ProviderInstance {
     private readonly ctx: PluginContext,
   ) {}
 
-  async listModels() {
-    return this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
+  listModels() {
+    return Promise.resolve(
+      this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' })),
+    );
   }
 
-  async healthCheck() {
-    return { ok: true, detail: `${this.options.models.length} simulated models` };
+  healthCheck() {
+    return Promise.resolve({ ok: true, detail: `${this.options.models.length} simulated models` });
   }
 
   /** Draws the outcome synchronously: the n-th call to a model with the same request always gets the same one. */
@@ -169,6 +171,8 @@ class SimulatedProvider implements ProviderInstance {
     return this.stream(outcome, options);
   }
 
+  // A stream that fails on its first read, as a real upstream's does.
+  // eslint-disable-next-line require-yield, @typescript-eslint/require-await
   private async *failedStream(err: unknown): AsyncGenerator<ChatDelta> {
     throw err;
   }
