@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     upstream = spawnNode([join(PROJECT_ROOT, 'dist/bench/fake-upstream.js'), '0'], baseEnv, PROJECT_ROOT);
     const up = upstream;
     const upstreamUrl = await waitUntil(
-      async () => up.output().match(/listening on (http:\/\/[^\s]+)/)?.[1],
+      () => Promise.resolve(up.output().match(/listening on (http:\/\/[^\s]+)/)?.[1]),
       10_000,
       'the fake upstream',
       up,
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `probe: HTTP 200, x-gateway-model ${probe.headers['x-gateway-model']}, x-gateway-layer ${probe.headers['x-gateway-layer']}, answer "${probeBody.choices?.[0]?.message?.content}"`,
+      `probe: HTTP 200, x-gateway-model ${String(probe.headers['x-gateway-model'])}, x-gateway-layer ${String(probe.headers['x-gateway-layer'])}, answer "${probeBody.choices?.[0]?.message?.content}"`,
     );
 
     // 3. Warm-up, interleaved (JIT, pools, PGlite write path), not measured.
