@@ -7,7 +7,7 @@ import {
   createApiKeyInput,
   listApiKeysInput,
   revokeApiKeyInput,
-} from '../console/console-tools.contract';
+} from '../console-contract/console-tools.contract';
 import { InvalidInputError } from '../errors';
 import { Tool } from '../tools/tool.decorator';
 import type { ToolContext } from '../tools/tool.types';
