@@ -6,7 +6,7 @@ import { GatewayConfig } from '../config/config.schema';
 import { MetricsService } from '../observability/metrics.service';
 import { ApiKeyUsage } from './api-key-usage';
 import { ApiKeysService } from './api-keys.service';
-import { isLoopbackHost } from '../security/binding';
+import { isLoopbackHost } from '../common/http/loopback';
 import { doorOf, normalizePath } from '../common/http/doors';
 import { writeError } from '../common/http/error-shapes';
 import { ForbiddenError, UnauthorizedError } from '../errors';

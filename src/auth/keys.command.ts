@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.loader';
-import { openDatabase } from '../bootstrap/database';
+import type { GatewayConfig } from '../config/config.schema';
+import type { DatabaseService } from '../database/database.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyInfo, ApiKeysService } from './api-keys.service';
 import { ApiKeyInputError, ApiKeyNotFoundError, SCOPES } from './scopes';
@@ -17,7 +18,10 @@ const USAGE = [
 class UsageError extends Error {}
 
 /** `keys` operator command: exit 0 on success, 2 on bad arguments, 1 when the key named does not exist. */
-export async function runKeysCommand(args: string[]): Promise<number> {
+export async function runKeysCommand(
+  args: string[],
+  openDatabase: (database: GatewayConfig['database']) => Promise<DatabaseService>,
+): Promise<number> {
   const [sub, ...rest] = args;
   let action: (keys: ApiKeysService) => Promise<void>;
   try {
