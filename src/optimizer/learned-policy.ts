@@ -10,18 +10,13 @@ import { AbTestsService } from './ab-tests.service';
 import { BanditArm, ThompsonBandit } from './bandit';
 import type { ArmRow, FeedbackChange } from './outcomes.service';
 import { OutcomesService } from './outcomes.service';
+import { type PolicyView, policyViews } from './policy-view';
 import { betaInterval, seededRng, unitHash } from './stats';
+
+export type { PolicyView };
 
 /** Pseudo-observations of the prior (as the default policy): about this many outcomes outweigh it. */
 const PRIOR_WEIGHT = 10;
-
-/** One task type's learned ranking, for the audit and the tools. */
-export interface PolicyView {
-  taskType: string;
-  observed: number;
-  warm: boolean;
-  models: Array<{ model: string; n: number; successRate: number; utility: number }>;
-}
 
 interface RunningTest {
   id: number;
@@ -285,23 +280,6 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   }
 
   private viewOf(bandit: ThompsonBandit): PolicyView[] {
-    return bandit.taskTypes().map((taskType) => {
-      const observed = bandit.observed(taskType, this.arms);
-      const models = this.arms.map((arm) => {
-        const { alpha, beta } = bandit.posterior(taskType, arm);
-        return {
-          model: arm.id,
-          n: bandit.get(taskType, arm.id)?.n ?? 0,
-          successRate: round(alpha / (alpha + beta)),
-          utility: round(bandit.meanUtility(taskType, arm)),
-        };
-      });
-      models.sort((a, b) => b.utility - a.utility || a.model.localeCompare(b.model));
-      return { taskType, observed, warm: observed >= this.minSample, models };
-    });
+    return policyViews(bandit, this.arms, this.minSample);
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 10000) / 10000;
 }
