@@ -112,6 +112,20 @@ const optimizerSchema = z.strictObject({
       timeoutMs: z.number().int().positive().default(30000),
     })
     .prefault({}),
+  /** A/B tests of routing strategies started at boot when no test of that name exists yet (as start_ab_test). */
+  abTests: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(100),
+        strategyA: z.enum(['learned', 'static', 'cheapest', 'greedy']),
+        strategyB: z.enum(['learned', 'static', 'cheapest', 'greedy']),
+        split: z.number().min(0.01).max(0.99).default(0.5),
+        taskType: z.string().min(1).max(100).optional(),
+        /** Requests per side after which the test ends, with "no winner" when not significant. */
+        maxSample: z.number().int().positive().optional(),
+      }),
+    )
+    .default([]),
   /** The per-prompt learner's state: saved to learner_state every persistMs while it changed (0: never). */
   learner: z
     .strictObject({

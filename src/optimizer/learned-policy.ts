@@ -55,6 +55,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   private readonly minSample: number;
   private readonly enabled: boolean;
   private readonly confidence: number;
+  private readonly configuredTests: GatewayConfig['optimizer']['abTests'];
   private tests: RunningTest[] = [];
   private promoted = new Map<string, Strategy>();
   private watermark: Date | null = null;
@@ -75,6 +76,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     this.minSample = o.minSample;
     this.enabled = o.enabled;
     this.confidence = o.confidence;
+    this.configuredTests = o.abTests;
     const all = catalogue.all().filter((m) => !learner.isJudge(m.id));
     const maxPrice = Math.max(0, ...all.map((m) => m.price.input + m.price.output));
     this.arms = all.map((m) => ({
@@ -100,6 +102,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     try {
+      for (const problem of await this.abTests.startConfigured(this.configuredTests)) this.logger.warn(problem);
       await this.reload();
     } catch (err) {
       this.logger.warn(`loading the learned policy failed (${(err as Error).message}); routing starts from the priors`);
@@ -237,15 +240,10 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   explain(taskType: string, layer: LayerName, requestId: string): PolicyExplanation {
     const estimates = this.estimates(taskType);
     const warm = this.warm(taskType);
-    if (!this.enabled)
-      return {
-        strategy: 'static',
-        arm: null,
-        warm,
-        layer,
-        note: 'the optimizer is off: the classifier decides',
-        estimates,
-      };
+    if (!this.enabled) {
+      const note = 'the optimizer is off: the classifier decides';
+      return { strategy: 'static', arm: null, warm, layer, note, estimates };
+    }
     const { strategy, arm } = this.strategyFor(taskType, requestId);
     const base = { strategy, arm, warm, estimates };
     const pick = (id: string | undefined, note: string) => {
