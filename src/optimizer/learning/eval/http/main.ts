@@ -8,7 +8,7 @@
  * task_type with --tagged, the floor as x-gateway-quality-floor), caller feedback by completion id or the
  * gateway's own judge sampling. Prints, for the whole run and its last half, quality and cost relative to
  * always-strong, strong-call share, PGR, the judge's share and cost; --sweep adds APGR and CPT(50%/80%).
- * Progress on stderr; the last stdout line is one JSON object.
+ * --concurrency C (default 4) requests in flight. Progress on stderr; the last stdout line is one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ interface Args {
   seed: number;
   sweep: boolean;
   json: boolean;
+  concurrency: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -46,6 +47,7 @@ function parseArgs(argv: string[]): Args {
     seed: 1,
     sweep: false,
     json: false,
+    concurrency: 4,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -59,6 +61,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--seed') a.seed = Number(v());
     else if (k === '--sweep') a.sweep = true;
     else if (k === '--json') a.json = true;
+    else if (k === '--concurrency') a.concurrency = Math.max(1, Math.floor(Number(v())) || 1);
     else throw new Error(`unknown argument ${k}`);
   }
   if (!a.dataset) throw new Error('--dataset <file or folder> is required');
@@ -144,8 +147,13 @@ async function run(
   const lastHalf = tally();
   try {
     const order = requestOrder(data.rows.length, a.requests, a.seed);
-    for (let i = 0; i < order.length; i++) {
+    const half = Math.floor(order.length / 2);
+    let judgeAtHalf = 0;
+    let next = 0;
+    let done = 0;
+    const one = async (i: number) => {
       const row = data.rows[order[i]];
+      if (i === half) judgeAtHalf = upstream.stats.judgeCalls;
       const res = await fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-gateway-quality-floor': String(floor) },
@@ -167,7 +175,7 @@ async function run(
       const tin = estimateTokens(row.prompt);
       const out = row.outputTokens ?? data.typicalOutputTokens;
       const cost = (s: 'weak' | 'strong') => (PRICES[s].input * tin + PRICES[s].output * out[s]) / 1e6;
-      for (const t of i >= order.length / 2 ? [whole, lastHalf] : [whole]) {
+      for (const t of i >= half ? [whole, lastHalf] : [whole]) {
         t.requests++;
         t.strongCalls += side === 'strong' ? 1 : 0;
         t.quality += row.quality[side];
@@ -176,15 +184,20 @@ async function run(
         t.cost += cost(side);
         t.costStrong += cost('strong');
       }
-      if (i % 25 === 0) process.stderr.write(`\r${progress} ${i + 1}/${order.length}`);
-      if (i === Math.floor(order.length / 2) - 1) Object.assign(lastHalf, { judgeCalls: -upstream.stats.judgeCalls });
-    }
+      if (++done % 25 === 0) process.stderr.write(`\r${progress} ${done}/${order.length}`);
+    };
+    // A few requests in flight, as clients send them (each one's feedback follows its answer).
+    await Promise.all(
+      Array.from({ length: a.concurrency }, async () => {
+        while (next < order.length) await one(next++);
+      }),
+    );
     await new Promise((r) => setTimeout(r, 1000)); // the last judge calls
     const judgeCost =
       (upstream.stats.judgeTokensIn * PRICES.strong.input + upstream.stats.judgeTokensOut * PRICES.strong.output) / 1e6;
     whole.judgeCalls = upstream.stats.judgeCalls;
     whole.judgeCost = judgeCost;
-    lastHalf.judgeCalls += upstream.stats.judgeCalls;
+    lastHalf.judgeCalls = upstream.stats.judgeCalls - judgeAtHalf;
     lastHalf.judgeCost = judgeCost * (lastHalf.judgeCalls / Math.max(1, whole.judgeCalls));
     process.stderr.write(`\r${progress} ${order.length}/${order.length}\n`);
     return { whole, lastHalf };
