@@ -23,6 +23,10 @@ import type { Tally } from '../replay';
 import { PRICES, requestOrder } from '../replay';
 import { FAKE_MODELS, FakeUpstream } from './fake-upstream';
 
+const USAGE =
+  'usage: npm run eval:routing -- --dataset <file or folder> --requests N [--tagged] [--feedback caller|judge] ' +
+  '[--quality-floor F] [--judge-rate R] [--seed S] [--concurrency C] [--sweep] [--json]';
+
 interface Args {
   dataset: string;
   requests: number;
@@ -61,8 +65,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--seed') a.seed = Number(v());
     else if (k === '--sweep') a.sweep = true;
     else if (k === '--json') a.json = true;
-    else if (k === '--concurrency') a.concurrency = Math.max(1, Math.floor(Number(v())) || 1);
-    else throw new Error(`unknown argument ${k}`);
+    else if (k === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else if (k === '--concurrency') a.concurrency = Math.max(1, Math.floor(Number(v())) || 1);
+    else throw new Error(`unknown argument ${k}\n${USAGE}`);
   }
   if (!a.dataset) throw new Error('--dataset <file or folder> is required');
   if (!(a.requests > 0) || !(a.floor >= 0 && a.floor <= 1))
