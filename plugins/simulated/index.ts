@@ -18,6 +18,7 @@ import {
   type ToolCall,
 } from '@ai-mcp-gateway/provider-sdk';
 import { composeAnswer } from './answer';
+import { SimulatedTruth } from './judge';
 import { planToolCalls } from './tools';
 import { simulatedOptionsSchema, type SimulatedModel, type SimulatedOptions } from './options';
 import { hash32, lognormalFromQuantiles, mulberry32 } from './rng';
@@ -54,6 +55,7 @@ const FAST_FAILURES = new Set<ProviderError['kind']>(['rate_limited', 'auth', 'b
 class SimulatedProvider implements ProviderInstance {
   readonly supportedParams = SIMULATED_PARAMS;
   private readonly calls = new Map<string, number>();
+  private readonly truth = new SimulatedTruth();
 
   constructor(
     private readonly options: SimulatedOptions,
@@ -94,8 +96,9 @@ class SimulatedProvider implements ProviderInstance {
     const failed = rng() < model.failureRate;
     const correct = rng() < (model.quality[taskType] ?? model.quality.default);
     const latencyMs = lognormalFromQuantiles(model.latencyMs.p50, model.latencyMs.p99, rng);
-    const text = composeAnswer(model.id, taskType, request.messages, model.outputTokens, rng);
-    const toolCalls = planToolCalls(request, model.id, n, this.ctx.providerId);
+    const verdict = this.truth.verdict(request.messages);
+    const text = verdict ?? composeAnswer(model.id, taskType, request.messages, model.outputTokens, rng);
+    const toolCalls = verdict ? undefined : planToolCalls(request, model.id, n, this.ctx.providerId);
     const base = { model, taskType, failed, correct, latencyMs, promptTokens };
     if (toolCalls) {
       const completionTokens = toolCalls.reduce(
@@ -104,7 +107,9 @@ class SimulatedProvider implements ProviderInstance {
       );
       return { ...base, content: '', toolCalls, finishReason: 'tool_calls', completionTokens };
     }
-    return { ...base, ...ending(text, request) };
+    const outcome: Outcome = { ...base, ...ending(text, request) };
+    if (!verdict) this.truth.remember(outcome.content, correct);
+    return outcome;
   }
 
   private failure(o: Outcome): ProviderError {

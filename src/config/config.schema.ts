@@ -88,6 +88,50 @@ const optimizerSchema = z.strictObject({
   windowHours: z.number().positive().default(168),
   /** Seeds the policy's sampling (reproducible simulations); unset: Math.random. */
   seed: z.number().int().optional(),
+  /**
+   * What the learned policy aims at. qualityFloor (0..1): the cheapest model whose estimated quality is at
+   * least qualityFloor x the best model's (a request may override it with x-gateway-quality-floor); unset:
+   * the costWeight utility. scope: `traffic` holds the floor over recent traffic, `request` on every request.
+   */
+  objective: z
+    .strictObject({
+      qualityFloor: z.number().min(0).max(1).optional(),
+      scope: z.enum(['traffic', 'request']).default('traffic'),
+    })
+    .prefault({}),
+  /** Judge sampling: a share of answered requests graded by a judge model after the response (never on its path). */
+  judge: z
+    .strictObject({
+      /** A catalogue model id; it is never chosen for ordinary routing. Unset: no judge. */
+      model: z.string().min(1).optional(),
+      sampleRate: z.number().min(0).max(1).default(0.1),
+      /** Judge spend per UTC day (USD) after which judging stops until the next day. */
+      maxDailyUsd: z.number().positive().optional(),
+      /** What "good" means for this traffic, added to the judge's instructions. */
+      rubric: z.string().max(4000).optional(),
+      timeoutMs: z.number().int().positive().default(30000),
+    })
+    .prefault({}),
+  /** A/B tests of routing strategies started at boot when no test of that name exists yet (as start_ab_test). */
+  abTests: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(100),
+        strategyA: z.enum(['learned', 'static', 'cheapest', 'greedy']),
+        strategyB: z.enum(['learned', 'static', 'cheapest', 'greedy']),
+        split: z.number().min(0.01).max(0.99).default(0.5),
+        taskType: z.string().min(1).max(100).optional(),
+        /** Requests per side after which the test ends, with "no winner" when not significant. */
+        maxSample: z.number().int().positive().optional(),
+      }),
+    )
+    .default([]),
+  /** The per-prompt learner's state: saved to learner_state every persistMs while it changed (0: never). */
+  learner: z
+    .strictObject({
+      persistMs: z.number().int().min(0).default(30000),
+    })
+    .prefault({}),
 });
 
 const bodySize = z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb');
@@ -171,6 +215,13 @@ export const gatewayConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       modelIds.add(m.id);
     });
+    const judge = cfg.optimizer.judge.model;
+    if (judge !== undefined && !modelIds.has(judge))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['optimizer', 'judge', 'model'],
+        message: `the judge "${judge}" is not a model id of models[]`,
+      });
     for (const [name, target] of Object.entries(cfg.aliases)) {
       if (target !== 'auto' && !(LAYERS as readonly string[]).includes(target) && !modelIds.has(target))
         ctx.addIssue({

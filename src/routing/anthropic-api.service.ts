@@ -5,6 +5,7 @@ import { InvalidInputError } from '../errors';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import type { ClientLink } from './attempt-scope';
 import { countTokensRequest, messagesRequest } from './anthropic.schemas';
+import { qualityFloorOf } from './quality-floor-header';
 import { chatMessages, functionTools, toMessage, toRouteRequest } from './anthropic.mapper';
 import { type ChatStream, upstreamFailures } from './openai-api.service';
 import { describeRequestIssue } from './openai.schemas';
@@ -48,8 +49,15 @@ export class AnthropicApiService {
    * @throws InvalidInputError (invalid_request, context_length_exceeded, images_not_supported, unsupported_parameter)
    * @throws NotFoundError (model_not_found) for a model the gateway does not know
    */
-  async prepare(body: unknown, requestId: string, client?: ClientLink): Promise<PreparedMessage> {
+  async prepare(
+    body: unknown,
+    requestId: string,
+    client?: ClientLink,
+    floorHeader?: string | string[],
+  ): Promise<PreparedMessage> {
+    const qualityFloor = qualityFloorOf(floorHeader);
     const { request, ignored } = toRouteRequest(parse(messagesRequest, body), requestId, client);
+    if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
     return { request, decision: await this.router.decide(request), ignored };
   }
 

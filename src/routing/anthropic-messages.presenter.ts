@@ -20,13 +20,13 @@ export class AnthropicMessagesPresenter {
 
   constructor(private readonly api: AnthropicApiService) {}
 
-  async messages(body: unknown, requestId: string, res: ServerResponse): Promise<void> {
+  async messages(body: unknown, requestId: string, res: ServerResponse, floor?: string | string[]): Promise<void> {
     const client = linkClient(res);
     // Anthropic's clients read the request id from request-id (error._request_id in their SDKs).
     res.setHeader('request-id', messageId(requestId));
     let decision: RouteDecision | undefined;
     try {
-      const prepared = await this.api.prepare(body, requestId, client);
+      const prepared = await this.api.prepare(body, requestId, client, floor);
       decision = prepared.decision;
       if (prepared.ignored.length) res.setHeader('x-gateway-ignored', prepared.ignored.join(', '));
       if (prepared.request.stream) await this.stream(prepared, res);

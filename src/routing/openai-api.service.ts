@@ -8,6 +8,7 @@ import { ModelReadiness } from '../providers/model-readiness';
 import type { ClientLink } from './attempt-scope';
 import { toCompletion, toRouteRequest } from './openai.mapper';
 import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
+import { qualityFloorOf } from './quality-floor-header';
 import { RouterService } from './router.service';
 import type { RouteDecision, RouteRequest } from './routing.types';
 import type { StreamSession } from './stream-session';
@@ -87,13 +88,20 @@ export class OpenAiApiService {
    * @throws InvalidInputError (code invalid_request, param = the first field at fault)
    * @throws NotFoundError (code model_not_found, param `model`)
    */
-  async prepare(body: unknown, requestId: string, client?: ClientLink): Promise<PreparedChat> {
+  async prepare(
+    body: unknown,
+    requestId: string,
+    client?: ClientLink,
+    floorHeader?: string | string[],
+  ): Promise<PreparedChat> {
+    const qualityFloor = qualityFloorOf(floorHeader);
     const parsed = chatCompletionRequest.safeParse(body);
     if (!parsed.success) {
       const { message, param } = describeRequestIssue(parsed.error);
       throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
     }
     const request = toRouteRequest(parsed.data, requestId, client);
+    if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
     const decision = await this.router.decide(request);
     return { request, decision, includeUsage: parsed.data.stream_options?.include_usage === true };
   }

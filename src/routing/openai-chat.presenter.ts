@@ -19,11 +19,16 @@ export class OpenAiChatPresenter {
 
   constructor(private readonly api: OpenAiApiService) {}
 
-  async chatCompletions(body: unknown, requestId: string, res: ServerResponse): Promise<void> {
+  async chatCompletions(
+    body: unknown,
+    requestId: string,
+    res: ServerResponse,
+    floor?: string | string[],
+  ): Promise<void> {
     const client = linkClient(res);
     let decision: RouteDecision | undefined;
     try {
-      const chat = await this.api.prepare(body, requestId, client);
+      const chat = await this.api.prepare(body, requestId, client, floor);
       decision = chat.decision;
       if (chat.request.stream) await this.stream(chat, res);
       else await this.complete(chat, res);

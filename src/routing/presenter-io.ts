@@ -13,6 +13,7 @@ export function decisionHeaders(res: ServerResponse, decision: RouteDecision, mo
   res.setHeader('x-gateway-layer', model.layer);
   res.setHeader('x-gateway-task-type', decision.taskType);
   if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
+  if (decision.objective) res.setHeader('x-gateway-objective', decision.objective);
 }
 
 /** The headers a failed request still gets when it was routed before it failed. */

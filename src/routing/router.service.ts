@@ -105,6 +105,7 @@ export class RouterService {
     let reason: RouteDecision['reason'];
     let candidates: readonly CatalogueModel[];
     let strategyArm: string | null = null;
+    let objective: string | undefined;
     if (requested === 'auto') {
       rule = (await this.matcher())?.match(prompt) ?? null;
       layer = rule ? rule.preferredLayer : layerFor(c);
@@ -113,8 +114,13 @@ export class RouterService {
       if (!rule && (explained ? this.policy.explain !== undefined : this.policy.choose !== undefined)) {
         const choice = explained
           ? (explained.policy = this.policy.explain!(c.taskType, layer, req.requestId))
-          : this.policy.choose!(c.taskType, layer, req.requestId);
-        ({ layer, model: preferred, arm: strategyArm } = choice);
+          : this.policy.choose!(c.taskType, layer, req.requestId, {
+              messages: req.messages,
+              promptTokens,
+              maxTokens: req.params.max_completion_tokens ?? req.params.max_tokens,
+              qualityFloor: req.qualityFloor,
+            });
+        ({ layer, model: preferred, arm: strategyArm, objective } = choice);
         reason = 'policy';
       }
       candidates = this.candidates(layer, c.taskType, needs, preferred);
@@ -147,6 +153,7 @@ export class RouterService {
       rule,
       reason,
       strategyArm,
+      objective,
       candidates,
       estimatedCost: first ? this.catalogue.estimateCost(first, promptTokens, req.params.max_tokens) : 0,
       decisionUs: Math.round((performance.now() - started) * 1000),
@@ -170,7 +177,7 @@ export class RouterService {
     const cost = this.catalogue.cost(exec.model, response.usage);
     exec.calls.push({ modelId: exec.model.id, success: true, latencyMs: exec.attemptMs, cost });
     const latencyMs = exec.request.elapsedMs();
-    this.outcomes.answered(d, req, exec, response.usage, cost, latencyMs);
+    this.outcomes.answered(d, req, exec, response.usage, cost, latencyMs, response);
     return {
       decision: d,
       model: exec.model,

@@ -18,6 +18,8 @@ export interface RouteRequest {
   params: ChatParams;
   /** Skips the classifier's task type. */
   taskType?: string;
+  /** The request's quality floor (header x-gateway-quality-floor, 0..1), overriding optimizer.objective's. */
+  qualityFloor?: number;
   stream: boolean;
   /** Aborts when the client goes away (an AbortSignal, or the cheaper ClientLink of the HTTP door). */
   signal?: AbortSignal | ClientLink;
@@ -38,6 +40,8 @@ export interface RouteDecision {
   reason: 'rule' | 'classifier' | 'policy' | 'layer' | 'model';
   /** The routing strategy (or A/B test arm) that decided, as recorded in request_log.strategy_arm. */
   strategyArm: string | null;
+  /** The learned policy's objective that decided (x-gateway-objective), when the policy decided. */
+  objective?: string;
   /** In order of trial: the layer's ranked models, then (when escalating) the next layers'. */
   candidates: readonly CatalogueModel[];
   /** USD, for the first candidate, before the call. */
