@@ -114,6 +114,15 @@ const securitySchema = z.strictObject({
   maxJsonFieldBytes: z.number().int().positive().default(65536),
 });
 
+/** Exact-match answers of deterministic chat requests (temperature 0, or `x-gateway-cache: use`). */
+const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How long an answer is served again. */
+  ttlSeconds: z.number().int().positive().default(600),
+  /** Answers kept (least recently used dropped first). */
+  maxEntries: z.number().int().positive().default(1000),
+});
+
 const healthSchema = z.strictObject({
   /** How often each provider is probed (health check and model listing); 0: only at start. */
   probeIntervalMs: z.number().int().min(0).default(60_000),
@@ -150,6 +159,7 @@ export const gatewayConfigSchema = z
     optimizer: optimizerSchema.prefault({}),
     security: securitySchema.prefault({}),
     health: healthSchema.prefault({}),
+    cache: cacheSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const providerIds = new Set<string>();

@@ -28,6 +28,8 @@ export interface RequestRecord {
   attempts: number;
   stream: boolean;
   calls: readonly ModelCall[];
+  /** Answered by the response cache: not an outcome of the model. */
+  cached?: boolean;
 }
 
 /** What the request looked like, for the regression test's replay (redacted when it is written). */
