@@ -9,6 +9,7 @@ import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseService } from './database/database.service';
+import { EmbeddingsModule } from './embeddings/embeddings.module';
 import { collectEntities, EntityType } from './database/module-entities';
 import { PerformanceMetricsModule } from './metrics/performance-metrics.module';
 import { ModelPerformanceModule } from './model-performance/model-performance.module';
@@ -42,6 +43,7 @@ const FEATURE_MODULES = [
   RecordingModule,
   OptimizerModule,
   RoutingModule,
+  EmbeddingsModule,
   ConsoleModule,
 ];
 

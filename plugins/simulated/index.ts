@@ -9,6 +9,8 @@ import {
   splitText,
   startDeadline,
   type CallOptions,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
   type ChatDelta,
   type ChatRequest,
   type ChatResponse,
@@ -18,6 +20,7 @@ import {
   type ToolCall,
 } from '@ai-mcp-gateway/provider-sdk';
 import { composeAnswer } from './answer';
+import { simulatedEmbeddings } from './embeddings';
 import { planToolCalls } from './tools';
 import { simulatedOptionsSchema, type SimulatedModel, type SimulatedOptions } from './options';
 import { hash32, lognormalFromQuantiles, mulberry32 } from './rng';
@@ -61,7 +64,22 @@ class SimulatedProvider implements ProviderInstance {
   ) {}
 
   async listModels() {
-    return this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
+    const chat = this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
+    return [...chat, ...this.options.embeddingModels.map((m) => ({ id: m.id, ownedBy: 'simulated' }))];
+  }
+
+  async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
+    if (options.signal.aborted) throw abortError(options.signal);
+    const model = this.options.embeddingModels.find((m) => m.id === request.model);
+    if (!model)
+      throw new ProviderError(
+        'not_found',
+        `${this.ctx.providerId}: unknown simulated embedding model ${request.model}`,
+        {
+          status: 404,
+        },
+      );
+    return simulatedEmbeddings(request, model.dimensions);
   }
 
   async healthCheck() {

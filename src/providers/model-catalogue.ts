@@ -21,19 +21,36 @@ export interface CatalogueModel {
   readonly order: number;
 }
 
-/** The configured models by id and by layer; pure lookups, no I/O. */
+/** An embedding model of the catalogue (config `models[]` with `kind: embedding`). */
+export interface EmbeddingModel {
+  readonly id: string;
+  readonly provider: string;
+  readonly upstreamModel: string;
+  /** USD per million input tokens. */
+  readonly price: Price;
+}
+
+/** The configured models by id and by layer; pure lookups, no I/O. Chat models and embedding models apart. */
 @Injectable()
 export class ModelCatalogue {
   private readonly byId = new Map<string, CatalogueModel>();
   private readonly byLayer = new Map<LayerName, readonly CatalogueModel[]>();
+  private readonly embeddingModels = new Map<string, EmbeddingModel>();
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     config.models.forEach((m, order) => {
+      const upstreamModel = m.upstreamModel ?? m.id;
+      if (m.kind === 'embedding') {
+        this.embeddingModels.set(m.id, Object.freeze({ id: m.id, provider: m.provider, upstreamModel, price: m.price }));
+        return;
+      }
+      const { kind: _kind, ...chat } = m;
       this.byId.set(
         m.id,
         Object.freeze({
-          ...m,
-          upstreamModel: m.upstreamModel ?? m.id,
+          ...chat,
+          layer: m.layer ?? 'fast',
+          upstreamModel,
           vision: m.vision ?? false,
           strengths: Object.freeze([...m.strengths]),
           order,
@@ -60,6 +77,16 @@ export class ModelCatalogue {
       field,
       `unknown model "${id}": ${known.length > 0 ? `known models are ${known.join(', ')}` : 'no model is configured'}`,
     );
+  }
+
+  /** The embedding model `id` names, if any. */
+  embedding(id: string): EmbeddingModel | undefined {
+    return this.embeddingModels.get(id);
+  }
+
+  /** Every embedding model, in config order. */
+  embeddings(): EmbeddingModel[] {
+    return [...this.embeddingModels.values()];
   }
 
   all(): CatalogueModel[] {
