@@ -7,6 +7,7 @@ import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
 import { ConsoleModule } from './console/console.module';
 import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
+import { ConfigReloadModule } from './config-reload/config-reload.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseService } from './database/database.service';
 import { EmbeddingsModule } from './embeddings/embeddings.module';
@@ -44,6 +45,7 @@ const FEATURE_MODULES = [
   OptimizerModule,
   RoutingModule,
   EmbeddingsModule,
+  ConfigReloadModule,
   ConsoleModule,
 ];
 
@@ -57,7 +59,7 @@ export function gatewayEntities(): EntityType[] {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig, database: DatabaseService, logger: Logger): DynamicModule {
+  static forRoot(config: GatewayConfig, database: DatabaseService, logger: Logger, configFile?: string): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -68,7 +70,7 @@ export class AppModule {
           useExisting: true,
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, configFile),
         DatabaseModule.forRoot(database),
         ...FEATURE_MODULES,
       ],

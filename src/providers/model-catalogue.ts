@@ -33,19 +33,29 @@ export interface EmbeddingModel {
 /** The configured models by id and by layer; pure lookups, no I/O. Chat models and embedding models apart. */
 @Injectable()
 export class ModelCatalogue {
-  private readonly byId = new Map<string, CatalogueModel>();
-  private readonly byLayer = new Map<LayerName, readonly CatalogueModel[]>();
-  private readonly embeddingModels = new Map<string, EmbeddingModel>();
+  private byId = new Map<string, CatalogueModel>();
+  private byLayer = new Map<LayerName, readonly CatalogueModel[]>();
+  private embeddingModels = new Map<string, EmbeddingModel>();
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    config.models.forEach((m, order) => {
+    this.reload(config.models);
+  }
+
+  /**
+   * Replaces the catalogue at once (config reload). Models are frozen values: a request in flight keeps
+   * the model (and price) it was routed with; the next one sees the new catalogue.
+   */
+  reload(models: GatewayConfig['models']): void {
+    const byId = new Map<string, CatalogueModel>();
+    const embeddings = new Map<string, EmbeddingModel>();
+    models.forEach((m, order) => {
       const upstreamModel = m.upstreamModel ?? m.id;
       if (m.kind === 'embedding') {
-        this.embeddingModels.set(m.id, Object.freeze({ id: m.id, provider: m.provider, upstreamModel, price: m.price }));
+        embeddings.set(m.id, Object.freeze({ id: m.id, provider: m.provider, upstreamModel, price: m.price }));
         return;
       }
       const { kind: _kind, ...chat } = m;
-      this.byId.set(
+      byId.set(
         m.id,
         Object.freeze({
           ...chat,
@@ -57,8 +67,9 @@ export class ModelCatalogue {
         }),
       );
     });
-    for (const layer of LAYERS)
-      this.byLayer.set(layer, Object.freeze([...this.byId.values()].filter((m) => m.layer === layer)));
+    const byLayer = new Map<LayerName, readonly CatalogueModel[]>();
+    for (const layer of LAYERS) byLayer.set(layer, Object.freeze([...byId.values()].filter((m) => m.layer === layer)));
+    [this.byId, this.byLayer, this.embeddingModels] = [byId, byLayer, embeddings];
   }
 
   get(id: string): CatalogueModel | undefined {

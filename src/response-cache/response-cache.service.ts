@@ -25,13 +25,14 @@ export interface CacheQuery extends CacheableRequest {
  */
 @Injectable()
 export class ResponseCacheService {
-  private readonly enabled: boolean;
-  private readonly store: MemoryStore<CachedAnswer>;
+  private store: MemoryStore<CachedAnswer>;
   private readonly hits;
   private readonly misses;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, metrics: MetricsService) {
-    this.enabled = config.cache.enabled;
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    metrics: MetricsService,
+  ) {
     this.store = new MemoryStore(config.cache.maxEntries, config.cache.ttlSeconds * 1000);
     this.hits = metrics.counter('gateway_cache_hits_total', 'Chat requests answered from the response cache', []);
     this.misses = metrics.counter('gateway_cache_misses_total', 'Cacheable chat requests the cache did not hold', []);
@@ -39,7 +40,7 @@ export class ResponseCacheService {
 
   /** The key of a cacheable request; undefined when this request is not to be cached. */
   keyOf(query: CacheQuery): string | undefined {
-    if (!this.enabled || query.directive === 'skip') return undefined;
+    if (!this.config.cache.enabled || query.directive === 'skip') return undefined;
     if (query.directive !== 'use' && query.temperature !== 0) return undefined;
     return cacheKey(query);
   }
@@ -62,9 +63,9 @@ export class ResponseCacheService {
     return this.store.size;
   }
 
-  /** Drops every answer (a reload changes models and prices). */
-  clear(): void {
-    this.store.clear();
+  /** After a config reload: an empty store of the new size and time to live (models and prices changed). */
+  reloaded(): void {
+    this.store = new MemoryStore(this.config.cache.maxEntries, this.config.cache.ttlSeconds * 1000);
   }
 }
 

@@ -35,8 +35,8 @@ export function promptOf(messages: readonly ChatMessage[]): string {
 @Injectable()
 export class RouterService {
   private readonly logger = new Logger('Router');
-  private readonly escalate: boolean;
-  private readonly aliases: ModelAliases;
+  private escalate: boolean;
+  private aliases: ModelAliases;
   private readonly support: ParamSupport;
   private readonly rankedCache = new Map<
     string,
@@ -44,7 +44,7 @@ export class RouterService {
   >();
 
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly catalogue: ModelCatalogue,
     private readonly heuristics: HeuristicsService,
     @Inject(MODEL_POLICY) private readonly policy: ModelPolicy,
@@ -203,6 +203,12 @@ export class RouterService {
     this.outcomes.streamOpened(d, req, exec);
     const keeper = this.cached?.keeper(req, exec.model);
     return new StreamSession(d, req, exec, this.catalogue, this.outcomes, keeper);
+  }
+
+  /** After a config reload: the aliases and escalation of the new file, rankings computed anew. */
+  reloaded(): void {
+    [this.escalate, this.aliases] = [this.config.routing.escalate, new ModelAliases(this.config.aliases)];
+    this.rankedCache.clear();
   }
 
   private async matcher(): Promise<RuleMatcher | undefined> {
