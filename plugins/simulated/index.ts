@@ -9,6 +9,8 @@ import {
   splitText,
   startDeadline,
   type CallOptions,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
   type ChatDelta,
   type ChatRequest,
   type ChatResponse,
@@ -19,6 +21,7 @@ import {
 } from '@ai-mcp-gateway/provider-sdk';
 import { composeAnswer } from './answer';
 import { SimulatedTruth } from './judge';
+import { simulatedEmbeddings } from './embeddings';
 import { planToolCalls } from './tools';
 import { simulatedOptionsSchema, type SimulatedModel, type SimulatedOptions } from './options';
 import { hash32, lognormalFromQuantiles, mulberry32 } from './rng';
@@ -63,9 +66,25 @@ class SimulatedProvider implements ProviderInstance {
   ) {}
 
   listModels() {
-    return Promise.resolve(
-      this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' })),
-    );
+    const chat = this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
+    return Promise.resolve([...chat, ...this.options.embeddingModels.map((m) => ({ id: m.id, ownedBy: 'simulated' }))]);
+  }
+
+  /** Throws inside the executor so that every failure is a rejection, as for a real upstream. */
+  embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
+    return new Promise((resolve) => {
+      if (options.signal.aborted) throw abortError(options.signal);
+      const model = this.options.embeddingModels.find((m) => m.id === request.model);
+      if (!model)
+        throw new ProviderError(
+          'not_found',
+          `${this.ctx.providerId}: unknown simulated embedding model ${request.model}`,
+          {
+            status: 404,
+          },
+        );
+      resolve(simulatedEmbeddings(request, model.dimensions));
+    });
   }
 
   healthCheck() {

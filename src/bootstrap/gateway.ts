@@ -54,7 +54,7 @@ export async function createGateway(opts: CreateGatewayOptions): Promise<Gateway
   try {
     const migrated = await db.migrate();
     if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'database migrated');
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, logger), {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, logger, opts.configFile), {
       logger: nestLogger(logger),
       bodyParser: false,
       abortOnError: false,

@@ -121,5 +121,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const file = resolveConfigPath(env);
+  return loadConfigFile(file, env);
+}
+
+/** Reads and validates one file (with the env overrides); throws ConfigError with the one-line reason. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   return { file, config: parseConfig(readYaml(file), file, env) };
 }

@@ -23,8 +23,11 @@ const modelSchema = z.strictObject({
   provider: z.string().min(1),
   /** Name of the model at the provider; defaults to id. */
   upstreamModel: z.string().min(1).optional(),
-  layer: z.enum(LAYERS),
-  /** USD per million tokens. */
+  /** `embedding`: served on POST /v1/embeddings only (no layer needed); `chat` (default): routed chat. */
+  kind: z.enum(['chat', 'embedding']).optional(),
+  /** Required for chat models. */
+  layer: z.enum(LAYERS).optional(),
+  /** USD per million tokens (an embedding model's output price is unused). */
   price: priceSchema,
   contextWindow: z.number().int().positive().default(8192),
   /** Task types this model is known to be good at (a prior for the policy). */
@@ -158,6 +161,15 @@ const securitySchema = z.strictObject({
   maxJsonFieldBytes: z.number().int().positive().default(65536),
 });
 
+/** Exact-match answers of deterministic chat requests (temperature 0, or `x-gateway-cache: use`). */
+const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How long an answer is served again. */
+  ttlSeconds: z.number().int().positive().default(600),
+  /** Answers kept (least recently used dropped first). */
+  maxEntries: z.number().int().positive().default(1000),
+});
+
 const healthSchema = z.strictObject({
   /** How often each provider is probed (health check and model listing); 0: only at start. */
   probeIntervalMs: z.number().int().min(0).default(60_000),
@@ -194,6 +206,7 @@ export const gatewayConfigSchema = z
     optimizer: optimizerSchema.prefault({}),
     security: securitySchema.prefault({}),
     health: healthSchema.prefault({}),
+    cache: cacheSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const providerIds = new Set<string>();
@@ -211,6 +224,12 @@ export const gatewayConfigSchema = z
           message: `model "${m.id}" names provider "${m.provider}", which is not declared under providers`,
         });
       }
+      if (m.kind !== 'embedding' && !m.layer)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'layer'],
+          message: `model "${m.id}" needs a layer (${LAYERS.join(', ')}); only kind: embedding models go without`,
+        });
       if (modelIds.has(m.id))
         ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       modelIds.add(m.id);

@@ -15,6 +15,8 @@ export interface RequestRecord extends RequestOutcome {
   /** Epoch milliseconds. */
   ts: number;
   calls: readonly ModelCall[];
+  /** Answered by the response cache: not an outcome of the model. */
+  cached?: boolean;
 }
 
 /** What the request looked like, for the regression test's replay (redacted when it is written). */

@@ -16,6 +16,8 @@ export interface RequestLogInput {
   feedbackScore?: number | null;
   attempts?: number;
   stream?: boolean;
+  /** Answered by the response cache (cost 0, no model call): left out of every outcome aggregate. */
+  cached?: boolean;
 }
 
 /**

@@ -7,7 +7,15 @@ import { AnthropicApiService, PreparedMessage } from './anthropic-api.service';
 import { messageId } from './anthropic.mapper';
 import { MessageEvents } from './anthropic-events';
 import type { ChatStream } from './openai-api.service';
-import { decisionHeaders, drained, failureHeaders, linkClient, sendJson, startEventStream } from './presenter-io';
+import {
+  cacheOptions,
+  decisionHeaders,
+  drained,
+  failureHeaders,
+  linkClient,
+  sendJson,
+  startEventStream,
+} from './presenter-io';
 import type { RouteDecision } from './routing.types';
 
 /**
@@ -26,7 +34,7 @@ export class AnthropicMessagesPresenter {
     res.setHeader('request-id', messageId(requestId));
     let decision: RouteDecision | undefined;
     try {
-      const prepared = await this.api.prepare(body, requestId, client, floor);
+      const prepared = await this.api.prepare(body, requestId, client, floor, cacheOptions(res));
       decision = prepared.decision;
       if (prepared.ignored.length) res.setHeader('x-gateway-ignored', prepared.ignored.join(', '));
       if (prepared.request.stream) await this.stream(prepared, res);
@@ -46,13 +54,13 @@ export class AnthropicMessagesPresenter {
 
   private async complete(prepared: PreparedMessage, res: ServerResponse): Promise<void> {
     const answer = await this.api.complete(prepared);
-    decisionHeaders(res, prepared.decision, answer.model);
+    decisionHeaders(res, prepared.decision, answer.model, answer.cached);
     sendJson(res, 200, answer.body);
   }
 
   private async stream(prepared: PreparedMessage, res: ServerResponse): Promise<void> {
     const stream = await this.api.stream(prepared);
-    decisionHeaders(res, prepared.decision, stream.model);
+    decisionHeaders(res, prepared.decision, stream.model, stream.cached);
     startEventStream(res);
     const events = new MessageEvents(messageId(prepared.request.requestId), stream.model.id);
     res.write(events.start(prepared.decision.promptTokens));

@@ -10,8 +10,8 @@ import { toCompletion, toRouteRequest } from './openai.mapper';
 import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
 import { qualityFloorOf } from './quality-floor-header';
 import { RouterService } from './router.service';
-import type { RouteDecision, RouteRequest } from './routing.types';
-import type { StreamSession } from './stream-session';
+import type { RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
+import type { ChatSession } from './cached-answers';
 
 const CREATED = Math.floor(STARTED_AT / 1000);
 
@@ -27,6 +27,8 @@ export interface PreparedChat {
 export interface ChatAnswer {
   model: CatalogueModel;
   body: Record<string, unknown>;
+  /** Answered by the response cache. */
+  cached: boolean;
 }
 
 /** An open stream: the model, its deltas (a failure after the first is an UpstreamError), and its usage once ended. */
@@ -34,6 +36,8 @@ export interface ChatStream {
   model: CatalogueModel;
   deltas: AsyncIterable<ChatDelta>;
   usage(): TokenUsage | undefined;
+  /** Replayed from the response cache. */
+  cached: boolean;
 }
 
 /**
@@ -93,6 +97,7 @@ export class OpenAiApiService {
     requestId: string,
     client?: ClientLink,
     floorHeader?: string | string[],
+    cache?: RequestCacheOptions,
   ): Promise<PreparedChat> {
     const qualityFloor = qualityFloorOf(floorHeader);
     const parsed = chatCompletionRequest.safeParse(body);
@@ -102,6 +107,7 @@ export class OpenAiApiService {
     }
     const request = toRouteRequest(parsed.data, requestId, client);
     if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
+    request.cache = cache;
     const decision = await this.router.decide(request);
     return { request, decision, includeUsage: parsed.data.stream_options?.include_usage === true };
   }
@@ -113,7 +119,7 @@ export class OpenAiApiService {
    */
   async complete(chat: PreparedChat): Promise<ChatAnswer> {
     const result = await this.router.execute(chat.request, chat.decision);
-    return { model: result.model, body: toCompletion(result) };
+    return { model: result.model, body: toCompletion(result), cached: result.cached === true };
   }
 
   /**
@@ -122,12 +128,18 @@ export class OpenAiApiService {
    */
   async stream(chat: PreparedChat): Promise<ChatStream> {
     const session = await this.router.stream(chat.request, chat.decision);
-    return { model: session.model, deltas: upstreamFailures(session), usage: () => session.outcome?.usage };
+    return streamOf(session);
   }
 }
 
+/** The door's view of a session. */
+export function streamOf(session: ChatSession): ChatStream {
+  const usage = () => session.outcome?.usage;
+  return { model: session.model, deltas: upstreamFailures(session), usage, cached: session.cached };
+}
+
 /** A session's deltas; a failure after the first is final and becomes an UpstreamError with the provider's kind. */
-export async function* upstreamFailures(session: StreamSession): AsyncGenerator<ChatDelta> {
+export async function* upstreamFailures(session: ChatSession): AsyncGenerator<ChatDelta> {
   try {
     yield* session.deltas();
   } catch (err) {

@@ -4,6 +4,7 @@ import type { ChatMessage, ChatRequest, ChatResponse, TokenUsage } from '@ai-mcp
 import type { LayerName } from '../config/config.schema';
 import type { MatchedRule } from '../heuristics/rule-matcher';
 import type { CatalogueModel } from '../providers/model-catalogue';
+import type { CacheDirective } from '../response-cache/cache-key';
 import type { RequestSize } from './classifier';
 
 /** Sampling and tool parameters passed through to the provider. */
@@ -23,8 +24,20 @@ export interface RouteRequest {
   stream: boolean;
   /** Aborts when the client goes away (an AbortSignal, or the cheaper ClientLink of the HTTP door). */
   signal?: AbortSignal | ClientLink;
+  /** Response cache options from the door (its caller and headers); unset (MCP, the CLI): not cached. */
+  cache?: RequestCacheOptions;
   /** The request's spans, while OpenTelemetry tracing is on (set by the router's decide). */
   trace?: RequestTrace;
+}
+
+export interface RequestCacheOptions {
+  /** Whose answers these are: the API key id, or `open` without keys. */
+  scope: string;
+  directive: CacheDirective;
+  /** performance.now() when the request arrived (a hit's latency). */
+  startedAt: number;
+  /** Set by the router: the key, or null when the request is not cacheable. */
+  key?: string | null;
 }
 
 export interface RouteDecision {
@@ -59,4 +72,6 @@ export interface RouteResult {
   /** USD, exact, from the reported usage. */
   cost: number;
   latencyMs: number;
+  /** Answered by the response cache (no model was called). */
+  cached?: boolean;
 }

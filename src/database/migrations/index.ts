@@ -1,6 +1,7 @@
 import { Migration20261129000000Initial } from './Migration20261129000000Initial';
 import { Migration20261129020000AbTests } from './Migration20261129020000AbTests';
 import { Migration20261130100000ApiKeysLastUsed } from './Migration20261130100000ApiKeysLastUsed';
+import { Migration20261202104500RequestLogCached } from './Migration20261202104500RequestLogCached';
 import { Migration20261202104700LearnerState } from './Migration20261202104700LearnerState';
 import { Migration20261202104800AbTestMaxSample } from './Migration20261202104800AbTestMaxSample';
 
@@ -9,6 +10,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261129000000Initial', class: Migration20261129000000Initial },
   { name: 'Migration20261129020000AbTests', class: Migration20261129020000AbTests },
   { name: 'Migration20261130100000ApiKeysLastUsed', class: Migration20261130100000ApiKeysLastUsed },
+  { name: 'Migration20261202104500RequestLogCached', class: Migration20261202104500RequestLogCached },
   { name: 'Migration20261202104700LearnerState', class: Migration20261202104700LearnerState },
   { name: 'Migration20261202104800AbTestMaxSample', class: Migration20261202104800AbTestMaxSample },
 ];
