@@ -9,6 +9,7 @@ import { AppModule } from '../app.module';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { AuthMiddleware } from '../auth/auth.middleware';
 import { isLoopbackHost, UnsafeBindError } from '../security/binding';
+import { hostOriginGuard } from '../security/host-origin';
 import { RateLimitMiddleware } from '../security/rate-limit.middleware';
 import { openDatabase } from './database';
 import { accessLog } from '../common/http/access-log';
@@ -79,6 +80,8 @@ function configureHttp(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(accessLog(logger, inFlight));
+  // Host (DNS rebinding) and Origin (cross-site pages) on every door, before anything else reads the request.
+  app.use(hostOriginGuard(config));
   // Bearer key and rate limit before the body parser: a refused caller costs no body parse and no query.
   app.use(app.get(AuthMiddleware).handler(), app.get(RateLimitMiddleware).handler());
   // Chat requests carry whole conversations and images (a long Claude Code session passes 1 MB): a larger limit.

@@ -45,5 +45,6 @@ export function toRequestLog(r: RequestRecord): RequestLogInput {
     errorClass: r.errorClass && withoutNul(r.errorClass),
     attempts: r.attempts,
     stream: r.stream,
+    clientRequestId: r.clientRequestId ?? null,
   };
 }

@@ -11,12 +11,12 @@ import type {
   StrategyArmMoments,
 } from './request-log.types';
 
-/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 16 columns. */
+/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 17 columns. */
 const INSERT_CHUNK = 1000;
 /** Rows per insert on the embedded PGlite, whose statements hold the event loop while they run. */
 const PGLITE_INSERT_CHUNK = 100;
 const COLUMNS =
-  'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream';
+  'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream, client_request_id';
 const JSON_INSERT = `insert into request_log (${COLUMNS})
   select ${COLUMNS} from json_populate_recordset(null::request_log, ?::json) on conflict (id) do nothing returning id`;
 /** The reward of one row, in SQL (see ModelOutcomes). */
@@ -123,7 +123,7 @@ export class RequestLogRepository {
     const inserted: string[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
       const result = await queryRows<{ id: string }>(
         em,
         `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
@@ -173,6 +173,7 @@ function requestLogParams(r: RequestLogInput): Knex.Value[] {
     r.feedbackScore ?? null,
     r.attempts ?? 1,
     r.stream ?? false,
+    r.clientRequestId ?? null,
   ];
 }
 
@@ -223,5 +224,6 @@ function requestLogJson(r: RequestLogInput): Record<string, unknown> {
     feedback_score: r.feedbackScore ?? null,
     attempts: r.attempts ?? 1,
     stream: r.stream ?? false,
+    client_request_id: wellFormed(r.clientRequestId ?? null),
   };
 }

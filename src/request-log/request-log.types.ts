@@ -16,6 +16,8 @@ export interface RequestLogInput {
   feedbackScore?: number | null;
   attempts?: number;
   stream?: boolean;
+  /** The client's own x-request-id (the row's id is made by the gateway). */
+  clientRequestId?: string | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AnthropicMessagesPresenter } from './anthropic-messages.presenter';
+import { callerOf } from './presenter-io';
 
 /**
  * The Anthropic Messages API (what the Anthropic SDKs and Claude Code speak, with ANTHROPIC_BASE_URL set
@@ -13,7 +14,7 @@ export class AnthropicApiController {
 
   @Post()
   messages(@Req() req: Request & { id?: string }, @Res() res: Response): Promise<void> {
-    return this.presenter.messages(req.body, req.id ?? `req-${Date.now()}`, res);
+    return this.presenter.messages(req.body, req.id ?? `req-${Date.now()}`, res, callerOf(req));
   }
 
   @Post('count_tokens')

@@ -9,7 +9,7 @@ import { chatMessages, functionTools, toMessage, toRouteRequest } from './anthro
 import { type ChatStream, upstreamFailures } from './openai-api.service';
 import { describeRequestIssue } from './openai.schemas';
 import { RouterService } from './router.service';
-import type { RouteDecision, RouteRequest } from './routing.types';
+import type { Caller, RouteDecision, RouteRequest } from './routing.types';
 
 /** A validated Messages request and where the router sends it. */
 export interface PreparedMessage {
@@ -48,8 +48,9 @@ export class AnthropicApiService {
    * @throws InvalidInputError (invalid_request, context_length_exceeded, images_not_supported, unsupported_parameter)
    * @throws NotFoundError (model_not_found) for a model the gateway does not know
    */
-  async prepare(body: unknown, requestId: string, client?: ClientLink): Promise<PreparedMessage> {
+  async prepare(body: unknown, requestId: string, client?: ClientLink, caller: Caller = {}): Promise<PreparedMessage> {
     const { request, ignored } = toRouteRequest(parse(messagesRequest, body), requestId, client);
+    Object.assign(request, caller);
     return { request, decision: await this.router.decide(request), ignored };
   }
 

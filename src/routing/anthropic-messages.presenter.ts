@@ -8,7 +8,7 @@ import { messageId } from './anthropic.mapper';
 import { MessageEvents } from './anthropic-events';
 import type { ChatStream } from './openai-api.service';
 import { decisionHeaders, drained, failureHeaders, linkClient, sendJson, startEventStream } from './presenter-io';
-import type { RouteDecision } from './routing.types';
+import type { Caller, RouteDecision } from './routing.types';
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens over HTTP: the JSON message or Anthropic's event
@@ -20,13 +20,13 @@ export class AnthropicMessagesPresenter {
 
   constructor(private readonly api: AnthropicApiService) {}
 
-  async messages(body: unknown, requestId: string, res: ServerResponse): Promise<void> {
+  async messages(body: unknown, requestId: string, res: ServerResponse, caller: Caller = {}): Promise<void> {
     const client = linkClient(res);
     // Anthropic's clients read the request id from request-id (error._request_id in their SDKs).
     res.setHeader('request-id', messageId(requestId));
     let decision: RouteDecision | undefined;
     try {
-      const prepared = await this.api.prepare(body, requestId, client);
+      const prepared = await this.api.prepare(body, requestId, client, caller);
       decision = prepared.decision;
       if (prepared.ignored.length) res.setHeader('x-gateway-ignored', prepared.ignored.join(', '));
       if (prepared.request.stream) await this.stream(prepared, res);

@@ -1,6 +1,7 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OpenAiApiService } from './openai-api.service';
+import { callerOf } from './presenter-io';
 import { OpenAiChatPresenter } from './openai-chat.presenter';
 
 /** OpenAI-compatible endpoints; thin: the service validates and routes, the presenter writes HTTP. */
@@ -18,6 +19,6 @@ export class OpenAiApiController {
 
   @Post('chat/completions')
   chatCompletions(@Req() req: Request & { id?: string }, @Res() res: Response): Promise<void> {
-    return this.chat.chatCompletions(req.body, req.id ?? `req-${Date.now()}`, res);
+    return this.chat.chatCompletions(req.body, req.id ?? `req-${Date.now()}`, res, callerOf(req));
   }
 }

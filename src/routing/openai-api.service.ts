@@ -9,7 +9,7 @@ import type { ClientLink } from './attempt-scope';
 import { toCompletion, toRouteRequest } from './openai.mapper';
 import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
 import { RouterService } from './router.service';
-import type { RouteDecision, RouteRequest } from './routing.types';
+import type { Caller, RouteDecision, RouteRequest } from './routing.types';
 import type { StreamSession } from './stream-session';
 
 const CREATED = Math.floor(STARTED_AT / 1000);
@@ -87,13 +87,13 @@ export class OpenAiApiService {
    * @throws InvalidInputError (code invalid_request, param = the first field at fault)
    * @throws NotFoundError (code model_not_found, param `model`)
    */
-  async prepare(body: unknown, requestId: string, client?: ClientLink): Promise<PreparedChat> {
+  async prepare(body: unknown, requestId: string, client?: ClientLink, caller: Caller = {}): Promise<PreparedChat> {
     const parsed = chatCompletionRequest.safeParse(body);
     if (!parsed.success) {
       const { message, param } = describeRequestIssue(parsed.error);
       throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
     }
-    const request = toRouteRequest(parsed.data, requestId, client);
+    const request = Object.assign(toRouteRequest(parsed.data, requestId, client), caller);
     const decision = await this.router.decide(request);
     return { request, decision, includeUsage: parsed.data.stream_options?.include_usage === true };
   }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { ClientLink } from './attempt-scope';
-import type { RouteDecision } from './routing.types';
+import type { Caller, RouteDecision } from './routing.types';
 
 /**
  * What the chat doors' presenters (OpenAI, Anthropic) write alike, with node's ServerResponse
@@ -68,4 +68,10 @@ export function drained(res: ServerResponse): Promise<void> {
     res.once('drain', done);
     res.once('close', done);
   });
+}
+
+/** The caller of an HTTP request: the key the auth check let in, the client's own x-request-id (access log). */
+export function callerOf(req: object): Caller {
+  const r = req as { auth?: { keyId?: number }; clientRequestId?: string };
+  return { keyId: r.auth?.keyId, clientRequestId: r.clientRequestId };
 }

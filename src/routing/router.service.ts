@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { estimatePromptTokens, textOf, type ChatMessage } from '@ai-mcp-gateway/provider-sdk';
+import { BudgetHold, BudgetsService } from '../budgets/budgets.service';
 import { TracingService } from '../observability/tracing/tracing.service';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
@@ -51,6 +52,7 @@ export class RouterService {
     private readonly outcomes: OutcomeReporter,
     providers: ProviderRegistry,
     @Optional() private readonly tracing?: TracingService,
+    @Optional() private readonly budgets?: BudgetsService,
   ) {
     this.escalate = config.routing.escalate;
     this.aliases = new ModelAliases(config.aliases);
@@ -162,12 +164,17 @@ export class RouterService {
    */
   async execute(req: RouteRequest, decision?: RouteDecision): Promise<RouteResult> {
     const d = decision ?? (await this.decide(req));
+    const hold = await this.reserve(req, d);
     const exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
-    if (!exec.ok) throw this.outcomes.failed(d, req, exec);
+    if (!exec.ok) {
+      hold.settle(0);
+      throw this.outcomes.failed(d, req, exec);
+    }
     exec.attempt.dispose();
     exec.request.dispose();
     const response = exec.value;
     const cost = this.catalogue.cost(exec.model, response.usage);
+    hold.settle(cost);
     exec.calls.push({ modelId: exec.model.id, success: true, latencyMs: exec.attemptMs, cost });
     const latencyMs = exec.request.elapsedMs();
     this.outcomes.answered(d, req, exec, response.usage, cost, latencyMs);
@@ -189,10 +196,24 @@ export class RouterService {
    */
   async stream(req: RouteRequest, decision?: RouteDecision): Promise<StreamSession> {
     const d = decision ?? (await this.decide(req));
+    const hold = await this.reserve(req, d);
     const exec = await this.executor.run<StreamStart>(d, req, openStream);
-    if (!exec.ok) throw this.outcomes.failed(d, req, exec);
+    if (!exec.ok) {
+      hold.settle(0);
+      throw this.outcomes.failed(d, req, exec);
+    }
     this.outcomes.streamOpened(d, req, exec);
-    return new StreamSession(d, req, exec, this.catalogue, this.outcomes);
+    return new StreamSession(d, req, exec, this.catalogue, this.outcomes, hold);
+  }
+
+  /** The budget hook of every chat door: reserves the estimate before any upstream call (BudgetExceededError). */
+  private async reserve(req: RouteRequest, d: RouteDecision): Promise<BudgetHold> {
+    try {
+      return (await this.budgets?.reserve(req.keyId, d.estimatedCost)) ?? NO_HOLD;
+    } catch (err) {
+      req.trace?.failed((err as { code?: string }).code ?? 'error', (err as Error).message);
+      throw err;
+    }
   }
 
   private async matcher(): Promise<RuleMatcher | undefined> {
@@ -263,6 +284,8 @@ export class RouterService {
     return list;
   }
 }
+
+const NO_HOLD: BudgetHold = { settle: () => undefined };
 
 /** One stream attempt: open the provider's stream and wait for its first delta. */
 const openStream: AttemptCall<StreamStart> = async (instance, request, options) => {

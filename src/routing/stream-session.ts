@@ -1,4 +1,5 @@
 import { toProviderError, type ChatDelta, type TokenUsage } from '@ai-mcp-gateway/provider-sdk';
+import type { BudgetHold } from '../budgets/budgets.service';
 import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import type { Execution } from './executor.service';
 import type { OutcomeReporter, StreamOutcome } from './outcome-reporter';
@@ -26,6 +27,7 @@ export class StreamSession {
     private readonly exec: Execution<StreamStart>,
     private readonly catalogue: ModelCatalogue,
     private readonly outcomes: OutcomeReporter,
+    private readonly hold?: BudgetHold,
   ) {
     this.model = exec.model;
     this.attempts = exec.attempts;
@@ -78,6 +80,7 @@ export class StreamSession {
     const cost = this.catalogue.cost(this.model, usage);
     const latencyMs = this.exec.request.elapsedMs();
     this.outcome = { success, errorClass, usage, cost, latencyMs };
+    this.hold?.settle(cost);
     const calls = this.exec.calls;
     if (errorClass !== 'client_closed') calls.push({ modelId: this.model.id, success, latencyMs, cost });
     this.outcomes.streamEnded(this.decision, this.req, this.model, this.exec, this.outcome);
