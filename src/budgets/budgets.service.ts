@@ -13,9 +13,9 @@ import { BudgetsRepository, SpendSlot } from './budgets.repository';
 /** NOTIFY channel: a budget set on one replica (or by the CLI) reaches the others at once. */
 export const BUDGETS_CHANNEL = 'key_budgets_changed';
 
-/** A call's reservation: settle it once with the real cost (0 when nothing was spent). */
+/** A call's reservation: settle it once with the real cost (0 when nothing was spent); never rejects. */
 export interface BudgetHold {
-  settle(costUsd: number): void;
+  settle(costUsd: number): Promise<void>;
 }
 
 /** A key's (or the gateway's) budget as the key listing shows it: the period closest to its limit. */
@@ -27,7 +27,7 @@ export interface BudgetSummary {
 }
 
 type Limits = ReadonlyMap<BudgetPeriod, number>;
-const NO_HOLD: BudgetHold = { settle: () => undefined };
+const NO_HOLD: BudgetHold = { settle: () => Promise.resolve() };
 /** Shares of a budget whose crossing raises an alert. */
 const CROSSINGS = [0.8, 1] as const;
 
@@ -99,7 +99,7 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
         await Promise.all(held.map((s) => this.repo.settle(s, amount, 0)));
         const end = periodEnd(period, now);
         throw new BudgetExceededError(
-          `the ${keyId === undefined ? 'gateway' : 'API key'}'s ${period === 'total' ? 'total' : `${period}ly`} budget of ` +
+          `the ${keyId === undefined ? 'gateway' : 'API key'}'s ${ADJECTIVE[period]} budget of ` +
             `$${limitUsd} would be passed by this request (estimated $${amount.toFixed(6)})` +
             (end ? `; it resets at ${end.toISOString()}` : ''),
           { code: 'budget_exceeded', retryAfterMs: end ? end.getTime() - now.getTime() : undefined },
@@ -107,14 +107,8 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
       }
       held.push(slot);
     }
-    let settled = false;
-    return {
-      settle: (cost) => {
-        if (settled) return;
-        settled = true;
-        void this.settle(held, limits, amount, Math.max(0, cost));
-      },
-    };
+    let settled: Promise<void> | undefined;
+    return { settle: (cost) => (settled ??= this.settle(held, limits, amount, Math.max(0, cost))) };
   }
 
   /** The budget closest to its limit, with its spend; null when the key has none. */
@@ -145,6 +139,10 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
   async setBudget(keyId: number, budget: { limitUsd: number; period: BudgetPeriod } | null): Promise<void> {
     if (budget) await this.repo.setBudget(keyId, budget.period, budget.limitUsd);
     else await this.repo.removeBudgets(keyId);
+    // In force here at once (the next request is charged), before the reload that changed() starts.
+    const cache = this.limits.value;
+    if (cache && budget) cache.set(keyId, new Map(cache.get(keyId)).set(budget.period, budget.limitUsd));
+    else cache?.delete(keyId);
     await this.limits.changed(`key:${keyId}`);
   }
 
@@ -192,6 +190,7 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
 }
 
 const EMPTY: Limits = new Map();
+const ADJECTIVE: Record<BudgetPeriod, string> = { day: 'daily', month: 'monthly', total: 'total' };
 
 function subjectOf(keyId: number | undefined): string {
   return keyId === undefined ? 'global' : `key:${keyId}`;

@@ -167,14 +167,15 @@ export class RouterService {
     const hold = await this.reserve(req, d);
     const exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
     if (!exec.ok) {
-      hold.settle(0);
+      await hold.settle(0);
       throw this.outcomes.failed(d, req, exec);
     }
     exec.attempt.dispose();
     exec.request.dispose();
     const response = exec.value;
     const cost = this.catalogue.cost(exec.model, response.usage);
-    hold.settle(cost);
+    // Charged before the answer is returned: a client that has its answer sees it in its spend.
+    await hold.settle(cost);
     exec.calls.push({ modelId: exec.model.id, success: true, latencyMs: exec.attemptMs, cost });
     const latencyMs = exec.request.elapsedMs();
     this.outcomes.answered(d, req, exec, response.usage, cost, latencyMs);
@@ -199,7 +200,7 @@ export class RouterService {
     const hold = await this.reserve(req, d);
     const exec = await this.executor.run<StreamStart>(d, req, openStream);
     if (!exec.ok) {
-      hold.settle(0);
+      await hold.settle(0);
       throw this.outcomes.failed(d, req, exec);
     }
     this.outcomes.streamOpened(d, req, exec);
@@ -285,7 +286,7 @@ export class RouterService {
   }
 }
 
-const NO_HOLD: BudgetHold = { settle: () => undefined };
+const NO_HOLD: BudgetHold = { settle: () => Promise.resolve() };
 
 /** One stream attempt: open the provider's stream and wait for its first delta. */
 const openStream: AttemptCall<StreamStart> = async (instance, request, options) => {

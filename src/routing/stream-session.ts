@@ -20,6 +20,8 @@ export class StreamSession {
   readonly attempts: number;
   outcome?: StreamOutcome;
   private consumed = false;
+  /** The budget settlement of the stream's cost (awaited before the stream ends). */
+  private settled?: Promise<void>;
 
   constructor(
     readonly decision: RouteDecision,
@@ -51,6 +53,7 @@ export class StreamSession {
       }
       finished = true;
       this.finish(true, null, usage, chars);
+      await this.settled;
     } catch (raw) {
       finished = true;
       const err = toProviderError(raw, {
@@ -60,6 +63,7 @@ export class StreamSession {
       const cancelled = this.exec.request.clientGone;
       this.finish(false, cancelled ? 'client_closed' : `stream_${err.kind}`, usage, chars);
       if (!cancelled) this.outcomes.streamBroke(this.decision, this.req, this.model, err.kind, err.message, err.status);
+      await this.settled;
       throw err;
     } finally {
       if (!finished) {
@@ -80,7 +84,7 @@ export class StreamSession {
     const cost = this.catalogue.cost(this.model, usage);
     const latencyMs = this.exec.request.elapsedMs();
     this.outcome = { success, errorClass, usage, cost, latencyMs };
-    this.hold?.settle(cost);
+    this.settled = this.hold?.settle(cost);
     const calls = this.exec.calls;
     if (errorClass !== 'client_closed') calls.push({ modelId: this.model.id, success, latencyMs, cost });
     this.outcomes.streamEnded(this.decision, this.req, this.model, this.exec, this.outcome);
