@@ -77,6 +77,8 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       },
       // A revoke elsewhere stops the key here at once, before the reload lands.
       onNotify: (payload) => {
+        // A key was created or revoked somewhere: this gateway has had keys, whatever the reload says.
+        if (payload === 'created' || payload.startsWith('revoked:')) this.everHadKeys = true;
         if (payload.startsWith('revoked:') && this.active.value?.delete(payload.slice('revoked:'.length)))
           this.announce();
       },

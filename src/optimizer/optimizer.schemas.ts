@@ -4,7 +4,10 @@ import { STRATEGIES } from './ab-test.entity';
 
 export const recordFeedbackInput = z
   .strictObject({
-    requestId: storedText().min(1).max(64).describe('the x-request-id of a routed request'),
+    requestId: storedText()
+      .min(1)
+      .max(64)
+      .describe('the request id of a routed request (the x-request-id the gateway answered)'),
     score: z.number().min(0).max(1).optional().describe('how good the answer was, 0-1'),
     success: z.boolean().optional().describe('or simply: was it right'),
   })
