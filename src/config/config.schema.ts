@@ -159,6 +159,11 @@ const securitySchema = z.strictObject({
     .prefault({}),
   maxPatternLength: z.number().int().positive().default(1000),
   maxJsonFieldBytes: z.number().int().positive().default(65536),
+  /**
+   * Serve without keys on loopback. Unset: open only while no key was ever created; once one existed,
+   * revoking every key refuses requests instead of opening the gateway again.
+   */
+  open: z.boolean().optional(),
 });
 
 /** Exact-match answers of deterministic chat requests (temperature 0, or `x-gateway-cache: use`). */
@@ -173,6 +178,40 @@ const cacheSchema = z.strictObject({
 const healthSchema = z.strictObject({
   /** How often each provider is probed (health check and model listing); 0: only at start. */
   probeIntervalMs: z.number().int().min(0).default(60_000),
+});
+
+const usd = z.number().positive().max(1_000_000);
+
+const budgetsSchema = z.strictObject({
+  /** USD limits for callers without a key (a gateway that runs open on loopback); per-key budgets are set by tool or CLI. */
+  global: z.strictObject({ day: usd.optional(), month: usd.optional(), total: usd.optional() }).prefault({}),
+});
+
+const alertsSchema = z.strictObject({
+  /** Where alert events are POSTed as JSON; unset: alerts are only kept in the table (get_alerts). */
+  webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** One event per kind and subject within this time. */
+  cooldownMs: z.number().int().positive().default(3_600_000),
+  /** How often each replica compares every model's recent calls with its own trailing baseline. */
+  checkIntervalMs: z.number().int().positive().default(10_000),
+  /** The recent window, and the trailing baseline before it. */
+  windowMs: z.number().int().positive().default(60_000),
+  baselineMs: z.number().int().positive().default(1_800_000),
+  /** Calls a window needs before it is judged (the baseline too; with fewer, a perfect baseline is assumed). */
+  minSamples: z.number().int().positive().default(10),
+  /** Alert when the window's success rate is this much (absolute) below the baseline's. */
+  successDrop: z.number().gt(0).max(1).default(0.2),
+  /** Alert when the window's p95 latency is this many times the baseline's. */
+  latencyFactor: z.number().gt(1).default(2),
+  delivery: z
+    .strictObject({
+      timeoutMs: z.number().int().positive().default(5000),
+      maxAttempts: z.number().int().positive().default(20),
+      backoffBaseMs: z.number().int().positive().default(1000),
+      backoffMaxMs: z.number().int().positive().default(300_000),
+      pollMs: z.number().int().positive().default(1000),
+    })
+    .prefault({}),
 });
 
 const serverSchema = z.strictObject({
@@ -214,6 +253,8 @@ export const gatewayConfigSchema = z
     security: securitySchema.prefault({}),
     health: healthSchema.prefault({}),
     cache: cacheSchema.prefault({}),
+    budgets: budgetsSchema.prefault({}),
+    alerts: alertsSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     if ((cfg.server.workers ?? 1) > 1 && !cfg.database.url)

@@ -46,5 +46,6 @@ export function toRequestLog(r: RequestRecord): RequestLogInput {
     attempts: r.attempts,
     stream: r.stream,
     cached: r.cached ?? false,
+    clientRequestId: r.clientRequestId ?? null,
   };
 }

@@ -12,6 +12,8 @@ export interface ModelCall {
 /** One routed request: one request_log row, its model calls, its metrics. */
 export interface RequestRecord extends RequestOutcome {
   id: string;
+  /** The client's own x-request-id, when it sent one. */
+  clientRequestId?: string | null;
   /** Epoch milliseconds. */
   ts: number;
   calls: readonly ModelCall[];

@@ -18,6 +18,8 @@ export interface RequestLogInput {
   stream?: boolean;
   /** Answered by the response cache (cost 0, no model call): left out of every outcome aggregate. */
   cached?: boolean;
+  /** The client's own x-request-id (the row's id is made by the gateway). */
+  clientRequestId?: string | null;
 }
 
 /**

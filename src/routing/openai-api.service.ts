@@ -11,7 +11,7 @@ import { fastChatRequest } from './openai.fast-schema';
 import { ChatCompletionRequest, chatCompletionRequest, describeRequestIssue } from './openai.schemas';
 import { qualityFloorOf } from './quality-floor-header';
 import { RouterService } from './router.service';
-import type { RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
+import type { Caller, RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
 import type { ChatSession } from './cached-answers';
 
 const CREATED = Math.floor(STARTED_AT / 1000);
@@ -97,12 +97,13 @@ export class OpenAiApiService {
     body: unknown,
     requestId: string,
     client?: ClientLink,
+    caller: Caller = {},
     floorHeader?: string | string[],
     cache?: RequestCacheOptions,
   ): Promise<PreparedChat> {
     const qualityFloor = qualityFloorOf(floorHeader);
     const data = fastChatRequest(body) ?? parseChatRequest(body);
-    const request = toRouteRequest(data, requestId, client);
+    const request = Object.assign(toRouteRequest(data, requestId, client), caller);
     if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
     request.cache = cache;
     const decision = await this.router.decide(request);

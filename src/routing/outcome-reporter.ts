@@ -230,6 +230,7 @@ export class OutcomeReporter {
   private routing(d: RouteDecision, req: RouteRequest) {
     return {
       id: req.requestId,
+      clientRequestId: req.clientRequestId ?? null,
       ts: Date.now(),
       taskType: d.taskType,
       ruleId: d.rule?.id ?? null,

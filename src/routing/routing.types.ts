@@ -10,8 +10,11 @@ import type { RequestSize } from './classifier';
 /** Sampling and tool parameters passed through to the provider. */
 export type ChatParams = Omit<ChatRequest, 'model' | 'messages' | 'hints'>;
 
+/** Who sent a request, as the door knows it: its key (budgets) and its own request id. */
+export type Caller = Pick<RouteRequest, 'keyId' | 'clientRequestId'>;
+
 export interface RouteRequest {
-  /** The request id (x-request-id); also the request_log id. */
+  /** The gateway-made request id: the request_log id (the client's x-request-id is clientRequestId). */
   requestId: string;
   /** `auto`, a layer name (fast, balanced, deep) or a model id of the catalogue. */
   model: string;
@@ -26,6 +29,10 @@ export interface RouteRequest {
   signal?: AbortSignal | ClientLink;
   /** Response cache options from the door (its caller and headers); unset (MCP, the CLI): not cached. */
   cache?: RequestCacheOptions;
+  /** The API key that sent it (its budget is charged); undefined for a caller without a key (the global budget). */
+  keyId?: number;
+  /** The client's own x-request-id, kept beside the gateway-made requestId. */
+  clientRequestId?: string;
   /** The request's spans, while OpenTelemetry tracing is on (set by the router's decide). */
   trace?: RequestTrace;
 }

@@ -4,6 +4,7 @@ import { Migration20261130100000ApiKeysLastUsed } from './Migration2026113010000
 import { Migration20261202104500RequestLogCached } from './Migration20261202104500RequestLogCached';
 import { Migration20261202104700LearnerState } from './Migration20261202104700LearnerState';
 import { Migration20261202104800AbTestMaxSample } from './Migration20261202104800AbTestMaxSample';
+import { Migration20261202114300Guardrails } from './Migration20261202114300Guardrails';
 
 /** Listed explicitly so the same migrations run from ts-jest and from dist/ (no file globbing). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202104500RequestLogCached', class: Migration20261202104500RequestLogCached },
   { name: 'Migration20261202104700LearnerState', class: Migration20261202104700LearnerState },
   { name: 'Migration20261202104800AbTestMaxSample', class: Migration20261202104800AbTestMaxSample },
+  { name: 'Migration20261202114300Guardrails', class: Migration20261202114300Guardrails },
 ];
