@@ -1,9 +1,10 @@
-import { onStopSignal } from './bootstrap/early-signals';
+import { onReloadSignal, onStopSignal } from './bootstrap/early-signals';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import type { GatewayHandle } from './bootstrap/gateway';
 import { loadConfigOrExit, reportFatal } from './bootstrap/fatal';
 import { createLogger, flushLogger } from './common/logging/logger';
+import { ConfigReloadService } from './config-reload/config-reload.service';
 
 /** Hard ceiling for a stop: SIGTERM must end the process within 10 s. */
 const STOP_DEADLINE_MS = 8000;
@@ -50,6 +51,9 @@ async function main(): Promise<void> {
     }
     const url = await gateway.listen();
     logger.info({ url, database: gateway.db.kind, config: file }, `ai-mcp-gateway listening on ${url}`);
+    const reloader = gateway.app.get(ConfigReloadService);
+    // The reloader logs the outcome (or the reason the file was refused, keeping the running config).
+    onReloadSignal(() => void reloader.reload().catch(() => undefined));
     if (stopRequested) await gateway.close();
   } catch (err) {
     if (stopRequested) process.exit(0);

@@ -9,6 +9,7 @@ import { AppModule } from '../app.module';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { AuthMiddleware } from '../auth/auth.middleware';
 import { isLoopbackHost, UnsafeBindError } from '../security/binding';
+import { hostOriginGuard } from '../security/host-origin';
 import { RateLimitMiddleware } from '../security/rate-limit.middleware';
 import { openDatabase } from './database';
 import { accessLog } from '../common/http/access-log';
@@ -58,7 +59,7 @@ export async function createGateway(opts: CreateGatewayOptions): Promise<Gateway
   try {
     const migrated = await db.migrate();
     if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'database migrated');
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, logger), {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, logger, opts.configFile), {
       logger: nestLogger(logger),
       bodyParser: false,
       abortOnError: false,
@@ -86,6 +87,9 @@ function configureHttp(
   app.set('trust proxy', false);
   const access = accessLog(logger, inFlight);
   app.use(access);
+  // Host (DNS rebinding) and Origin (cross-site pages) on every door, before anything else reads the request.
+  const hostOrigin = hostOriginGuard(config);
+  app.use(hostOrigin);
   // Bearer key and rate limit before the body parser: a refused caller costs no body parse and no query.
   const guards = [app.get(AuthMiddleware).handler(), app.get(RateLimitMiddleware).handler()];
   app.use(...guards);
@@ -98,7 +102,7 @@ function configureHttp(
   const anyBody = [bodyParserErrors(bodyLimit), requireJsonBody()];
   app.use(...anyBody);
   app.useGlobalFilters(new DomainExceptionFilter());
-  return [access, ...guards, ...chatBody, ...anyBody] as Layer[];
+  return [access, hostOrigin, ...guards, ...chatBody, ...anyBody] as Layer[];
 }
 
 /**

@@ -42,7 +42,7 @@ export function resolveConfigPath(env: NodeJS.ProcessEnv = process.env): string 
  * An absolute PGlite directory: DATA_DIR relative to the working directory; `database.dataDir` in a
  * file relative to that file's folder (as plugin paths are); by default data/ in the installation.
  */
-function resolveDataDir(raw: Record<string, any>, env: NodeJS.ProcessEnv, file: string): string {
+function resolveDataDir(raw: { database?: { dataDir?: unknown } }, env: NodeJS.ProcessEnv, file: string): string {
   const absolute = (dir: string, base: string) => (dir === IN_MEMORY ? dir : resolve(base, dir));
   if (env.DATA_DIR) return absolute(env.DATA_DIR, process.cwd());
   const fromFile = raw.database?.dataDir;
@@ -65,7 +65,7 @@ function readYaml(file: string): unknown {
     const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
     throw new ConfigError(file, where, `malformed YAML: ${first.message.split('\n')[0]}`);
   }
-  const value = doc.toJS() ?? {};
+  const value: unknown = doc.toJS() ?? {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new ConfigError(file, '', 'the top level must be a mapping of keys');
   return value;
@@ -73,11 +73,11 @@ function readYaml(file: string): unknown {
 
 /** Env overrides win over the file; each is validated and named by its variable. */
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, file: string): Record<string, unknown> {
-  const out: Record<string, any> = structuredClone(raw);
+  const out: Record<string, unknown> = structuredClone(raw);
   const section = (key: string): Record<string, unknown> => {
     if (out[key] === undefined || out[key] === null) out[key] = {};
     if (typeof out[key] !== 'object' || Array.isArray(out[key])) throw new ConfigError(file, key, 'expected a mapping');
-    return out[key];
+    return out[key] as Record<string, unknown>;
   };
   if (env.HOST) section('server').host = env.HOST;
   if (env.PORT !== undefined && env.PORT !== '') {
@@ -102,7 +102,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
   const withEnv = applyEnv(raw as Record<string, unknown>, env, file);
   const result = gatewayConfigSchema.safeParse(withEnv);
   if (result.success) {
-    result.data.database.dataDir = resolveDataDir(raw as Record<string, any>, env, file);
+    result.data.database.dataDir = resolveDataDir(raw as { database?: { dataDir?: unknown } }, env, file);
     return result.data;
   }
   const issue = result.error.issues[0];
@@ -128,5 +128,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const file = resolveConfigPath(env);
+  return loadConfigFile(file, env);
+}
+
+/** Reads and validates one file (with the env overrides); throws ConfigError with the one-line reason. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   return { file, config: parseConfig(readYaml(file), file, env) };
 }

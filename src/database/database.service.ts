@@ -64,12 +64,12 @@ export class DatabaseService {
 
   /** A fresh entity manager for one unit of work. */
   fork(): EntityManager {
-    return this.em.fork() as EntityManager;
+    return this.em.fork();
   }
 
   /** Applies pending migrations; on Postgres under an advisory lock so concurrent starts do not race. */
   async migrate(onProgress?: MigrationProgress): Promise<MigrationResult> {
-    const migrator = this.orm.getMigrator() as Migrator;
+    const migrator = this.orm.getMigrator<Migrator>();
     if (this.kind === 'pglite') return { applied: await applyPending(migrator, onProgress) };
     const client = new Client({ connectionString: this.target.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await client.connect();
@@ -83,7 +83,7 @@ export class DatabaseService {
   }
 
   async pendingMigrations(): Promise<string[]> {
-    return (await (this.orm.getMigrator() as Migrator).getPendingMigrations()).map((m) => m.name);
+    return (await this.orm.getMigrator<Migrator>().getPendingMigrations()).map((m) => m.name);
   }
 
   /** True when a trivial query answers within the timeout. */

@@ -7,13 +7,12 @@ import { join, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations';
 import type { EntityType } from './module-entities';
 import { patchPGliteDialect } from './pglite-dialect-fix';
+import type * as PGliteOrm from 'mikro-orm-pglite' with { 'resolution-mode': 'import' };
 
 // The package's types are ESM-only while its runtime ships a CommonJS build; require it with ESM types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', {
-  with: { 'resolution-mode': 'import' },
-});
-patchPGliteDialect(PGliteKnexDialect as unknown as { prototype: Record<string, unknown> });
+const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof PGliteOrm;
+patchPGliteDialect(PGliteKnexDialect);
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -45,7 +44,7 @@ export function postgresOptions(url: string, entities: readonly EntityType[]): O
     clientUrl: url,
     pool: { min: 0, max: 10, acquireTimeoutMillis: 10000, idleTimeoutMillis: 10000 },
     driverOptions: { connection: { connectionTimeoutMillis: 5000, keepAlive: true } },
-  } as Options;
+  };
 }
 
 /** PGlite runs in this process; we create the instance so we control its directory and closing. */
@@ -56,7 +55,7 @@ export function pgliteOptions(instance: PGlite, entities: readonly EntityType[])
     driver: PGliteDriver,
     dbName: 'postgres',
     driverOptions: { connection: { pglite: () => instance } },
-  } as Options;
+  };
 }
 
 /**
