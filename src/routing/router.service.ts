@@ -165,7 +165,7 @@ export class RouterService {
    */
   async execute(req: RouteRequest, decision?: RouteDecision): Promise<RouteResult> {
     const d = decision ?? (await this.decide(req));
-    const hit = this.cached?.answer(req, d);
+    const hit = await this.cached?.answer(req, d);
     if (hit) return hit;
     const exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
     if (!exec.ok) throw this.outcomes.failed(d, req, exec);
@@ -196,7 +196,7 @@ export class RouterService {
    */
   async stream(req: RouteRequest, decision?: RouteDecision): Promise<ChatSession> {
     const d = decision ?? (await this.decide(req));
-    const hit = this.cached?.replay(req, d);
+    const hit = await this.cached?.replay(req, d);
     if (hit) return hit;
     const exec = await this.executor.run<StreamStart>(d, req, openStream);
     if (!exec.ok) throw this.outcomes.failed(d, req, exec);
