@@ -129,7 +129,9 @@ export class RouterService {
       if (!model)
         throw routingError(
           'model_not_found',
-          `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
+          this.catalogue.embedding(requested)
+            ? `The model "${requested}" is an embedding model: send it to POST /v1/embeddings.`
+            : `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
           { param: 'model' },
         );
       const miss = shortfall(model, needs, this.support);
