@@ -96,7 +96,10 @@ describe('every config/examples/*.yaml starts the gateway and serves a chat agai
       expect(message.content).toEqual([{ type: 'text', text: fake.reply.content }]);
       for (const r of fake.requests.filter((q) => q.method === 'POST')) {
         if (r.path === '/v1/messages') expect(r.headers['x-api-key']).toBe(KEYS.ANTHROPIC_API_KEY);
-        else if (file !== 'ollama.yaml' && !(file === 'mixed.yaml' && r.body?.model === 'llama3.2'))
+        else if (
+          file !== 'ollama.yaml' &&
+          !(file === 'mixed.yaml' && (r.body as { model?: string }).model === 'llama3.2')
+        )
           expect(r.headers.authorization).toMatch(/^Bearer sk-(dummy-openai|or-dummy)$/);
         else expect(r.headers.authorization).toBeUndefined();
       }
