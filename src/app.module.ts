@@ -1,7 +1,9 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { AlertsModule } from './alerts/alerts.module';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { BudgetsModule } from './budgets/budgets.module';
 import { AuthModule } from './auth/auth.module';
 import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
 import { ConsoleModule } from './console/console.module';
@@ -43,6 +45,8 @@ const FEATURE_MODULES = [
   AnalyticsModule,
   ProvidersModule,
   RecordingModule,
+  AlertsModule,
+  BudgetsModule,
   OptimizerModule,
   RoutingModule,
   EmbeddingsModule,

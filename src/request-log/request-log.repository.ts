@@ -16,7 +16,7 @@ const INSERT_CHUNK = 1000;
 /** Rows per insert on the embedded PGlite, whose statements hold the event loop while they run. */
 const PGLITE_INSERT_CHUNK = 100;
 const COLUMNS =
-  'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream, cached';
+  'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream, cached, client_request_id';
 const JSON_INSERT = `insert into request_log (${COLUMNS})
   select ${COLUMNS} from json_populate_recordset(null::request_log, ?::json) on conflict (id) do nothing returning id`;
 /** The reward of one row, in SQL (see ModelOutcomes). */
@@ -174,6 +174,7 @@ function requestLogParams(r: RequestLogInput): Knex.Value[] {
     r.attempts ?? 1,
     r.stream ?? false,
     r.cached ?? false,
+    r.clientRequestId ?? null,
   ];
 }
 
@@ -225,5 +226,6 @@ function requestLogJson(r: RequestLogInput): Record<string, unknown> {
     attempts: r.attempts ?? 1,
     stream: r.stream ?? false,
     cached: r.cached ?? false,
+    client_request_id: wellFormed(r.clientRequestId ?? null),
   };
 }

@@ -16,7 +16,7 @@ import {
   sendJson,
   startEventStream,
 } from './presenter-io';
-import type { RouteDecision } from './routing.types';
+import type { Caller, RouteDecision } from './routing.types';
 
 /**
  * POST /v1/messages and /v1/messages/count_tokens over HTTP: the JSON message or Anthropic's event
@@ -28,13 +28,20 @@ export class AnthropicMessagesPresenter {
 
   constructor(private readonly api: AnthropicApiService) {}
 
-  async messages(body: unknown, requestId: string, res: ServerResponse): Promise<void> {
+  /** `caller`: the key that sent it (charged to its budget) and the client's own request id. */
+  async messages(
+    body: unknown,
+    requestId: string,
+    res: ServerResponse,
+    caller: Caller = {},
+    floor?: string | string[],
+  ): Promise<void> {
     const client = linkClient(res);
     // Anthropic's clients read the request id from request-id (error._request_id in their SDKs).
     res.setHeader('request-id', messageId(requestId));
     let decision: RouteDecision | undefined;
     try {
-      const prepared = await this.api.prepare(body, requestId, client, cacheOptions(res));
+      const prepared = await this.api.prepare(body, requestId, client, caller, floor, cacheOptions(res));
       decision = prepared.decision;
       if (prepared.ignored.length) res.setHeader('x-gateway-ignored', prepared.ignored.join(', '));
       if (prepared.request.stream) await this.stream(prepared, res);

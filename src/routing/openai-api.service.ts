@@ -7,9 +7,11 @@ import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import { ModelReadiness } from '../providers/model-readiness';
 import type { ClientLink } from './attempt-scope';
 import { toCompletion, toRouteRequest } from './openai.mapper';
-import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
+import { fastChatRequest } from './openai.fast-schema';
+import { ChatCompletionRequest, chatCompletionRequest, describeRequestIssue } from './openai.schemas';
+import { qualityFloorOf } from './quality-floor-header';
 import { RouterService } from './router.service';
-import type { RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
+import type { Caller, RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
 import type { ChatSession } from './cached-answers';
 
 const CREATED = Math.floor(STARTED_AT / 1000);
@@ -95,17 +97,17 @@ export class OpenAiApiService {
     body: unknown,
     requestId: string,
     client?: ClientLink,
+    caller: Caller = {},
+    floorHeader?: string | string[],
     cache?: RequestCacheOptions,
   ): Promise<PreparedChat> {
-    const parsed = chatCompletionRequest.safeParse(body);
-    if (!parsed.success) {
-      const { message, param } = describeRequestIssue(parsed.error);
-      throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
-    }
-    const request = toRouteRequest(parsed.data, requestId, client);
+    const qualityFloor = qualityFloorOf(floorHeader);
+    const data = fastChatRequest(body) ?? parseChatRequest(body);
+    const request = Object.assign(toRouteRequest(data, requestId, client), caller);
+    if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
     request.cache = cache;
     const decision = await this.router.decide(request);
-    return { request, decision, includeUsage: parsed.data.stream_options?.include_usage === true };
+    return { request, decision, includeUsage: data.stream_options?.include_usage === true };
   }
 
   /**
@@ -132,6 +134,14 @@ export class OpenAiApiService {
 export function streamOf(session: ChatSession): ChatStream {
   const usage = () => session.outcome?.usage;
   return { model: session.model, deltas: upstreamFailures(session), usage, cached: session.cached };
+}
+
+/** A body of a shape the precompiled check leaves to zod: parsed, or refused with the field at fault. */
+function parseChatRequest(body: unknown): ChatCompletionRequest {
+  const parsed = chatCompletionRequest.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const { message, param } = describeRequestIssue(parsed.error);
+  throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
 }
 
 /** A session's deltas; a failure after the first is final and becomes an UpstreamError with the provider's kind. */

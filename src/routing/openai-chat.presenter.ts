@@ -14,7 +14,7 @@ import {
   sendJson,
   startEventStream,
 } from './presenter-io';
-import type { RouteDecision } from './routing.types';
+import type { Caller, RouteDecision } from './routing.types';
 
 /**
  * POST /v1/chat/completions over HTTP: status, headers, the JSON answer or the SSE frames, and errors
@@ -27,11 +27,18 @@ export class OpenAiChatPresenter {
 
   constructor(private readonly api: OpenAiApiService) {}
 
-  async chatCompletions(body: unknown, requestId: string, res: ServerResponse): Promise<void> {
+  /** `caller`: the key that sent it (charged to its budget) and the client's own request id. */
+  async chatCompletions(
+    body: unknown,
+    requestId: string,
+    res: ServerResponse,
+    caller: Caller = {},
+    floor?: string | string[],
+  ): Promise<void> {
     const client = linkClient(res);
     let decision: RouteDecision | undefined;
     try {
-      const chat = await this.api.prepare(body, requestId, client, cacheOptions(res));
+      const chat = await this.api.prepare(body, requestId, client, caller, floor, cacheOptions(res));
       decision = chat.decision;
       if (chat.request.stream) await this.stream(chat, res);
       else await this.complete(chat, res);

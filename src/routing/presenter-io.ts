@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { ClientLink } from './attempt-scope';
 import { directiveOf } from '../response-cache/cache-key';
-import type { RequestCacheOptions, RouteDecision } from './routing.types';
+import type { Caller, RequestCacheOptions, RouteDecision } from './routing.types';
 
 /**
  * What the chat doors' presenters (OpenAI, Anthropic) write alike, with node's ServerResponse
@@ -20,6 +20,7 @@ export function decisionHeaders(
   res.setHeader('x-gateway-layer', model.layer);
   res.setHeader('x-gateway-task-type', decision.taskType);
   if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
+  if (decision.objective) res.setHeader('x-gateway-objective', decision.objective);
 }
 
 /**
@@ -89,4 +90,10 @@ export function drained(res: ServerResponse): Promise<void> {
     res.once('drain', done);
     res.once('close', done);
   });
+}
+
+/** The caller of an HTTP request: the key the auth check let in, the client's own x-request-id (access log). */
+export function callerOf(req: object): Caller {
+  const r = req as { auth?: { keyId?: number }; clientRequestId?: string };
+  return { keyId: r.auth?.keyId, clientRequestId: r.clientRequestId };
 }

@@ -1,4 +1,5 @@
 import { toProviderError, type ChatDelta, type TokenUsage } from '@ai-mcp-gateway/provider-sdk';
+import type { BudgetHold } from '../budgets/budgets.service';
 import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import type { ChatSession, StreamKeeper } from './cached-answers';
 import type { Execution } from './executor.service';
@@ -21,6 +22,8 @@ export class StreamSession implements ChatSession {
   readonly attempts: number;
   outcome?: StreamOutcome;
   private consumed = false;
+  /** The budget settlement of the stream's cost (awaited before the stream ends). */
+  private settled?: Promise<void>;
 
   constructor(
     readonly decision: RouteDecision,
@@ -29,6 +32,7 @@ export class StreamSession implements ChatSession {
     private readonly catalogue: ModelCatalogue,
     private readonly outcomes: OutcomeReporter,
     private readonly keeper?: StreamKeeper,
+    private readonly hold?: BudgetHold,
   ) {
     this.model = exec.model;
     this.attempts = exec.attempts;
@@ -54,6 +58,7 @@ export class StreamSession implements ChatSession {
       finished = true;
       this.finish(true, null, usage, chars);
       if (this.outcome) this.keeper?.done(this.outcome.usage);
+      await this.settled;
     } catch (raw) {
       finished = true;
       const err = toProviderError(raw, {
@@ -63,6 +68,7 @@ export class StreamSession implements ChatSession {
       const cancelled = this.exec.request.clientGone;
       this.finish(false, cancelled ? 'client_closed' : `stream_${err.kind}`, usage, chars);
       if (!cancelled) this.outcomes.streamBroke(this.decision, this.req, this.model, err.kind, err.message, err.status);
+      await this.settled;
       throw err;
     } finally {
       if (!finished) {
@@ -83,6 +89,7 @@ export class StreamSession implements ChatSession {
     const cost = this.catalogue.cost(this.model, usage);
     const latencyMs = this.exec.request.elapsedMs();
     this.outcome = { success, errorClass, usage, cost, latencyMs };
+    this.settled = this.hold?.settle(cost);
     const calls = this.exec.calls;
     if (errorClass !== 'client_closed') calls.push({ modelId: this.model.id, success, latencyMs, cost });
     this.outcomes.streamEnded(this.decision, this.req, this.model, this.exec, this.outcome);

@@ -41,6 +41,7 @@ export interface RecordedRequest {
   /** Client port of the connection, so tests can see keep-alive reuse. */
   remotePort?: number;
   /** Parsed JSON body, or undefined when there was none. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the client sent; specs read its fields freely
   body: any;
   dialect?: Dialect['name'];
   /** The usage the fake reported for this request (chat requests only). */
@@ -107,7 +108,18 @@ function write(res: ServerResponse, data: string): Promise<void> {
   return new Promise((resolve) => res.write(data, () => resolve()));
 }
 
-function usageFor(body: any, reply: FakeReply): FakeUsage {
+/** The fields of a chat request the fake reads (any of them may be missing or of another type). */
+type ChatBody =
+  | {
+      model?: unknown;
+      messages?: unknown;
+      system?: unknown;
+      stream?: unknown;
+      stream_options?: { include_usage?: unknown };
+    }
+  | undefined;
+
+function usageFor(body: ChatBody, reply: FakeReply): FakeUsage {
   const prompt =
     estimateTokens(JSON.stringify(body?.messages ?? [])) +
     estimateTokens(typeof body?.system === 'string' ? body.system : JSON.stringify(body?.system ?? ''));
@@ -181,9 +193,9 @@ class FakeUpstreamServer implements FakeUpstream {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = (req.url ?? '/').split('?')[0];
-    let body: any;
+    let body: ChatBody;
     try {
-      body = raw ? JSON.parse(raw) : undefined;
+      body = raw ? (JSON.parse(raw) as ChatBody) : undefined;
     } catch {
       return sendJson(res, 400, { error: { message: 'request body is not JSON' } });
     }
@@ -241,7 +253,7 @@ class FakeUpstreamServer implements FakeUpstream {
     model: string,
     usage: FakeUsage,
     reply: FakeReply,
-    body: any,
+    body: ChatBody,
     fault?: Fault,
   ): Promise<void> {
     const events = dialect.events(reply, model, usage, Boolean(body?.stream_options?.include_usage));
