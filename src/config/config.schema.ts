@@ -171,8 +171,15 @@ const cacheSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** How long an answer is served again. */
   ttlSeconds: z.number().int().positive().default(600),
-  /** Answers kept (least recently used dropped first). */
+  /** Answers kept in memory (least recently used dropped first); with Redis, its maxmemory policy bounds the size. */
   maxEntries: z.number().int().positive().default(1000),
+  /** Shares the answers across replicas; the REDIS_URL environment variable is used when this is unset. */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix of the Redis keys holding the answers. */
+  keyPrefix: z.string().min(1).max(100).default('gw:cache:'),
 });
 
 const healthSchema = z.strictObject({
