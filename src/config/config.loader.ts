@@ -86,6 +86,12 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, file: st
       throw new ConfigError('environment', 'PORT', `"${env.PORT}" is not a port number (0-65535)`);
     section('server').port = port;
   }
+  if (env.WORKERS !== undefined && env.WORKERS !== '') {
+    const workers = Number(env.WORKERS);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+      throw new ConfigError('environment', 'WORKERS', `"${env.WORKERS}" is not a number of workers (1-64)`);
+    section('server').workers = workers;
+  }
   if (env.DATABASE_URL) section('database').url = env.DATABASE_URL;
   if (env.DATA_DIR) section('database').dataDir = env.DATA_DIR;
   if (env.LOG_LEVEL) out.logLevel = env.LOG_LEVEL;
@@ -108,6 +114,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
 
 const ENV_KEYS: Record<string, string> = {
   'server.host': 'HOST',
+  'server.workers': 'WORKERS',
   'database.url': 'DATABASE_URL',
   'database.dataDir': 'DATA_DIR',
   logLevel: 'LOG_LEVEL',
@@ -121,5 +128,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const file = resolveConfigPath(env);
+  return loadConfigFile(file, env);
+}
+
+/** Reads and validates one file (with the env overrides); throws ConfigError with the one-line reason. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   return { file, config: parseConfig(readYaml(file), file, env) };
 }

@@ -10,6 +10,7 @@ export const ALERT_KINDS = [
   'provider_unavailable',
   'budget_crossed',
   'replay_failed',
+  'recorder_dropped',
 ] as const;
 
 export const getAlertsInput = z.strictObject({
@@ -27,6 +28,18 @@ export const getAlertsOutput = z.object({
       openedAt: timestamp,
       resolvedAt: timestamp.nullable(),
       evidence: z.record(z.string(), z.unknown()),
+      value: z.number().nullable().describe('the measure that crossed its threshold'),
+      baseline: z.number().nullable().describe('what it was compared with'),
+      window: z.string().describe('the time the measure covers'),
+      delivery: z
+        .object({
+          deliveredAt: timestamp.nullable(),
+          attempts: count,
+          nextAttemptAt: timestamp.nullable(),
+          lastError: z.string().nullable(),
+        })
+        .nullable()
+        .describe('the webhook delivery (null when no webhook is configured)'),
     }),
   ),
   total: count,

@@ -18,6 +18,8 @@ export interface DatabaseTarget {
   dataDir: string;
   /** The entities of every feature module: the composition root collects them (gatewayEntities()). */
   entities: readonly EntityType[];
+  /** PGlite: let V8 optimize its hot WebAssembly (database.pgliteTierUp; see wasmBaselineOnly). */
+  pgliteTierUp?: boolean;
 }
 
 export interface MigrationResult {
@@ -47,7 +49,7 @@ export class DatabaseService {
     const lock = target.dataDir === IN_MEMORY ? undefined : new DataDirLock(target.dataDir);
     lock?.acquire();
     try {
-      const pglite = await openPglite(target.dataDir);
+      const pglite = await openPglite(target.dataDir, target.pgliteTierUp);
       const orm = await MikroORM.init(pgliteOptions(pglite, target.entities));
       return new DatabaseService('pglite', orm, target, pglite, lock);
     } catch (err) {

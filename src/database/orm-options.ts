@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { setFlagsFromString } from 'node:v8';
 import { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -57,7 +58,18 @@ export function pgliteOptions(instance: PGlite, entities: readonly EntityType[])
   };
 }
 
-export async function openPglite(dataDir: string): Promise<PGlite> {
+/**
+ * V8 compiles WebAssembly with its baseline compiler (Liftoff) first and recompiles hot functions with
+ * its optimizing one (TurboFan). PGlite's start runs enough of Postgres to tier up much of it: ~100 MB of
+ * optimized code and compiler memory that an idle gateway keeps. Liftoff only (the default, unless
+ * database.pgliteTierUp) keeps the gateway's idle RSS down; it applies to WebAssembly compiled from now on.
+ */
+export function wasmBaselineOnly(enabled: boolean): void {
+  if (enabled) setFlagsFromString('--liftoff-only');
+}
+
+export async function openPglite(dataDir: string, tierUp = false): Promise<PGlite> {
+  wasmBaselineOnly(!tierUp);
   const db = dataDir === IN_MEMORY ? new PGlite() : new PGlite(join(resolve(dataDir), 'pglite'));
   await db.waitReady;
   return db;

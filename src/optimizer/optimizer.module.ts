@@ -13,6 +13,10 @@ import { AbTestsService } from './ab-tests.service';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackService } from './feedback.service';
 import { LearnedModelPolicy } from './learned-policy';
+import { JudgeService } from './live/judge.service';
+import { LearnerState } from './live/learner-state.entity';
+import { LearnerStateRepository } from './live/learner-state.repository';
+import { LearnerService } from './live/learner.service';
 import { OptimizerScheduler } from './optimizer.scheduler';
 import { OptimizerService } from './optimizer.service';
 import { OptimizerTools } from './optimizer.tools';
@@ -25,7 +29,7 @@ import { PolicyTools } from './policy.tools';
  * which it provides as LEARNED_MODEL_POLICY (global) so that the router uses it.
  */
 @Global()
-@ModuleEntities([AbTest])
+@ModuleEntities([AbTest, LearnerState])
 @Module({
   imports: [
     ScheduleModule.forRoot(),
@@ -40,6 +44,9 @@ import { PolicyTools } from './policy.tools';
     OutcomesService,
     AbTestsRepository,
     AbTestsService,
+    LearnerStateRepository,
+    LearnerService,
+    JudgeService,
     LearnedModelPolicy,
     { provide: LEARNED_MODEL_POLICY, useExisting: LearnedModelPolicy },
     FeedbackService,
@@ -49,6 +56,14 @@ import { PolicyTools } from './policy.tools';
     PolicyReportService,
     PolicyTools,
   ],
-  exports: [LEARNED_MODEL_POLICY, LearnedModelPolicy, OptimizerService, FeedbackService, AbTestsService],
+  exports: [
+    LEARNED_MODEL_POLICY,
+    LearnedModelPolicy,
+    LearnerService,
+    JudgeService,
+    OptimizerService,
+    FeedbackService,
+    AbTestsService,
+  ],
 })
 export class OptimizerModule {}

@@ -109,7 +109,7 @@ export class OptimizerTools {
     readOnly: true,
   })
   async getAbTests(input: z.infer<typeof getAbTestsInput>) {
-    return { tests: await this.abTests.list(input.status) };
+    return { tests: await this.abTests.view(input.status) };
   }
 
   @Tool({

@@ -1,4 +1,4 @@
-import { BanditArm, ThompsonBandit } from './bandit';
+import type { BanditArm, ThompsonBandit } from './bandit';
 
 /** One task type's learned ranking, for the audit and the tools. */
 export interface PolicyView {
@@ -8,8 +8,8 @@ export interface PolicyView {
   models: Array<{ model: string; n: number; successRate: number; utility: number }>;
 }
 
-/** The ranking of every task type with outcomes in `bandit` (best expected utility first). */
-export function policyViews(bandit: ThompsonBandit, arms: readonly BanditArm[], minSample: number): PolicyView[] {
+/** Every task type's ranking in a bandit (best expected utility first). */
+export function viewOf(bandit: ThompsonBandit, arms: readonly BanditArm[], minSample: number): PolicyView[] {
   return bandit.taskTypes().map((taskType) => {
     const observed = bandit.observed(taskType, arms);
     const models = arms.map((arm) => {
@@ -24,6 +24,36 @@ export function policyViews(bandit: ThompsonBandit, arms: readonly BanditArm[], 
     models.sort((a, b) => b.utility - a.utility || a.model.localeCompare(b.model));
     return { taskType, observed, warm: observed >= minSample, models };
   });
+}
+
+/** The arm of the best mean utility on a task type. */
+export function bestArm(bandit: ThompsonBandit, taskType: string, arms: readonly BanditArm[]): BanditArm | undefined {
+  let best: BanditArm | undefined;
+  let bestU = -Infinity;
+  for (const arm of arms) {
+    const u = bandit.meanUtility(taskType, arm);
+    if (u > bestU) {
+      best = arm;
+      bestU = u;
+    }
+  }
+  return best;
+}
+
+/** The cheapest arm within the bandit's margin of the best mean utility (what the learned strategy expects). */
+export function preferredArm(
+  bandit: ThompsonBandit,
+  taskType: string,
+  arms: readonly BanditArm[],
+): BanditArm | undefined {
+  let top = -Infinity;
+  for (const arm of arms) top = Math.max(top, bandit.meanUtility(taskType, arm));
+  let pick: BanditArm | undefined;
+  for (const arm of arms) {
+    if (bandit.meanUtility(taskType, arm) < top - bandit.options.margin) continue;
+    if (!pick || arm.relativePrice < pick.relativePrice) pick = arm;
+  }
+  return pick;
 }
 
 function round(x: number): number {

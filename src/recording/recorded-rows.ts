@@ -45,5 +45,7 @@ export function toRequestLog(r: RequestRecord): RequestLogInput {
     errorClass: r.errorClass && withoutNul(r.errorClass),
     attempts: r.attempts,
     stream: r.stream,
+    cached: r.cached ?? false,
+    clientRequestId: r.clientRequestId ?? null,
   };
 }

@@ -12,9 +12,13 @@ export interface ModelCall {
 /** One routed request: one request_log row, its model calls, its metrics. */
 export interface RequestRecord extends RequestOutcome {
   id: string;
+  /** The client's own x-request-id, when it sent one. */
+  clientRequestId?: string | null;
   /** Epoch milliseconds. */
   ts: number;
   calls: readonly ModelCall[];
+  /** Answered by the response cache: not an outcome of the model. */
+  cached?: boolean;
 }
 
 /** What the request looked like, for the regression test's replay (redacted when it is written). */

@@ -16,6 +16,10 @@ export interface RequestLogInput {
   feedbackScore?: number | null;
   attempts?: number;
   stream?: boolean;
+  /** Answered by the response cache (cost 0, no model call): left out of every outcome aggregate. */
+  cached?: boolean;
+  /** The client's own x-request-id (the row's id is made by the gateway). */
+  clientRequestId?: string | null;
 }
 
 /**

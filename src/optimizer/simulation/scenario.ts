@@ -185,6 +185,7 @@ export function simulationConfig(seed: number, optimizer: GatewayConfig['optimiz
     routing: { maxRetries: 1, backoffBaseMs: 0, backoffMaxMs: 0, escalate: true },
     recording: { batchSize: 500, flushIntervalMs: 60000 },
     // No cron firing during a simulation: the simulator runs the optimizer itself every K requests.
-    optimizer: { ...optimizer, enabled, cron: '0 0 1 1 *', seed },
+    // No judge either: the simulator sends every answer's ground truth as caller feedback.
+    optimizer: { ...optimizer, enabled, cron: '0 0 1 1 *', seed, judge: { ...optimizer.judge, model: undefined } },
   });
 }

@@ -10,9 +10,11 @@ import { estimateTokens } from '../../tokens';
 import { anthropicDialect } from './anthropic';
 import { replyFor, type Dialect, type FakeReply, type FakeUsage } from './dialect';
 import { openaiDialect } from './openai';
+import { fakeEmbeddings } from './embeddings';
 
 export type { Dialect, FakeReply, FakeUsage } from './dialect';
 export { openaiDialect } from './openai';
+export { fakeEmbeddings, fakeVector } from './embeddings';
 export { anthropicDialect } from './anthropic';
 
 /** A failure the fake upstream plays for the next matching request(s). */
@@ -129,10 +131,11 @@ function route(
   method: string,
   path: string,
   headers: IncomingHttpHeaders,
-): { dialect: Dialect; kind: 'models' | 'chat' } | undefined {
+): { dialect: Dialect; kind: 'models' | 'chat' | 'embeddings' } | undefined {
   if (method === 'GET' && path === '/v1/models')
     return { dialect: headers['anthropic-version'] ? anthropicDialect : openaiDialect, kind: 'models' };
   if (method === 'POST' && path === '/v1/chat/completions') return { dialect: openaiDialect, kind: 'chat' };
+  if (method === 'POST' && path === '/v1/embeddings') return { dialect: openaiDialect, kind: 'embeddings' };
   if (method === 'POST' && path === '/v1/messages') return { dialect: anthropicDialect, kind: 'chat' };
   return undefined;
 }
@@ -221,6 +224,12 @@ class FakeUpstreamServer implements FakeUpstream {
       );
     }
     if (target.kind === 'models') return sendJson(res, 200, target.dialect.models(this.models));
+    if (target.kind === 'embeddings') {
+      const answer = fakeEmbeddings(body);
+      return answer
+        ? sendJson(res, 200, answer)
+        : sendJson(res, 400, target.dialect.errorBody(400, 'input must be text'));
+    }
     const model = typeof body?.model === 'string' ? body.model : 'unknown';
     const reply = replyFor(this.reply, body);
     const usage = usageFor(body, reply);
