@@ -9,7 +9,7 @@ import { AppModule } from '../app.module';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { AuthMiddleware } from '../auth/auth.middleware';
 import { isLoopbackHost, UnsafeBindError } from '../security/binding';
-import { hostOriginGuard } from '../security/host-origin';
+import { hostOriginGuard } from '../common/http/host-origin';
 import { RateLimitMiddleware } from '../security/rate-limit.middleware';
 import { openDatabase } from './database';
 import { accessLog } from '../common/http/access-log';

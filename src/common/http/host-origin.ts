@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayConfig } from '../config/config.schema';
-import { doorOfRequest } from '../common/http/doors';
-import { writeError } from '../common/http/error-shapes';
-import { ForbiddenError } from '../errors';
-import { isLoopbackHost } from './binding';
+import { doorOfRequest } from './doors';
+import { writeError } from './error-shapes';
+import { ForbiddenError } from '../../errors';
+import { isLoopbackHost } from './loopback';
 
-type SecurityConfig = Pick<GatewayConfig['security'], 'allowedHosts' | 'allowedOrigins'>;
+/** The part of the config these checks read (config security.allowedHosts, allowedOrigins and server.host). */
+interface SecurityConfig {
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+}
 
 /** Host header without its port, lower-cased. */
 function hostName(req: IncomingMessage): string {
@@ -40,7 +43,7 @@ export function originRefusal(req: IncomingMessage, security: SecurityConfig): s
  * Installed before every route and the auth check (bootstrap/gateway.ts): refuses with 403 in the door's
  * error shape a foreign Host (on a loopback bind) or a foreign Origin (on any bind), on every door.
  */
-export function hostOriginGuard(config: GatewayConfig) {
+export function hostOriginGuard(config: { server: { host: string }; security: SecurityConfig }) {
   const checkHost = isLoopbackHost(config.server.host);
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const refusal = (checkHost ? hostRefusal(req, config.security) : undefined) ?? originRefusal(req, config.security);
