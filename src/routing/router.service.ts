@@ -9,7 +9,8 @@ import type { MatchedRule, RuleMatcher } from '../heuristics/rule-matcher';
 import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { classify, layerFor } from './classifier';
-import { needsOf, onlyWindow, ParamSupport, refusal, RequestNeeds, shortfall } from './eligibility';
+import { Candidates } from './candidates';
+import { needsOf, ParamSupport, RequestNeeds, shortfall } from './eligibility';
 import { ModelAliases } from './model-aliases';
 import { CachedAnswers, type ChatSession } from './cached-answers';
 import { AttemptCall, ExecutorService } from './executor.service';
@@ -19,8 +20,6 @@ import { routingError } from './routing.errors';
 import type { RouteDecision, RouteRequest, RouteResult } from './routing.types';
 import { StreamSession, type StreamStart } from './stream-session';
 import { decisionAttributes, requestAttributes } from './trace-attributes';
-
-const NEXT_LAYER: Record<LayerName, LayerName | undefined> = { fast: 'balanced', balanced: 'deep', deep: undefined };
 
 /** The text rules and the classifier look at: the last user message (else the last message). */
 export function promptOf(messages: readonly ChatMessage[]): string {
@@ -36,13 +35,9 @@ export function promptOf(messages: readonly ChatMessage[]): string {
 @Injectable()
 export class RouterService {
   private readonly logger = new Logger('Router');
-  private escalate: boolean;
   private aliases: ModelAliases;
   private readonly support: ParamSupport;
-  private readonly rankedCache = new Map<
-    string,
-    { parts: Array<readonly CatalogueModel[]>; list: readonly CatalogueModel[] }
-  >();
+  private readonly candidates: Candidates;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -56,9 +51,9 @@ export class RouterService {
     @Optional() private readonly cached?: CachedAnswers,
     @Optional() private readonly budgets?: BudgetsService,
   ) {
-    this.escalate = config.routing.escalate;
     this.aliases = new ModelAliases(config.aliases);
     this.support = (id) => providers.supportedParams(id);
+    this.candidates = new Candidates(catalogue, policy, this.support, config.routing.escalate);
   }
 
   /**
@@ -127,23 +122,13 @@ export class RouterService {
         ({ layer, model: preferred, arm: strategyArm, objective } = choice);
         reason = 'policy';
       }
-      candidates = this.candidates(layer, c.taskType, needs, preferred);
+      candidates = this.candidates.of(layer, c.taskType, needs, preferred);
     } else if ((LAYERS as readonly string[]).includes(requested)) {
       layer = requested as LayerName;
       reason = 'layer';
-      candidates = this.candidates(layer, c.taskType, needs);
+      candidates = this.candidates.of(layer, c.taskType, needs);
     } else {
-      const model = this.catalogue.get(requested);
-      if (!model)
-        throw routingError(
-          'model_not_found',
-          this.catalogue.embedding(requested)
-            ? `The model "${requested}" is an embedding model: send it to POST /v1/embeddings.`
-            : `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
-          { param: 'model' },
-        );
-      const miss = shortfall(model, needs, this.support);
-      if (miss) throw routingError(miss.code, `The model "${model.id}" ${miss.reason}.`, { param: miss.param });
+      const model = this.named(requested, needs);
       layer = model.layer;
       reason = 'model';
       candidates = [model];
@@ -228,8 +213,8 @@ export class RouterService {
 
   /** After a config reload: the aliases and escalation of the new file, rankings computed anew. */
   reloaded(): void {
-    [this.escalate, this.aliases] = [this.config.routing.escalate, new ModelAliases(this.config.aliases)];
-    this.rankedCache.clear();
+    this.aliases = new ModelAliases(this.config.aliases);
+    this.candidates.reload(this.config.routing.escalate);
   }
 
   /** The budget hook of every chat door: reserves the estimate before any upstream call (BudgetExceededError). */
@@ -251,63 +236,29 @@ export class RouterService {
     }
   }
 
+  /**
+   * The catalogue model a request names, if it can serve the request.
+   * @throws NotFoundError (model_not_found), InvalidInputError (the need it misses)
+   */
+  private named(requested: string, needs: RequestNeeds): CatalogueModel {
+    const model = this.catalogue.get(requested);
+    if (!model)
+      throw routingError(
+        'model_not_found',
+        this.catalogue.embedding(requested)
+          ? `The model "${requested}" is an embedding model: send it to POST /v1/embeddings.`
+          : `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
+        { param: 'model' },
+      );
+    const miss = shortfall(model, needs, this.support);
+    if (miss) throw routingError(miss.code, `The model "${model.id}" ${miss.reason}.`, { param: miss.param });
+    return model;
+  }
+
   /** auto, a layer or a catalogue id as they are; any other name through the aliases (unknown names stay). */
   private resolveModelName(name: string): string {
     if (name === 'auto' || (LAYERS as readonly string[]).includes(name) || this.catalogue.get(name)) return name;
     return this.aliases.resolve(name) ?? name;
-  }
-
-  /**
-   * The layer's ranked models (a rule's preferred model first), then the higher layers' when escalating;
-   * those that can serve the request. When none can, any model of the catalogue that can, cheapest
-   * layer first; when no model can, the request is refused with the reason.
-   */
-  private candidates(
-    layer: LayerName,
-    taskType: string,
-    needs: RequestNeeds,
-    preferredModel?: string,
-  ): readonly CatalogueModel[] {
-    let out = this.ranked(layer, taskType);
-    const preferred = preferredModel ? this.catalogue.get(preferredModel) : undefined;
-    if (preferred) out = [preferred, ...out.filter((m) => m !== preferred)];
-    const fit = this.serving(out, needs);
-    if (fit.length > 0) return fit;
-    const anyLayer = this.serving(
-      LAYERS.flatMap((l) => this.policy.rank(taskType, l, this.catalogue.inLayer(l))),
-      needs,
-    );
-    const all = this.catalogue.all();
-    // No model at all is an outage the executor reports (no_available_model), not a fault of the request.
-    if (anyLayer.length > 0 || all.length === 0) return anyLayer;
-    const why = refusal(all, needs, this.support);
-    throw routingError(why.code, `The request cannot be served: ${why.reason}.`, { param: why.param });
-  }
-
-  /** The models that can serve the request; the list itself (no allocation) when all of them can. */
-  private serving(models: readonly CatalogueModel[], needs: RequestNeeds): readonly CatalogueModel[] {
-    if (onlyWindow(needs)) {
-      let fits = true;
-      for (const m of models) if (m.contextWindow < needs.promptTokens) fits = false;
-      return fits ? models : models.filter((m) => m.contextWindow >= needs.promptTokens);
-    }
-    return models.filter((m) => !shortfall(m, needs, this.support));
-  }
-
-  /** The ranked (and escalated) list, reused while the policy returns the same rankings: no allocation per request. */
-  private ranked(layer: LayerName, taskType: string): readonly CatalogueModel[] {
-    const parts: Array<readonly CatalogueModel[]> = [this.policy.rank(taskType, layer, this.catalogue.inLayer(layer))];
-    if (this.escalate)
-      for (let next = NEXT_LAYER[layer]; next; next = NEXT_LAYER[next])
-        parts.push(this.policy.rank(taskType, next, this.catalogue.inLayer(next)));
-    if (parts.length === 1) return parts[0];
-    const key = `${layer}|${taskType}`;
-    const hit = this.rankedCache.get(key);
-    if (hit && hit.parts.length === parts.length && hit.parts.every((p, i) => p === parts[i])) return hit.list;
-    const list = Object.freeze(parts.flat());
-    if (this.rankedCache.size > 1000) this.rankedCache.clear();
-    this.rankedCache.set(key, { parts, list });
-    return list;
   }
 }
 
