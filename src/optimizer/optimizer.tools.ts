@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { Tool } from '../tools/tool.decorator';
-import type { Strategy } from './ab-test.entity';
 import { AbTestsService } from './ab-tests.service';
 import { FeedbackService } from './feedback.service';
 import { LearnedModelPolicy } from './learned-policy';
@@ -81,11 +80,7 @@ export class OptimizerTools {
       `A/B test ${t.id} "${t.name}" started: ${t.strategyA} vs ${t.strategyB} (${Math.round(t.split * 100)}% to B)${t.taskType ? ` on ${t.taskType}` : ''}.`,
   })
   async startAbTest(input: z.infer<typeof startAbTestInput>) {
-    const test = await this.abTests.start({
-      ...input,
-      strategyA: input.strategyA as Strategy,
-      strategyB: input.strategyB as Strategy,
-    });
+    const test = await this.abTests.start(input);
     await this.policy.reload();
     return test;
   }

@@ -44,7 +44,7 @@ export class OutcomeReporter {
   ): void {
     this.attemptsFailed(d, req, run.failures);
     this.request(d, req, run.model, run, { success: true, errorClass: null, usage, cost, latencyMs });
-    this.observe(d, req, run.model.id, true, null, response);
+    this.observe(d, req, run.model.id, true, null, response, run.failures);
   }
 
   /** A request that got no answer; returns its error, for the caller to throw. */
@@ -67,7 +67,7 @@ export class OutcomeReporter {
       stream: req.stream,
       calls,
     });
-    this.observe(d, req, model, false, error.code);
+    this.observe(d, req, model, false, error.code, undefined, run.failures);
     if (error.code !== 'client_closed')
       this.failure(d, req, {
         scope: 'request',
@@ -99,6 +99,7 @@ export class OutcomeReporter {
     success: boolean,
     errorClass: string | null,
     response?: ChatResponse,
+    failures: readonly AttemptFailure[] = [],
   ): void {
     if (!this.policy.observe) return;
     try {
@@ -108,6 +109,7 @@ export class OutcomeReporter {
         model,
         success,
         errorClass,
+        failedAttempts: failures.map((f) => ({ model: f.model.id, kind: f.error.kind })),
         finishReason: response?.finishReason,
         answer: response?.content ?? undefined,
         messages: req.messages,
@@ -225,5 +227,5 @@ export class OutcomeReporter {
 }
 
 function snapshotOf(req: RouteRequest, stream: boolean): RequestSnapshot {
-  return { model: req.model, messages: req.messages, params: req.params as Record<string, unknown>, stream };
+  return { model: req.model, messages: req.messages, params: req.params, stream };
 }
