@@ -99,4 +99,20 @@ describe('LearnerService', () => {
     await svc.persist();
     expect(saved).toHaveLength(1);
   });
+
+  it('adopts the saved state when another replica saved first (one lineage, the database one)', async () => {
+    const other = service(0.9).svc;
+    other.decide('o', 'math', context);
+    other.observe(outcome('o', 'dear'));
+    other.grade('o', 'feedback', 1);
+    const theirs = other.learner.snapshot();
+    const { svc } = service(0.9);
+    const repo = (svc as unknown as { repository: Record<string, unknown> }).repository;
+    repo.save = () => Promise.resolve(undefined);
+    repo.load = () => Promise.resolve({ version: 7, snapshot: JSON.parse(JSON.stringify(theirs)) as unknown });
+    svc.observe(outcome('mine', 'cheap', { success: false, errorClass: 'upstream_error' }));
+    await svc.persist();
+    expect(svc.learner.view()).toEqual(other.learner.view());
+    expect((svc as unknown as { version: number }).version).toBe(7);
+  });
 });
