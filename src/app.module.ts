@@ -1,14 +1,18 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { AlertsModule } from './alerts/alerts.module';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { BudgetsModule } from './budgets/budgets.module';
 import { AuthModule } from './auth/auth.module';
 import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
 import { ConsoleModule } from './console/console.module';
 import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
+import { ConfigReloadModule } from './config-reload/config-reload.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseService } from './database/database.service';
+import { EmbeddingsModule } from './embeddings/embeddings.module';
 import { collectEntities, EntityType } from './database/module-entities';
 import { PerformanceMetricsModule } from './metrics/performance-metrics.module';
 import { ModelPerformanceModule } from './model-performance/model-performance.module';
@@ -40,8 +44,12 @@ const FEATURE_MODULES = [
   AnalyticsModule,
   ProvidersModule,
   RecordingModule,
+  AlertsModule,
+  BudgetsModule,
   OptimizerModule,
   RoutingModule,
+  EmbeddingsModule,
+  ConfigReloadModule,
   ConsoleModule,
 ];
 
@@ -55,7 +63,7 @@ export function gatewayEntities(): EntityType[] {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig, database: DatabaseService, logger: Logger): DynamicModule {
+  static forRoot(config: GatewayConfig, database: DatabaseService, logger: Logger, configFile?: string): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -66,7 +74,7 @@ export class AppModule {
           useExisting: true,
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, configFile),
         DatabaseModule.forRoot(database),
         ...FEATURE_MODULES,
       ],

@@ -302,13 +302,14 @@ describeInBrowser('the operator console in a real browser', () => {
         );
       // Rows with the same millisecond may swap places: the same rows, newest first.
       expect((await ids()).sort()).toEqual(items.map((r) => r.id).sort());
-      await fetch(`${url}/v1/chat/completions`, {
+      const probe = await fetch(`${url}/v1/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-request-id': 'live-probe-1' },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hello there' }] }),
       });
-      await page.locator('tr[data-request-id="live-probe-1"]').waitFor({ timeout: 10000 });
-      expect((await ids())[0]).toBe('live-probe-1');
+      const probeId = probe.headers.get('x-request-id')!;
+      await page.locator(`tr[data-request-id="${probeId}"]`).waitFor({ timeout: 10000 });
+      expect((await ids())[0]).toBe(probeId);
       await onlyOthersMissing(page, tools);
       await g.screenshot('live');
     });

@@ -62,7 +62,7 @@ describe('OpenTelemetry traces (a local OTLP/HTTP receiver)', () => {
     });
     expect(res.status).toBe(200);
     const answer = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
-    const spans = await traceOf('trace-me-1');
+    const spans = await traceOf(res.headers.get('x-request-id')!);
     const root = spans.find((s) => s.parentSpanId === '')!;
     expect(root).toBeDefined();
     expect(root.name).toBe('chat auto');
@@ -106,7 +106,7 @@ describe('OpenTelemetry traces (a local OTLP/HTTP receiver)', () => {
     });
     expect(res.status).toBe(404);
     const root = await waitFor(
-      async () => receiver.spans.find((s) => s.attributes['gateway.request_id'] === 'trace-me-2'),
+      async () => receiver.spans.find((s) => s.attributes['gateway.request_id'] === res.headers.get('x-request-id')),
       10000,
       'the failed request span',
     );

@@ -9,6 +9,8 @@ import {
   splitText,
   startDeadline,
   type CallOptions,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
   type ChatDelta,
   type ChatRequest,
   type ChatResponse,
@@ -19,6 +21,7 @@ import {
 } from '@ai-mcp-gateway/provider-sdk';
 import { composeAnswer } from './answer';
 import { SimulatedTruth } from './judge';
+import { simulatedEmbeddings } from './embeddings';
 import { planToolCalls } from './tools';
 import { simulatedOptionsSchema, type SimulatedModel, type SimulatedOptions } from './options';
 import { hash32, lognormalFromQuantiles, mulberry32 } from './rng';
@@ -62,12 +65,30 @@ class SimulatedProvider implements ProviderInstance {
     private readonly ctx: PluginContext,
   ) {}
 
-  async listModels() {
-    return this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
+  listModels() {
+    const chat = this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
+    return Promise.resolve([...chat, ...this.options.embeddingModels.map((m) => ({ id: m.id, ownedBy: 'simulated' }))]);
   }
 
-  async healthCheck() {
-    return { ok: true, detail: `${this.options.models.length} simulated models` };
+  /** Throws inside the executor so that every failure is a rejection, as for a real upstream. */
+  embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
+    return new Promise((resolve) => {
+      if (options.signal.aborted) throw abortError(options.signal);
+      const model = this.options.embeddingModels.find((m) => m.id === request.model);
+      if (!model)
+        throw new ProviderError(
+          'not_found',
+          `${this.ctx.providerId}: unknown simulated embedding model ${request.model}`,
+          {
+            status: 404,
+          },
+        );
+      resolve(simulatedEmbeddings(request, model.dimensions));
+    });
+  }
+
+  healthCheck() {
+    return Promise.resolve({ ok: true, detail: `${this.options.models.length} simulated models` });
   }
 
   /** Draws the outcome synchronously: the n-th call to a model with the same request always gets the same one. */
@@ -174,6 +195,8 @@ class SimulatedProvider implements ProviderInstance {
     return this.stream(outcome, options);
   }
 
+  // A stream that fails on its first read, as a real upstream's does.
+  // eslint-disable-next-line require-yield, @typescript-eslint/require-await
   private async *failedStream(err: unknown): AsyncGenerator<ChatDelta> {
     throw err;
   }

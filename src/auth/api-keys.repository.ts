@@ -31,6 +31,11 @@ export class ApiKeysRepository {
     return (await this.db.fork().find(ApiKey, {}, { orderBy: { id: 'asc' } })).map(toRecord);
   }
 
+  /** True once any key was ever created (revoked ones count). */
+  async anyEver(): Promise<boolean> {
+    return (await this.db.fork().count(ApiKey, {})) > 0;
+  }
+
   async listActive(): Promise<ApiKeyRecord[]> {
     return (await this.db.fork().find(ApiKey, { revokedAt: null })).map(toRecord);
   }

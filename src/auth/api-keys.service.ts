@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
@@ -56,9 +56,11 @@ export function hashKey(key: string): string {
  */
 @Injectable()
 export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('ApiKeys');
   /** The active keys by sha256. */
   private readonly active: NotifiedCache<Map<string, CachedKey>>;
+  /** Once a key existed the gateway never falls back to open mode by itself (revoking every key closes it). */
+  private everHadKeys = false;
+  private readonly listeners: Array<() => void> = [];
 
   constructor(
     private readonly keys: ApiKeysRepository,
@@ -68,12 +70,19 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     this.active = new NotifiedCache(db, config.database.url, {
       channel: API_KEYS_CHANNEL,
       eager: true,
-      load: async () => new Map((await this.keys.listActive()).map((r) => [r.keyHash, cached(r)])),
+      load: async () => {
+        const [active, any] = await Promise.all([this.keys.listActive(), this.keys.anyEver()]);
+        this.everHadKeys ||= any || active.length > 0;
+        return new Map(active.map((r) => [r.keyHash, cached(r)]));
+      },
       // A revoke elsewhere stops the key here at once, before the reload lands.
       onNotify: (payload) => {
-        if (payload.startsWith('revoked:')) this.active.value?.delete(payload.slice('revoked:'.length));
+        // A key was created or revoked somewhere: this gateway has had keys, whatever the reload says.
+        if (payload === 'created' || payload.startsWith('revoked:')) this.everHadKeys = true;
+        if (payload.startsWith('revoked:') && this.active.value?.delete(payload.slice('revoked:'.length)))
+          this.announce();
       },
-      onLoaded: (keys, previous) => this.logTransition(previous?.size ?? 0, keys.size),
+      onLoaded: () => this.announce(),
       pollMs: POLL_MS,
       maxAgeMs: SAFETY_RELOAD_MS,
     });
@@ -106,6 +115,16 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     return (this.active.value?.size ?? 0) > 0;
   }
 
+  /** True when a key was ever created here (on any replica), revoked or not. */
+  hadKeys(): boolean {
+    return this.everHadKeys;
+  }
+
+  /** Called after every change of the active keys (local or heard from another replica). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   /** @throws ApiKeyInputError (an InvalidInputError) for an empty or over-long name, or unknown scopes */
   async create(input: { name: string; scopes: string | readonly string[] }): Promise<CreatedApiKey> {
     const name = (input.name ?? '').trim();
@@ -120,6 +139,8 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       scopes,
     });
     this.active.value?.set(row.keyHash, cached(row));
+    this.everHadKeys = true;
+    this.announce();
     await this.active.changed('created');
     return { key, info: toInfo(row) };
   }
@@ -139,6 +160,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     const revoked = { ...row, revokedAt: new Date() };
     await this.keys.markRevoked(row.id, revoked.revokedAt);
     this.active.value?.delete(row.keyHash);
+    this.announce();
     await this.active.changed(`revoked:${row.keyHash}`);
     return { info: toInfo(revoked), alreadyRevoked: false };
   }
@@ -148,9 +170,8 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     await this.active.refresh();
   }
 
-  private logTransition(before: number, after: number): void {
-    if (before === 0 && after > 0) this.logger.log(`${after} API key(s) active: bearer keys are now required`);
-    if (before > 0 && after === 0) this.logger.warn('no API key is active any more');
+  private announce(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private async findByRef(ref: string): Promise<ApiKeyRecord> {

@@ -7,8 +7,10 @@ import {
   createApiKeyInput,
   listApiKeysInput,
   revokeApiKeyInput,
-} from '../console/console-tools.contract';
-import { InvalidInputError } from '../errors';
+  setKeyBudgetInput,
+} from '../console-contract/console-tools.contract';
+import { BudgetsService, BudgetSummary } from '../budgets/budgets.service';
+import { NotFoundError } from '../errors';
 import { Tool } from '../tools/tool.decorator';
 import type { ToolContext } from '../tools/tool.types';
 import { ApiKeyUsage } from './api-key-usage';
@@ -22,6 +24,7 @@ export class ApiKeysTools {
   constructor(
     private readonly keys: ApiKeysService,
     private readonly usage: ApiKeyUsage,
+    private readonly budgets: BudgetsService,
   ) {}
 
   @Tool({
@@ -50,11 +53,9 @@ export class ApiKeysTools {
   })
   async listApiKeys(input: z.output<typeof listApiKeysInput>): Promise<ConsoleToolOutput<'list_api_keys'>> {
     const [keys, uses] = await Promise.all([this.keys.list(), this.usage.lastUses()]);
-    return {
-      items: keys
-        .filter((k) => input.includeRevoked || k.revokedAt === null)
-        .map((k) => summary(k, uses.get(k.id) ?? null)),
-    };
+    const shown = keys.filter((k) => input.includeRevoked || k.revokedAt === null);
+    const budgets = await this.budgets.summaries(shown.map((k) => k.id));
+    return { items: shown.map((k) => summary(k, uses.get(k.id) ?? null, budgets.get(k.id) ?? null)) };
   }
 
   @Tool({
@@ -64,10 +65,9 @@ export class ApiKeysTools {
       `Created key ${r.apiKey.id} "${r.apiKey.name}" (${r.apiKey.scopes.join(', ')}). Store it now; it is not shown again:\n${r.key}`,
   })
   async createApiKey(input: z.output<typeof createApiKeyInput>): Promise<ConsoleToolOutput<'create_api_key'>> {
-    // Spend budgets are kept by the budgets module (set_key_budget); a key is never created without the budget asked for.
-    if (input.budget) throw InvalidInputError.field('budget', 'this gateway does not keep key budgets');
     const { key, info } = await this.keys.create({ name: input.name, scopes: input.scopes });
-    return { key, apiKey: summary(info, null) };
+    if (input.budget) await this.budgets.setBudget(info.id, input.budget);
+    return { key, apiKey: summary(info, null, await this.budgets.summary(info.id)) };
   }
 
   @Tool({
@@ -79,11 +79,29 @@ export class ApiKeysTools {
   async revokeApiKey(input: z.output<typeof revokeApiKeyInput>): Promise<ConsoleToolOutput<'revoke_api_key'>> {
     const { info, alreadyRevoked } = await this.keys.revoke(String(input.id));
     const uses = await this.usage.lastUses();
-    return { apiKey: summary(info, uses.get(info.id) ?? null), alreadyRevoked };
+    const budget = await this.budgets.summary(info.id);
+    return { apiKey: summary(info, uses.get(info.id) ?? null, budget), alreadyRevoked };
+  }
+
+  /** @throws NotFoundError (param `id`) for a key that does not exist */
+  @Tool({
+    name: 'set_key_budget',
+    ...CONSOLE_TOOLS.set_key_budget,
+    text: (r: ConsoleToolOutput<'set_key_budget'>) =>
+      r.apiKey.budget
+        ? `Key ${r.apiKey.id} "${r.apiKey.name}": $${r.apiKey.budget.spentUsd.toFixed(4)} of $${r.apiKey.budget.limitUsd} per ${r.apiKey.budget.period} spent.`
+        : `Key ${r.apiKey.id} "${r.apiKey.name}" has no budget.`,
+  })
+  async setKeyBudget(input: z.output<typeof setKeyBudgetInput>): Promise<ConsoleToolOutput<'set_key_budget'>> {
+    const info = (await this.keys.list()).find((k) => k.id === input.id);
+    if (!info) throw new NotFoundError(`no API key with id ${input.id}`, { param: 'id' });
+    await this.budgets.setBudget(info.id, input.budget);
+    const uses = await this.usage.lastUses();
+    return { apiKey: summary(info, uses.get(info.id) ?? null, await this.budgets.summary(info.id)) };
   }
 }
 
-function summary(k: ApiKeyInfo, lastUsedAt: Date | null): Summary {
+function summary(k: ApiKeyInfo, lastUsedAt: Date | null, budget: BudgetSummary | null): Summary {
   return {
     id: k.id,
     name: k.name,
@@ -92,6 +110,6 @@ function summary(k: ApiKeyInfo, lastUsedAt: Date | null): Summary {
     createdAt: k.createdAt,
     revokedAt: k.revokedAt,
     lastUsedAt: lastUsedAt ? lastUsedAt.toISOString() : null,
-    budget: null,
+    budget,
   };
 }

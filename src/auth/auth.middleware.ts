@@ -1,12 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Counter } from 'prom-client';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
+import { HealthService } from '../observability/health.service';
 import { MetricsService } from '../observability/metrics.service';
 import { ApiKeyUsage } from './api-key-usage';
 import { ApiKeysService } from './api-keys.service';
-import { isLoopbackHost } from '../security/binding';
+import { isLoopbackHost } from '../common/http/loopback';
 import { doorOf, normalizePath } from '../common/http/doors';
 import { writeError } from '../common/http/error-shapes';
 import { ForbiddenError, UnauthorizedError } from '../errors';
@@ -19,7 +20,7 @@ export type Requirement = { public: true } | { public: false; scope?: Scope };
  * The route table of the auth check, on the normalized path:
  * GET /health, /metrics and the console's static files (/console/*: no data, the page reads through the
  * tool doors with the operator's key) are public; /v1/* (the Anthropic door /v1/messages too) needs `route`;
- * the tool listing and the live request log (GET /events/requests) need `tools:read`;
+ * the tool listing and the live request log (GET /events/requests) need `tools:read`; /admin/* (reload) `admin`;
  * /tools/:name and /mcp need any active key (the ToolCaller then checks each tool's own scope);
  * everything else needs an active key.
  */
@@ -28,6 +29,7 @@ export function requirementFor(method: string, path: string): Requirement {
   if (read && (path === '/health' || path === '/metrics')) return { public: true };
   if (read && (path === '/console' || path.startsWith('/console/'))) return { public: true };
   if (path === '/v1' || path.startsWith('/v1/')) return { public: false, scope: 'route' };
+  if (path === '/admin' || path.startsWith('/admin/')) return { public: false, scope: 'admin' };
   if (read && path === '/tools') return { public: false, scope: 'tools:read' };
   if (read && path === '/events/requests') return { public: false, scope: 'tools:read' };
   return { public: false };
@@ -48,28 +50,61 @@ export function apiKeyHeader(header: string | string[] | undefined): string | un
 export type AuthenticatedRequest = Request & { auth?: AuthContext };
 
 /**
+ * open: no key needed (loopback, and no key was ever created or security.open is true);
+ * keys: a valid key is needed; closed: no key is active and the gateway may not run open, so every
+ * request that needs a key is refused (every key revoked, or a non-loopback bind without keys).
+ */
+export type AccessMode = 'open' | 'keys' | 'closed';
+
+/**
  * Express middleware, installed before the body parser and every route (see configureHttp): a refused
  * caller costs a hash and a map lookup, never a body parse or a query. The Authorization header is
  * removed once read, so nothing downstream (tool handlers, providers, logs) can see the key.
  */
 @Injectable()
 export class AuthMiddleware {
+  private readonly logger = new Logger('Auth');
   private readonly loopback: boolean;
   private readonly rejected: Counter<string>;
+  private lastMode?: AccessMode;
 
   constructor(
     private readonly keys: ApiKeysService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     metrics: MetricsService,
     private readonly usage: ApiKeyUsage,
+    health: HealthService,
   ) {
     this.loopback = isLoopbackHost(config.server.host);
     this.rejected = metrics.counter('gateway_auth_rejected_total', 'Requests refused by the API key check', ['status']);
+    health.register('auth', () => ({ mode: this.mode }));
+    keys.onChange(() => this.logMode());
   }
 
-  /** True when the gateway serves without keys: none exists and it listens on loopback only. */
+  /** The access mode in force now (see AccessMode). */
+  get mode(): AccessMode {
+    if (this.keys.hasActiveKeys()) return 'keys';
+    const open = this.config.security.open ?? !this.keys.hadKeys();
+    return this.loopback && open ? 'open' : 'closed';
+  }
+
+  /** True when the gateway serves without keys. */
   get open(): boolean {
-    return this.loopback && !this.keys.hasActiveKeys();
+    return this.mode === 'open';
+  }
+
+  /** One log line whenever the mode changes (a first key, the last key revoked, a replica hearing of it). */
+  private logMode(): void {
+    const mode = this.mode;
+    if (mode === this.lastMode) return;
+    const first = this.lastMode === undefined;
+    this.lastMode = mode;
+    if (mode === 'keys') this.logger.log('access mode: keys (a valid API key is required)');
+    else if (mode === 'open') this.logger.warn('access mode: open (no API key was ever created; loopback only)');
+    else if (!first || this.keys.hadKeys())
+      this.logger.warn(
+        'access mode: closed (no API key is active): requests are refused until a key is created (npm run keys -- create)',
+      );
   }
 
   handler(): RequestHandler {
@@ -87,12 +122,14 @@ export class AuthMiddleware {
     const need = requirementFor(req.method, path);
     if (need.public) return next();
     if (!this.keys.hasActiveKeys()) {
-      if (this.loopback) return next();
+      if (this.mode === 'open') return next();
       return this.refuse(
         res,
         path,
         401,
-        'no API key is active while the gateway listens on a non-loopback address; create one with npm run keys -- create',
+        this.loopback
+          ? 'every API key is revoked and the gateway does not fall back to open mode; create a key with npm run keys -- create (or set security.open: true)'
+          : 'no API key is active while the gateway listens on a non-loopback address; create one with npm run keys -- create',
       );
     }
     if (!token)

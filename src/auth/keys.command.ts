@@ -1,15 +1,29 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.loader';
-import { openDatabase } from '../bootstrap/database';
+import type { GatewayConfig } from '../config/config.schema';
+import type { DatabaseService } from '../database/database.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyInfo, ApiKeysService } from './api-keys.service';
 import { ApiKeyInputError, ApiKeyNotFoundError, SCOPES } from './scopes';
+import { BudgetPeriod } from '../budgets/budget.entity';
+import { BudgetsRepository } from '../budgets/budgets.repository';
+import { BudgetsService, BudgetSummary } from '../budgets/budgets.service';
+import { Clock } from '../common/clock';
 
-export const KEYS_HELP = 'API keys: create --name N --scopes a,b | list [--json] | revoke <id|prefix>';
+export const KEYS_HELP =
+  'API keys: create --name N --scopes a,b [--budget-day USD] [--budget-month USD] | list [--json] | revoke <id|prefix>';
+
+/** The services a subcommand works with. */
+interface KeysCli {
+  keys: ApiKeysService;
+  budgets: BudgetsService;
+}
+type Budgets = Partial<Record<BudgetPeriod, number>>;
 
 const USAGE = [
   'usage: npm run keys -- <subcommand>',
   '  create --name <name> --scopes <a,b>   create a key and print it once (scopes: ' + SCOPES.join(', ') + ')',
+  '    [--budget-day USD] [--budget-month USD] [--budget-total USD]   spend limits of the key',
   '  list [--json]                         list keys (never the key itself)',
   '  revoke <id|prefix>                    revoke a key; it stops working at once',
 ].join('\n');
@@ -17,21 +31,26 @@ const USAGE = [
 class UsageError extends Error {}
 
 /** `keys` operator command: exit 0 on success, 2 on bad arguments, 1 when the key named does not exist. */
-export async function runKeysCommand(args: string[]): Promise<number> {
+export async function runKeysCommand(
+  args: string[],
+  openDatabase: (database: GatewayConfig['database']) => Promise<DatabaseService>,
+): Promise<number> {
   const [sub, ...rest] = args;
-  let action: (keys: ApiKeysService) => Promise<void>;
+  let action: (cli: KeysCli) => Promise<void>;
   try {
     action = parseSubcommand(sub, rest);
   } catch (err) {
     if (!(err instanceof UsageError || err instanceof TypeError)) throw err;
-    process.stderr.write(`keys: ${(err as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`keys: ${err.message}\n${USAGE}\n`);
     return 2;
   }
   const { config } = loadConfig();
   const db = await openDatabase(config.database);
   try {
     await db.migrate();
-    await action(new ApiKeysService(new ApiKeysRepository(db), db, config));
+    const budgets = new BudgetsService(new BudgetsRepository(db), new Clock(), db, config);
+    await budgets.reload();
+    await action({ keys: new ApiKeysService(new ApiKeysRepository(db), db, config), budgets });
     return 0;
   } catch (err) {
     if (err instanceof ApiKeyInputError) {
@@ -49,17 +68,32 @@ export async function runKeysCommand(args: string[]): Promise<number> {
 }
 
 /** Validates the arguments before anything touches the database; node's parseArgs throws TypeError on unknown flags. */
-function parseSubcommand(sub: string | undefined, rest: string[]): (keys: ApiKeysService) => Promise<void> {
+function parseSubcommand(sub: string | undefined, rest: string[]): (cli: KeysCli) => Promise<void> {
   if (sub === 'create') {
     const { values } = parseArgs({
       args: rest,
-      options: { name: { type: 'string' }, scopes: { type: 'string' } },
+      options: {
+        name: { type: 'string' },
+        scopes: { type: 'string' },
+        'budget-day': { type: 'string' },
+        'budget-month': { type: 'string' },
+        'budget-total': { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     });
     if (!values.name?.trim()) throw new UsageError('create needs --name <name>');
     if (!values.scopes?.trim()) throw new UsageError(`create needs --scopes <a,b> (choose from ${SCOPES.join(', ')})`);
-    return (keys) => create(keys, values.name!, values.scopes!);
+    const budgets: Budgets = {};
+    for (const period of ['day', 'month', 'total'] as const) {
+      const raw = values[`budget-${period}`];
+      if (raw === undefined) continue;
+      const usd = Number(raw);
+      if (!Number.isFinite(usd) || usd <= 0 || usd > 1_000_000)
+        throw new UsageError(`--budget-${period} must be a number of USD above 0 and at most 1000000 (got "${raw}")`);
+      budgets[period] = usd;
+    }
+    return (cli) => create(cli, values.name!, values.scopes!, budgets);
   }
   if (sub === 'list') {
     const { values } = parseArgs({
@@ -68,27 +102,33 @@ function parseSubcommand(sub: string | undefined, rest: string[]): (keys: ApiKey
       strict: true,
       allowPositionals: false,
     });
-    return (keys) => list(keys, Boolean(values.json));
+    return (cli) => list(cli, Boolean(values.json));
   }
   if (sub === 'revoke') {
     const { positionals } = parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true });
     if (positionals.length !== 1) throw new UsageError('revoke needs exactly one key id or prefix');
-    return (keys) => revoke(keys, positionals[0]);
+    return (cli) => revoke(cli.keys, positionals[0]);
   }
   throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'a subcommand is needed');
 }
 
-async function create(keys: ApiKeysService, name: string, scopes: string): Promise<void> {
+async function create({ keys, budgets }: KeysCli, name: string, scopes: string, limits: Budgets): Promise<void> {
   const { key, info } = await keys.create({ name, scopes });
+  for (const [period, limitUsd] of Object.entries(limits) as Array<[BudgetPeriod, number]>)
+    await budgets.setBudget(info.id, { period, limitUsd });
+  const spend = Object.entries(limits).map(([p, usd]) => `$${usd} per ${p}`);
   process.stdout.write(
-    `created API key ${info.id} "${info.name}" (prefix ${info.prefix}) with scopes ${info.scopes.join(',')}\n` +
+    `created API key ${info.id} "${info.name}" (prefix ${info.prefix}) with scopes ${info.scopes.join(',')}` +
+      `${spend.length ? ` and budget ${spend.join(', ')}` : ''}\n` +
       `${key}\n` +
       'This is the only time the key is shown: store it now. Send it as "Authorization: Bearer <key>".\n',
   );
 }
 
-async function list(keys: ApiKeysService, json: boolean): Promise<void> {
-  const rows = await keys.list();
+async function list({ keys, budgets }: KeysCli, json: boolean): Promise<void> {
+  const keyRows = await keys.list();
+  const spend = await budgets.summaries(keyRows.map((k) => k.id));
+  const rows = keyRows.map((k) => ({ ...k, budget: spend.get(k.id) ?? null }));
   if (json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
@@ -101,13 +141,14 @@ async function list(keys: ApiKeysService, json: boolean): Promise<void> {
   }
   const lines = rows.map(formatRow);
   process.stdout.write(
-    `${'ID'.padEnd(6)}${'PREFIX'.padEnd(14)}${'STATUS'.padEnd(9)}${'CREATED'.padEnd(26)}${'SCOPES'.padEnd(36)}NAME\n${lines.join('\n')}\n`,
+    `${'ID'.padEnd(6)}${'PREFIX'.padEnd(14)}${'STATUS'.padEnd(9)}${'CREATED'.padEnd(26)}${'SCOPES'.padEnd(36)}${'BUDGET'.padEnd(28)}NAME\n${lines.join('\n')}\n`,
   );
 }
 
-function formatRow(k: ApiKeyInfo): string {
+function formatRow(k: ApiKeyInfo & { budget: BudgetSummary | null }): string {
   const status = k.revokedAt ? 'revoked' : 'active';
-  return `${String(k.id).padEnd(6)}${k.prefix.padEnd(14)}${status.padEnd(9)}${k.createdAt.padEnd(26)}${k.scopes.join(',').padEnd(36)}${k.name}`;
+  const budget = k.budget ? `$${k.budget.spentUsd.toFixed(4)}/$${k.budget.limitUsd} ${k.budget.period}` : '-';
+  return `${String(k.id).padEnd(6)}${k.prefix.padEnd(14)}${status.padEnd(9)}${k.createdAt.padEnd(26)}${k.scopes.join(',').padEnd(36)}${budget.padEnd(28)}${k.name}`;
 }
 
 async function revoke(keys: ApiKeysService, ref: string): Promise<void> {

@@ -23,8 +23,11 @@ const modelSchema = z.strictObject({
   provider: z.string().min(1),
   /** Name of the model at the provider; defaults to id. */
   upstreamModel: z.string().min(1).optional(),
-  layer: z.enum(LAYERS),
-  /** USD per million tokens. */
+  /** `embedding`: served on POST /v1/embeddings only (no layer needed); `chat` (default): routed chat. */
+  kind: z.enum(['chat', 'embedding']).optional(),
+  /** Required for chat models. */
+  layer: z.enum(LAYERS).optional(),
+  /** USD per million tokens (an embedding model's output price is unused). */
   price: priceSchema,
   contextWindow: z.number().int().positive().default(8192),
   /** Task types this model is known to be good at (a prior for the policy). */
@@ -156,6 +159,20 @@ const securitySchema = z.strictObject({
     .prefault({}),
   maxPatternLength: z.number().int().positive().default(1000),
   maxJsonFieldBytes: z.number().int().positive().default(65536),
+  /**
+   * Serve without keys on loopback. Unset: open only while no key was ever created; once one existed,
+   * revoking every key refuses requests instead of opening the gateway again.
+   */
+  open: z.boolean().optional(),
+});
+
+/** Exact-match answers of deterministic chat requests (temperature 0, or `x-gateway-cache: use`). */
+const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How long an answer is served again. */
+  ttlSeconds: z.number().int().positive().default(600),
+  /** Answers kept (least recently used dropped first). */
+  maxEntries: z.number().int().positive().default(1000),
 });
 
 const healthSchema = z.strictObject({
@@ -163,9 +180,45 @@ const healthSchema = z.strictObject({
   probeIntervalMs: z.number().int().min(0).default(60_000),
 });
 
+const usd = z.number().positive().max(1_000_000);
+
+const budgetsSchema = z.strictObject({
+  /** USD limits for callers without a key (a gateway that runs open on loopback); per-key budgets are set by tool or CLI. */
+  global: z.strictObject({ day: usd.optional(), month: usd.optional(), total: usd.optional() }).prefault({}),
+});
+
+const alertsSchema = z.strictObject({
+  /** Where alert events are POSTed as JSON; unset: alerts are only kept in the table (get_alerts). */
+  webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** One event per kind and subject within this time. */
+  cooldownMs: z.number().int().positive().default(3_600_000),
+  /** How often each replica compares every model's recent calls with its own trailing baseline. */
+  checkIntervalMs: z.number().int().positive().default(10_000),
+  /** The recent window, and the trailing baseline before it. */
+  windowMs: z.number().int().positive().default(60_000),
+  baselineMs: z.number().int().positive().default(1_800_000),
+  /** Calls a window needs before it is judged (the baseline too; with fewer, a perfect baseline is assumed). */
+  minSamples: z.number().int().positive().default(10),
+  /** Alert when the window's success rate is this much (absolute) below the baseline's. */
+  successDrop: z.number().gt(0).max(1).default(0.2),
+  /** Alert when the window's p95 latency is this many times the baseline's. */
+  latencyFactor: z.number().gt(1).default(2),
+  delivery: z
+    .strictObject({
+      timeoutMs: z.number().int().positive().default(5000),
+      maxAttempts: z.number().int().positive().default(20),
+      backoffBaseMs: z.number().int().positive().default(1000),
+      backoffMaxMs: z.number().int().positive().default(300_000),
+      pollMs: z.number().int().positive().default(1000),
+    })
+    .prefault({}),
+});
+
 const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(3000),
+  /** Gateway processes sharing the port (node:cluster); more than 1 needs PostgreSQL (env WORKERS). Default 1. */
+  workers: z.number().int().min(1).max(64).optional(),
 });
 
 export const gatewayConfigSchema = z
@@ -176,6 +229,11 @@ export const gatewayConfigSchema = z
         url: z.string().url().optional(),
         /** Made absolute by the loader (DATA_DIR: from the working directory; the file: from its folder). */
         dataDir: z.string().min(1).default('data'),
+        /**
+         * PGlite: let V8 recompile its hot WebAssembly with the optimizing compiler (faster queries under a
+         * sustained load, ~100 MB more RSS). Off by default: the baseline compiler only, for a small idle footprint.
+         */
+        pgliteTierUp: z.boolean().optional(),
       })
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -194,8 +252,17 @@ export const gatewayConfigSchema = z
     optimizer: optimizerSchema.prefault({}),
     security: securitySchema.prefault({}),
     health: healthSchema.prefault({}),
+    cache: cacheSchema.prefault({}),
+    budgets: budgetsSchema.prefault({}),
+    alerts: alertsSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
+    if ((cfg.server.workers ?? 1) > 1 && !cfg.database.url)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'workers'],
+        message: `${cfg.server.workers} workers need PostgreSQL (DATABASE_URL): the embedded PGlite database is owned by one process, so it runs 1 worker`,
+      });
     const providerIds = new Set<string>();
     cfg.providers.forEach((p, i) => {
       if (providerIds.has(p.id))
@@ -211,6 +278,12 @@ export const gatewayConfigSchema = z
           message: `model "${m.id}" names provider "${m.provider}", which is not declared under providers`,
         });
       }
+      if (m.kind !== 'embedding' && !m.layer)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'layer'],
+          message: `model "${m.id}" needs a layer (${LAYERS.join(', ')}); only kind: embedding models go without`,
+        });
       if (modelIds.has(m.id))
         ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       modelIds.add(m.id);

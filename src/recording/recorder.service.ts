@@ -15,10 +15,8 @@ import { modelCallsOf, toRequestLog, withoutNul } from './recorded-rows';
 import { RecordingMetrics } from './recording-metrics';
 import type { FailureRecord, RequestRecord } from './recording.types';
 
-/** Failures handled per flush (each is a bug-pattern upsert, and a test insert when new). */
-const FAILURES_PER_FLUSH = 200;
-/** Shutdown tries this many times to write what is pending before giving up (database gone). */
-const SHUTDOWN_ATTEMPTS = 3;
+const FAILURES_PER_FLUSH = 200; // each a bug-pattern upsert, and a test insert when new
+const SHUTDOWN_ATTEMPTS = 3; // tries to write what is pending before giving up (database gone)
 /** Retries after a failed write wait flushIntervalMs, doubling per failure up to this (plus or minus 20 % jitter). */
 const MAX_RETRY_DELAY_MS = 5000;
 /** While records are being dropped, one log line per this interval (with the count since the last line). */
@@ -36,17 +34,16 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
   private requests: RequestRecord[] = [];
   private failures: FailureRecord[] = [];
   private unmetered: RequestRecord[] = [];
-  /** The batch being written right now (out of the queue, not yet in request_log). */
-  private writing: readonly RequestRecord[] = [];
+  private writing: readonly RequestRecord[] = []; // out of the queue, not yet in request_log
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private scheduled = false;
-  private dropped = 0;
+  droppedTotal = 0; // since start: buffer full, or refused by the database
+  private readonly listeners: Array<(record: RequestRecord) => void> = [];
   private droppedUnlogged = 0;
   private lastDropLog = 0;
   private lastError?: string;
-  /** Consecutive failed writes, and when the timer may try again (explicit flush() calls do not wait). */
-  private failedWrites = 0;
+  private failedWrites = 0; // consecutive; retryAt: when the timer may try again (flush() does not wait)
   private retryAt = 0;
 
   constructor(
@@ -67,8 +64,14 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     this.timer.unref();
   }
 
+  /** `listener` sees every routed request as it is queued (synchronously: keep it O(1), never throw). */
+  onRecord(listener: (record: RequestRecord) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Queues one routed request (O(1), no I/O). */
   recordRequest(record: RequestRecord): void {
+    for (const listener of this.listeners) listener(record);
     this.requests.push(record);
     this.unmetered.push(record);
     if (this.unmetered.length > this.config.recording.maxBuffered) this.unmetered.shift();
@@ -140,11 +143,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     this.failedWrites++;
     const flushMs = this.config.recording.flushIntervalMs;
     // Equal jitter from twice the interval: the first retry never comes sooner than a regular flush.
-    const delay = backoffDelay(this.failedWrites, {
-      baseMs: 2 * flushMs,
-      maxMs: Math.max(MAX_RETRY_DELAY_MS, flushMs),
-    });
-    this.retryAt = Date.now() + delay;
+    const maxMs = Math.max(MAX_RETRY_DELAY_MS, flushMs);
+    this.retryAt = Date.now() + backoffDelay(this.failedWrites, { baseMs: 2 * flushMs, maxMs });
   }
 
   private succeeded(): void {
@@ -217,7 +217,7 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   /** A record Postgres refuses (not an outage): dropped, counted and logged, so it cannot block the queue. */
   private poisoned(what: 'requests' | 'failures', err: unknown): true {
-    this.dropped++;
+    this.droppedTotal++;
     this.metrics.dropped(`${what}_refused`, 1);
     this.logger.error(
       `the database refused a recorded ${what === 'requests' ? 'request' : 'failure'} (${(err as Error)?.message}); it is dropped`,
@@ -267,7 +267,7 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
 
   private drop(what: 'requests' | 'failures', queue: unknown[], count: number): void {
     queue.splice(0, count);
-    this.dropped += count;
+    this.droppedTotal += count;
     this.droppedUnlogged += count;
     this.metrics.dropped(what, count);
     this.logDrops(false);
@@ -279,7 +279,7 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     const now = Date.now();
     if (!force && now - this.lastDropLog < DROP_LOG_INTERVAL_MS) return;
     this.logger.error(
-      `recording buffer full (recording.maxBuffered = ${this.config.recording.maxBuffered}): dropped ${this.droppedUnlogged} records (${this.dropped} since start; metric gateway_recording_dropped_total)`,
+      `recording buffer full (recording.maxBuffered = ${this.config.recording.maxBuffered}): dropped ${this.droppedUnlogged} records (${this.droppedTotal} since start; metric gateway_recording_dropped_total)`,
     );
     this.droppedUnlogged = 0;
     this.lastDropLog = now;
@@ -291,7 +291,7 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
       buffered: this.requests.length,
       failuresBuffered: this.failures.length,
       maxBuffered: this.config.recording.maxBuffered,
-      dropped: this.dropped,
+      dropped: this.droppedTotal,
       failedWrites: this.failedWrites,
       nextRetryInMs: Math.max(0, this.retryAt - Date.now()),
       lastError: this.lastError ?? null,

@@ -4,9 +4,14 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 @Entity({ tableName: 'request_log' })
 @Index({ name: 'request_log_task_layer_idx', properties: ['taskType', 'layer'] })
 export class RequestLog {
-  /** The request id (x-request-id). */
+  /** The gateway-made request id (the x-request-id answered). */
   @PrimaryKey({ type: 'string', length: 64 })
   id!: string;
+
+  /** The client's own x-request-id, when it sent one (several rows may share it). */
+  @Property({ type: 'string', length: 64, nullable: true })
+  @Index({ name: 'request_log_client_request_id_idx' })
+  clientRequestId?: string | null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   @Index({ name: 'request_log_ts_idx' })
@@ -60,4 +65,8 @@ export class RequestLog {
 
   @Property({ type: 'boolean', default: false })
   stream: boolean = false;
+
+  /** Answered by the response cache: never an outcome of the model. */
+  @Property({ type: 'boolean', default: false })
+  cached: boolean = false;
 }

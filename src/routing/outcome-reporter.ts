@@ -47,6 +47,39 @@ export class OutcomeReporter {
     this.observe(d, req, run.model.id, true, null, response, run.failures);
   }
 
+  /**
+   * A request answered by the response cache: its request_log row, cost 0, marked cached and without
+   * model calls, so that it is never an outcome of the model (model_performance, the optimizer).
+   */
+  cached(
+    d: RouteDecision,
+    req: RouteRequest,
+    model: CatalogueModel,
+    usage: TokenUsage,
+    latencyMs: number,
+    stream: boolean,
+  ): void {
+    this.record(
+      req,
+      {
+        ...this.routing(d, req),
+        layer: model.layer,
+        model: model.id,
+        tokensIn: usage.promptTokens,
+        tokensOut: usage.completionTokens,
+        cost: 0,
+        latencyMs,
+        success: true,
+        errorClass: null,
+        attempts: 0,
+        stream,
+        calls: [],
+        cached: true,
+      },
+      model,
+    );
+  }
+
   /** A request that got no answer; returns its error, for the caller to throw. */
   failed(d: RouteDecision, req: RouteRequest, run: RunFailure): DomainError {
     this.attemptsFailed(d, req, run.failures);
@@ -199,6 +232,7 @@ export class OutcomeReporter {
   private routing(d: RouteDecision, req: RouteRequest) {
     return {
       id: req.requestId,
+      clientRequestId: req.clientRequestId ?? null,
       ts: Date.now(),
       taskType: d.taskType,
       ruleId: d.rule?.id ?? null,

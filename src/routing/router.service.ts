@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { estimatePromptTokens, textOf, type ChatMessage } from '@ai-mcp-gateway/provider-sdk';
+import { BudgetHold, BudgetsService } from '../budgets/budgets.service';
 import { TracingService } from '../observability/tracing/tracing.service';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig, LAYERS, LayerName } from '../config/config.schema';
@@ -10,6 +11,7 @@ import { ProviderRegistry } from '../providers/provider-registry';
 import { classify, layerFor } from './classifier';
 import { needsOf, onlyWindow, ParamSupport, refusal, RequestNeeds, shortfall } from './eligibility';
 import { ModelAliases } from './model-aliases';
+import { CachedAnswers, type ChatSession } from './cached-answers';
 import { AttemptCall, ExecutorService } from './executor.service';
 import { MODEL_POLICY, ModelPolicy, type PolicyExplanation } from './model-policy';
 import { OutcomeReporter } from './outcome-reporter';
@@ -34,8 +36,8 @@ export function promptOf(messages: readonly ChatMessage[]): string {
 @Injectable()
 export class RouterService {
   private readonly logger = new Logger('Router');
-  private readonly escalate: boolean;
-  private readonly aliases: ModelAliases;
+  private escalate: boolean;
+  private aliases: ModelAliases;
   private readonly support: ParamSupport;
   private readonly rankedCache = new Map<
     string,
@@ -43,7 +45,7 @@ export class RouterService {
   >();
 
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly catalogue: ModelCatalogue,
     private readonly heuristics: HeuristicsService,
     @Inject(MODEL_POLICY) private readonly policy: ModelPolicy,
@@ -51,6 +53,8 @@ export class RouterService {
     private readonly outcomes: OutcomeReporter,
     providers: ProviderRegistry,
     @Optional() private readonly tracing?: TracingService,
+    @Optional() private readonly cached?: CachedAnswers,
+    @Optional() private readonly budgets?: BudgetsService,
   ) {
     this.escalate = config.routing.escalate;
     this.aliases = new ModelAliases(config.aliases);
@@ -161,7 +165,8 @@ export class RouterService {
   }
 
   /**
-   * Routes a non-streaming request to an answer.
+   * Routes a non-streaming request to an answer: from the response cache when it holds the answer of
+   * this cacheable request (req.cache), else from a model (and kept when cacheable).
    * @throws NotFoundError as decide (when no decision is given)
    * @throws UpstreamError (upstream_error), TimeoutError (deadline_exceeded, upstream_timeout),
    *   UnavailableError (no_available_model, circuit_open), InvalidInputError (upstream_bad_request),
@@ -169,15 +174,24 @@ export class RouterService {
    */
   async execute(req: RouteRequest, decision?: RouteDecision): Promise<RouteResult> {
     const d = decision ?? (await this.decide(req));
+    const hit = this.cached?.answer(req, d);
+    if (hit) return hit;
+    const hold = await this.reserve(req, d);
     const exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
-    if (!exec.ok) throw this.outcomes.failed(d, req, exec);
+    if (!exec.ok) {
+      await hold.settle(0);
+      throw this.outcomes.failed(d, req, exec);
+    }
     exec.attempt.dispose();
     exec.request.dispose();
     const response = exec.value;
     const cost = this.catalogue.cost(exec.model, response.usage);
+    // Charged before the answer is returned: a client that has its answer sees it in its spend.
+    await hold.settle(cost);
     exec.calls.push({ modelId: exec.model.id, success: true, latencyMs: exec.attemptMs, cost });
     const latencyMs = exec.request.elapsedMs();
     this.outcomes.answered(d, req, exec, response.usage, cost, latencyMs, response);
+    this.cached?.keep(req, exec.model, response);
     return {
       decision: d,
       model: exec.model,
@@ -190,16 +204,40 @@ export class RouterService {
   }
 
   /**
-   * Opens a stream: resolves once a model has produced its first delta (failures before it are
-   * retried and fall back like any call), with a session that yields every delta and records the end.
+   * Opens a stream: a replay of the cached answer on a hit; else resolves once a model has produced its
+   * first delta (failures before it are retried and fall back like any call), with a session that yields
+   * every delta and records the end.
    * @throws the same errors as execute, for a stream that never produced its first delta
    */
-  async stream(req: RouteRequest, decision?: RouteDecision): Promise<StreamSession> {
+  async stream(req: RouteRequest, decision?: RouteDecision): Promise<ChatSession> {
     const d = decision ?? (await this.decide(req));
+    const hit = this.cached?.replay(req, d);
+    if (hit) return hit;
+    const hold = await this.reserve(req, d);
     const exec = await this.executor.run<StreamStart>(d, req, openStream);
-    if (!exec.ok) throw this.outcomes.failed(d, req, exec);
+    if (!exec.ok) {
+      await hold.settle(0);
+      throw this.outcomes.failed(d, req, exec);
+    }
     this.outcomes.streamOpened(d, req, exec);
-    return new StreamSession(d, req, exec, this.catalogue, this.outcomes);
+    const keeper = this.cached?.keeper(req, exec.model);
+    return new StreamSession(d, req, exec, this.catalogue, this.outcomes, keeper, hold);
+  }
+
+  /** After a config reload: the aliases and escalation of the new file, rankings computed anew. */
+  reloaded(): void {
+    [this.escalate, this.aliases] = [this.config.routing.escalate, new ModelAliases(this.config.aliases)];
+    this.rankedCache.clear();
+  }
+
+  /** The budget hook of every chat door: reserves the estimate before any upstream call (BudgetExceededError). */
+  private async reserve(req: RouteRequest, d: RouteDecision): Promise<BudgetHold> {
+    try {
+      return (await this.budgets?.reserve(req.keyId, d.estimatedCost)) ?? NO_HOLD;
+    } catch (err) {
+      req.trace?.failed((err as { code?: string }).code ?? 'error', (err as Error).message);
+      throw err;
+    }
   }
 
   private async matcher(): Promise<RuleMatcher | undefined> {
@@ -270,6 +308,8 @@ export class RouterService {
     return list;
   }
 }
+
+const NO_HOLD: BudgetHold = { settle: () => Promise.resolve() };
 
 /** One stream attempt: open the provider's stream and wait for its first delta. */
 const openStream: AttemptCall<StreamStart> = async (instance, request, options) => {

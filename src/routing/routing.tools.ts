@@ -78,6 +78,7 @@ export class RoutingTools {
       params,
       taskType: input.taskType,
       stream: false,
+      keyId: ctx.keyId,
     });
     const d = r.decision;
     return {

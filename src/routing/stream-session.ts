@@ -1,5 +1,7 @@
 import { toProviderError, type ChatDelta, type TokenUsage } from '@ai-mcp-gateway/provider-sdk';
+import type { BudgetHold } from '../budgets/budgets.service';
 import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
+import type { ChatSession, StreamKeeper } from './cached-answers';
 import type { Execution } from './executor.service';
 import type { OutcomeReporter, StreamOutcome } from './outcome-reporter';
 import type { RouteDecision, RouteRequest } from './routing.types';
@@ -14,11 +16,14 @@ export interface StreamStart {
  * point is final (no fallback: the client already has part of an answer), is thrown to the caller
  * to end the stream cleanly, and is recorded (through the OutcomeReporter) like any failed call.
  */
-export class StreamSession {
+export class StreamSession implements ChatSession {
   readonly model: CatalogueModel;
+  readonly cached = false;
   readonly attempts: number;
   outcome?: StreamOutcome;
   private consumed = false;
+  /** The budget settlement of the stream's cost (awaited before the stream ends). */
+  private settled?: Promise<void>;
 
   constructor(
     readonly decision: RouteDecision,
@@ -26,6 +31,8 @@ export class StreamSession {
     private readonly exec: Execution<StreamStart>,
     private readonly catalogue: ModelCatalogue,
     private readonly outcomes: OutcomeReporter,
+    private readonly keeper?: StreamKeeper,
+    private readonly hold?: BudgetHold,
   ) {
     this.model = exec.model;
     this.attempts = exec.attempts;
@@ -44,11 +51,14 @@ export class StreamSession {
         const delta = next.value;
         if (delta.content) chars += delta.content.length;
         if (delta.usage) usage = delta.usage;
+        this.keeper?.add(delta);
         yield delta;
         next = await this.exec.attempt.race(iterator.next());
       }
       finished = true;
       this.finish(true, null, usage, chars);
+      if (this.outcome) this.keeper?.done(this.outcome.usage);
+      await this.settled;
     } catch (raw) {
       finished = true;
       const err = toProviderError(raw, {
@@ -58,6 +68,7 @@ export class StreamSession {
       const cancelled = this.exec.request.clientGone;
       this.finish(false, cancelled ? 'client_closed' : `stream_${err.kind}`, usage, chars);
       if (!cancelled) this.outcomes.streamBroke(this.decision, this.req, this.model, err.kind, err.message, err.status);
+      await this.settled;
       throw err;
     } finally {
       if (!finished) {
@@ -78,6 +89,7 @@ export class StreamSession {
     const cost = this.catalogue.cost(this.model, usage);
     const latencyMs = this.exec.request.elapsedMs();
     this.outcome = { success, errorClass, usage, cost, latencyMs };
+    this.settled = this.hold?.settle(cost);
     const calls = this.exec.calls;
     if (errorClass !== 'client_closed') calls.push({ modelId: this.model.id, success, latencyMs, cost });
     this.outcomes.streamEnded(this.decision, this.req, this.model, this.exec, this.outcome);

@@ -7,6 +7,7 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
 import { writeError } from '../common/http/error-shapes';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
+import { hostRefusal, originRefusal } from '../security/host-origin';
 import { McpServerFactory } from './mcp-server.factory';
 
 interface Session {
@@ -87,26 +88,9 @@ export class McpHttpController implements OnModuleDestroy {
     await transport.handleRequest(req, res, req.body);
   }
 
-  /** DNS-rebinding defence: only the configured host names, and only allowed (or absent) origins. */
+  /** DNS-rebinding defence on any bind (the global guard checks Host on loopback binds only). */
   private checkHostAndOrigin(req: Request): string | undefined {
-    const { allowedHosts, allowedOrigins } = this.config.security;
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    if (!allowedHosts.map((h) => h.toLowerCase()).includes(host)) return `Host "${req.headers.host}" is not allowed`;
-    const origin = req.headers.origin;
-    if (origin === undefined) return undefined;
-    if (allowedOrigins.includes(origin)) return undefined;
-    try {
-      const originHost = new URL(origin).hostname.toLowerCase();
-      const bracketed = originHost.includes(':') ? `[${originHost}]` : originHost;
-      if (
-        allowedOrigins.length === 0 &&
-        allowedHosts.map((h) => h.toLowerCase()).some((h) => h === originHost || h === bracketed)
-      )
-        return undefined;
-    } catch {
-      // fall through: an unparseable Origin is refused
-    }
-    return `Origin "${origin}" is not allowed`;
+    return hostRefusal(req, this.config.security) ?? originRefusal(req, this.config.security);
   }
 
   private sweep(): void {

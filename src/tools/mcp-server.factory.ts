@@ -22,7 +22,7 @@ export class McpServerFactory {
       { name: 'ai-mcp-gateway', version: APP_VERSION },
       { capabilities: { tools: { listChanged: false } } },
     );
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    server.setRequestHandler(ListToolsRequestSchema, () => ({
       tools: this.registry.describe().map((t) => ({
         name: t.name,
         description: t.description,

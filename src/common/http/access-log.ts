@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { LongLivedResponses, tagRequest } from './long-lived';
 
-/** A client's own x-request-id is kept when it is this sane; anything else gets a new UUID. */
+/** A client's own x-request-id is kept (beside the gateway's) when it is this sane; anything else is ignored. */
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const STARTED = Symbol('startedAt');
 
@@ -17,10 +17,21 @@ export interface InFlightCounter extends LongLivedResponses {
   leave(): void;
 }
 
-/** The request id: the client's x-request-id when it is sane, else a new UUID; echoed in the response. */
+/** A request as the access log tags it: the client's own id beside the gateway's `id`. */
+export type TaggedRequest = IncomingMessage & { clientRequestId?: string };
+
+/**
+ * The request id: always made by the gateway (a UUID), so that a reused client id never merges records;
+ * answered as x-request-id. A sane client x-request-id is kept as clientRequestId (recorded beside it)
+ * and echoed as x-client-request-id.
+ */
 export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+  const id = randomUUID();
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && CLIENT_ID.test(given) ? given : randomUUID();
+  if (typeof given === 'string' && CLIENT_ID.test(given)) {
+    (req as TaggedRequest).clientRequestId = given;
+    res.setHeader('x-client-request-id', given);
+  }
   res.setHeader('x-request-id', id);
   return id;
 }

@@ -2,11 +2,11 @@ import { Migration } from '@mikro-orm/migrations';
 
 /** ab_tests.max_sample: requests per side after which a test without significance ends with no winner. */
 export class Migration20261202104800AbTestMaxSample extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`alter table "ab_tests" add column if not exists "max_sample" integer null;`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`alter table "ab_tests" drop column if exists "max_sample";`);
   }
 }

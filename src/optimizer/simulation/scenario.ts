@@ -135,7 +135,10 @@ export function oracleModel(taskType: string, costWeight: number, models: readon
   let bestU = -Infinity;
   for (const m of models) {
     const u = expectedSuccess(m, taskType) - (costWeight * (m.price.input + m.price.output)) / maxPrice;
-    if (u > bestU) ((best = m), (bestU = u));
+    if (u > bestU) {
+      best = m;
+      bestU = u;
+    }
   }
   return best;
 }
