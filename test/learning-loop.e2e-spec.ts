@@ -97,6 +97,10 @@ describe('the learning loop without feedback (e2e, default config)', () => {
     expect(Number(row.n)).toBe(stats.requested);
     expect(Number(row.cost)).toBeCloseTo(stats.costUsd, 6);
 
+    const metrics = (await (await fetch(`${gw.url}/metrics`)).text()).split('\n');
+    expect(metrics).toContain(`gateway_judge_calls_total{outcome="graded"} ${stats.graded}`);
+    expect(metrics.some((l) => l.startsWith('gateway_judge_cost_usd_total '))).toBe(true);
+
     // What was learned is saved: a restored learner decides like this one.
     const learner = gw.app.get(LearnerService);
     await learner.persist();

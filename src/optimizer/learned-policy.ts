@@ -245,20 +245,22 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
       return { strategy: 'static', arm: null, warm, layer, note, estimates };
     }
     const { strategy, arm } = this.strategyFor(taskType, requestId);
-    const base = { strategy, arm, warm, estimates };
+    const objective = strategy === 'learned' ? this.learner.objectiveLabel() : undefined;
+    const base = { strategy, arm, warm, estimates, objective };
     const pick = (id: string | undefined, note: string) => {
       const model = id ? this.models.get(id) : undefined;
       return model ? { ...base, layer: model.layer, model: model.id, note } : { ...base, layer, note };
     };
     if (strategy === 'cheapest') return pick(this.cheapest?.id, 'the cheapest model of the catalogue');
     if (strategy === 'static') return pick(undefined, 'static strategy: the classifier decides the layer');
+    if (strategy === 'learned')
+      return pick(
+        warm ? this.preferred(taskType) : undefined,
+        `learned: the per-prompt learner decides each request by ${objective} from the prompt's features (the model here is the task type's expectation)`,
+      );
     if (!warm)
       return pick(undefined, `warming up (fewer than ${this.minSample} outcomes): the classifier decides the layer`);
-    if (strategy === 'greedy') return pick(this.best(taskType)?.id, 'greedy: the best expected utility');
-    return pick(
-      this.preferred(taskType),
-      `learned: Thompson sampling explores around this expectation (${Math.round(this.bandit.options.exploration * 100)}% uniform)`,
-    );
+    return pick(this.best(taskType)?.id, 'greedy: the best expected utility');
   }
 
   /** Has this task type enough outcomes for the learned strategies? */

@@ -80,11 +80,7 @@ export class OptimizerTools {
       `A/B test ${t.id} "${t.name}" started: ${t.strategyA} vs ${t.strategyB} (${Math.round(t.split * 100)}% to B)${t.taskType ? ` on ${t.taskType}` : ''}.`,
   })
   async startAbTest(input: z.infer<typeof startAbTestInput>) {
-    const test = await this.abTests.start({
-      ...input,
-      strategyA: input.strategyA,
-      strategyB: input.strategyB,
-    });
+    const test = await this.abTests.start(input);
     await this.policy.reload();
     return test;
   }

@@ -81,6 +81,8 @@ export interface PolicyOutcome {
   success: boolean;
   /** The gateway's error code when it got no answer (client_closed, upstream_timeout, circuit_open, ...). */
   errorClass: string | null;
+  /** Attempts that failed before the end (retries, fallbacks): the model and the provider's error kind. */
+  failedAttempts?: ReadonlyArray<{ model: string; kind: string }>;
   /** How the answer ended (`length`: cut at the token budget). */
   finishReason?: string;
   /** The answer's text, when the request was not streamed (what a judge grades). */

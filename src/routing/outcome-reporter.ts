@@ -44,7 +44,7 @@ export class OutcomeReporter {
   ): void {
     this.attemptsFailed(d, req, run.failures);
     this.request(d, req, run.model, run, { success: true, errorClass: null, usage, cost, latencyMs });
-    this.observe(d, req, run.model.id, true, null, response);
+    this.observe(d, req, run.model.id, true, null, response, run.failures);
   }
 
   /**
@@ -100,7 +100,7 @@ export class OutcomeReporter {
       stream: req.stream,
       calls,
     });
-    this.observe(d, req, model, false, error.code);
+    this.observe(d, req, model, false, error.code, undefined, run.failures);
     if (error.code !== 'client_closed')
       this.failure(d, req, {
         scope: 'request',
@@ -132,6 +132,7 @@ export class OutcomeReporter {
     success: boolean,
     errorClass: string | null,
     response?: ChatResponse,
+    failures: readonly AttemptFailure[] = [],
   ): void {
     if (!this.policy.observe) return;
     try {
@@ -141,6 +142,7 @@ export class OutcomeReporter {
         model,
         success,
         errorClass,
+        failedAttempts: failures.map((f) => ({ model: f.model.id, kind: f.error.kind })),
         finishReason: response?.finishReason,
         answer: response?.content ?? undefined,
         messages: req.messages,

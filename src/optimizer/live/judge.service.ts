@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChatRequest } from '@ai-mcp-gateway/provider-sdk';
+import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { GATEWAY_CONFIG } from '../../config/config.module';
 import type { GatewayConfig } from '../../config/config.schema';
 import { ModelCatalogue } from '../../providers/model-catalogue';
 import { ProviderRegistry } from '../../providers/provider-registry';
+import { MetricsService } from '../../observability/metrics.service';
 import { RecorderService } from '../../recording/recorder.service';
 import type { JudgeVerdict } from '../learning';
 import { buildJudgePrompt, parseJudgeReply } from '../learning';
@@ -28,7 +30,8 @@ export interface JudgeStats {
  * graded by the judge model, through the same provider plugins, with the documented prompt
  * (learning/judge.ts; JSON asked with response_format where the plugin takes it). Each judge call is
  * costed and recorded in request_log as its own row (task type `judge`, strategy arm `judge:<request id>`),
- * so /metrics and analyze_metrics count it; judging stops for the UTC day at maxDailyUsd.
+ * so /metrics and analyze_metrics count it (and gateway_judge_calls_total{outcome}, gateway_judge_cost_usd_total);
+ * judging stops for the UTC day at maxDailyUsd (this process's spend since the day began or it started).
  */
 @Injectable()
 export class JudgeService {
@@ -36,13 +39,18 @@ export class JudgeService {
   private readonly rng: () => number;
   private readonly stats: JudgeStats;
   private day = '';
+  private readonly calls: Counter<string>;
+  private readonly spent: Counter<string>;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly catalogue: ModelCatalogue,
     private readonly providers: ProviderRegistry,
     private readonly recorder: RecorderService,
+    metrics: MetricsService,
   ) {
+    this.calls = metrics.counter('gateway_judge_calls_total', 'Judge gradings by outcome', ['outcome']);
+    this.spent = metrics.counter('gateway_judge_cost_usd_total', 'USD spent on judge calls');
     const j = config.optimizer.judge;
     this.rng = config.optimizer.seed === undefined ? Math.random : seededRng(config.optimizer.seed + 7919);
     this.stats = {
@@ -70,6 +78,7 @@ export class JudgeService {
     this.rollDay();
     if (j.maxDailyUsd !== undefined && this.stats.todayUsd >= j.maxDailyUsd) {
       this.stats.skippedBudget++;
+      this.calls.inc({ outcome: 'skipped_budget' });
       return false;
     }
     return true;
@@ -97,6 +106,7 @@ export class JudgeService {
       const verdict = parseJudgeReply(response.content ?? '');
       if (verdict.kind === 'score') this.stats.graded++;
       else this.stats.noSignal++;
+      this.calls.inc({ outcome: verdict.kind === 'score' ? 'graded' : 'no_signal' });
       return verdict;
     } catch (err) {
       this.record(requestId, model.id, model.layer, undefined, 0, performance.now() - started, 'judge_failed');
@@ -108,6 +118,7 @@ export class JudgeService {
 
   private fail(reason: string): JudgeVerdict {
     this.stats.failed++;
+    this.calls.inc({ outcome: 'failed' });
     this.logger.debug(reason);
     return { kind: 'no-signal', reason };
   }
@@ -115,6 +126,7 @@ export class JudgeService {
   private spend(cost: number): void {
     this.rollDay();
     this.stats.costUsd += cost;
+    this.spent.inc(cost);
     this.stats.todayUsd += cost;
   }
 

@@ -25,16 +25,6 @@ export class LearnerStateRepository {
     return { version: Number(rows[0].version), snapshot };
   }
 
-  /** The saved version only (cheap: replicas poll it). */
-  async version(id: string): Promise<number | undefined> {
-    const rows = await queryRows<{ version: number }>(
-      this.db.fork(),
-      `select version from learner_state where id = ?`,
-      [id],
-    );
-    return rows[0] ? Number(rows[0].version) : undefined;
-  }
-
   /**
    * Saves over `expected` (the version this replica last read or wrote; 0 when none was saved): the new
    * version, or undefined when another replica saved in between (nothing is written then).

@@ -8,7 +8,7 @@ import type { PolicyContext, PolicyOutcome } from '../../routing/model-policy';
 import type { Candidate, Decision, LearnerSnapshot, Objective, Reward } from '../learning';
 import { objectiveLabel, OnlineLearner } from '../learning';
 import { LearnerStateRepository } from './learner-state.repository';
-import { outcomeClassOf } from './outcome-class';
+import { attemptClassOf, outcomeClassOf } from './outcome-class';
 import { PendingCall, PendingCalls } from './pending-calls';
 
 /** The row of learner_state this gateway's learner lives in. */
@@ -87,6 +87,11 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
       : { kind: 'quality-floor', floor: f, scope: o.objective.scope };
   }
 
+  /** The objective as the x-gateway-objective header says it (for explain_route). */
+  objectiveLabel(floor?: number): string {
+    return objectiveLabel(this.objective(floor));
+  }
+
   /** The learner's choice for a request (kept until its outcome); undefined with fewer than two models. */
   decide(
     requestId: string,
@@ -116,6 +121,10 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
       call = { request: this.learner.features(userText(outcome.messages), outcome.taskType) };
       this.pending.set(outcome.requestId, call);
     }
+    // A retry or fallback before the end: the failed attempts teach their models' answer rates.
+    for (const f of outcome.failedAttempts ?? [])
+      if (this.catalogue.get(f.model) && !this.isJudge(f.model))
+        this.learner.observe({ request: call.request, model: f.model, signals: { outcome: attemptClassOf(f.kind) } });
     const model = this.catalogue.get(outcome.model)!;
     call.model = model.id;
     call.prior = model.strengths.includes(call.request.taskType ?? '') ? STRONG_PRIOR : undefined;

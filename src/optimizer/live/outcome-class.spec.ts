@@ -1,4 +1,4 @@
-import { outcomeClassOf } from './outcome-class';
+import { attemptClassOf, outcomeClassOf } from './outcome-class';
 
 describe('outcomeClassOf', () => {
   it.each([
@@ -14,5 +14,19 @@ describe('outcomeClassOf', () => {
     [false, null, 'model_failure'],
   ] as const)('success=%p %p is %p', (success, code, expected) => {
     expect(outcomeClassOf(success, code)).toBe(expected);
+  });
+});
+
+describe('attemptClassOf', () => {
+  it.each([
+    ['timeout', 'timeout'],
+    ['upstream', 'model_failure'],
+    ['malformed_response', 'model_failure'],
+    ['rate_limited', 'model_failure'],
+    ['bad_request', 'client_error'],
+    ['cancelled', 'client_abort'],
+    ['auth', 'refused_locally'],
+  ])('%p is %p', (kind, expected) => {
+    expect(attemptClassOf(kind)).toBe(expected);
   });
 });

@@ -14,6 +14,19 @@ const CLIENT_ERROR = new Set([
 const TIMEOUT = new Set(['upstream_timeout', 'deadline_exceeded', 'upstream_timeout_error']);
 
 /**
+ * The outcome class of one failed attempt (a retry or a fallback followed), from the provider's error kind:
+ * a timeout, or the model's failure (5xx, malformed answer, connection, rate limit: it did not answer); a
+ * bad request is the caller's, a cancel the client's, auth and not-found the configuration's (not learned).
+ */
+export function attemptClassOf(kind: string): OutcomeClass {
+  if (kind === 'timeout') return 'timeout';
+  if (kind === 'cancelled') return 'client_abort';
+  if (kind === 'bad_request') return 'client_error';
+  if (kind === 'auth' || kind === 'not_found') return 'refused_locally';
+  return 'model_failure';
+}
+
+/**
  * The outcome class of a routed request, from the gateway's error code: only what the model itself did
  * (success, model failure, timeout) teaches the learner; a client abort, a client error or a local refusal
  * does not. An answer cut at the caller's token budget (finish reason `length`) is still the model's success.
