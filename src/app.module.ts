@@ -20,6 +20,7 @@ import { ObservabilityModule } from './observability/observability.module';
 import { HeuristicsModule } from './heuristics/heuristics.module';
 import { OptimizerModule } from './optimizer/optimizer.module';
 import { SecurityModule } from './security/security.module';
+import { RegressionReplayModule } from './regression-replay/regression-replay.module';
 import { RegressionTestsModule } from './regression-tests/regression-tests.module';
 import { ProvidersModule } from './providers/providers.module';
 import { RecordingModule } from './recording/recording.module';
@@ -46,6 +47,7 @@ const FEATURE_MODULES = [
   BudgetsModule,
   OptimizerModule,
   RoutingModule,
+  RegressionReplayModule,
   ConsoleModule,
 ];
 

@@ -5,6 +5,12 @@ import { loadConfig } from './config/config.loader';
 import { openDatabase } from './bootstrap/database';
 import { progressBar } from './common/progress';
 import { OPTIMIZE_HELP, runOptimizeCommand } from './optimizer/optimize.command';
+import {
+  REGRESSION_FLAGS,
+  REGRESSION_HELP,
+  REGRESSION_USAGE,
+  runRegressionCommand,
+} from './regression-replay/regression.command';
 import { runSimulateCommand, SIMULATE_HELP } from './optimizer/simulation/simulate.command';
 import {
   EXPORT_TESTS_FLAGS,
@@ -119,8 +125,8 @@ registerCommand('simulate', {
 });
 registerCommand('keys', {
   help: KEYS_HELP,
-  usage: 'create --name N --scopes a,b | list [--json] | revoke <id|prefix>',
-  flags: ['name', 'scopes', 'json'],
+  usage: 'create --name N --scopes a,b [--budget-day USD] [--budget-month USD] | list [--json] | revoke <id|prefix>',
+  flags: ['name', 'scopes', 'json', 'budget-day', 'budget-month', 'budget-total'],
   run: runKeysCommand,
 });
 registerCommand('export-tests', {
@@ -128,6 +134,13 @@ registerCommand('export-tests', {
   usage: EXPORT_TESTS_USAGE,
   flags: EXPORT_TESTS_FLAGS,
   run: runExportTestsCommand,
+});
+
+registerCommand('regression', {
+  help: REGRESSION_HELP,
+  usage: REGRESSION_USAGE,
+  flags: REGRESSION_FLAGS,
+  run: runRegressionCommand,
 });
 
 if (require.main === module) void runCli(process.argv.slice(2)).then((code) => process.exit(code));

@@ -111,6 +111,17 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
     return { settle: (cost) => (settled ??= this.settle(held, limits, amount, Math.max(0, cost))) };
   }
 
+  /**
+   * Takes one unit of a daily count quota (e.g. `regression-replays`), atomically across replicas; false
+   * when the day's `limit` is used up.
+   */
+  async takeQuota(subject: string, limit: number): Promise<boolean> {
+    const slot: SpendSlot = { subject, period: 'day', periodStart: periodStart('day', this.clock.now()) };
+    if (!(await this.repo.reserve(slot, 1, limit))) return false;
+    await this.repo.settle(slot, 1, 1);
+    return true;
+  }
+
   /** The budget closest to its limit, with its spend; null when the key has none. */
   async summary(keyId: number): Promise<BudgetSummary | null> {
     return (await this.summaries([keyId])).get(keyId) ?? null;

@@ -88,6 +88,14 @@ const optimizerSchema = z.strictObject({
   windowHours: z.number().positive().default(168),
   /** Seeds the policy's sampling (reproducible simulations); unset: Math.random. */
   seed: z.number().int().optional(),
+  /** Replay the regression tests after each run that changed something; a test that passed before and fails now rolls the run back. */
+  replayAfterRun: z.boolean().default(false),
+});
+
+const regressionSchema = z.strictObject({
+  /** Replays per run (tool, CLI or after an optimizer run) and per day (UTC), across replicas. */
+  maxPerRun: z.number().int().positive().max(1000).default(20),
+  maxPerDay: z.number().int().positive().default(200),
 });
 
 const bodySize = z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 1mb or 512kb');
@@ -190,6 +198,7 @@ export const gatewayConfigSchema = z
     security: securitySchema.prefault({}),
     health: healthSchema.prefault({}),
     budgets: budgetsSchema.prefault({}),
+    regression: regressionSchema.prefault({}),
     alerts: alertsSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {

@@ -13,6 +13,7 @@ import { AbTestsService } from './ab-tests.service';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackService } from './feedback.service';
 import { LearnedModelPolicy } from './learned-policy';
+import { OptimizerRollback } from './optimizer-rollback';
 import { OptimizerScheduler } from './optimizer.scheduler';
 import { OptimizerService } from './optimizer.service';
 import { OptimizerTools } from './optimizer.tools';
@@ -44,11 +45,19 @@ import { PolicyTools } from './policy.tools';
     { provide: LEARNED_MODEL_POLICY, useExisting: LearnedModelPolicy },
     FeedbackService,
     OptimizerService,
+    OptimizerRollback,
     OptimizerScheduler,
     OptimizerTools,
     PolicyReportService,
     PolicyTools,
   ],
-  exports: [LEARNED_MODEL_POLICY, LearnedModelPolicy, OptimizerService, FeedbackService, AbTestsService],
+  exports: [
+    LEARNED_MODEL_POLICY,
+    LearnedModelPolicy,
+    OptimizerService,
+    OptimizerRollback,
+    FeedbackService,
+    AbTestsService,
+  ],
 })
 export class OptimizerModule {}

@@ -50,10 +50,12 @@ export class Migration20261202114300Guardrails extends Migration {
       "until" timestamptz not null
     );`);
     this.addSql(`alter table "request_log" add column "client_request_id" varchar(64) null;`);
+    this.addSql(`alter table "regression_tests" add column "last_error" text null;`);
     this.addSql(`create index "request_log_client_request_id_idx" on "request_log" ("client_request_id");`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`alter table "regression_tests" drop column if exists "last_error";`);
     this.addSql(`drop index if exists "request_log_client_request_id_idx";`);
     this.addSql(`alter table "request_log" drop column if exists "client_request_id";`);
     this.addSql(`drop table if exists "alert_cooldowns" cascade;`);
