@@ -99,8 +99,8 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): 
     out += d.toString();
     if (out.length > 200_000) out = out.slice(-100_000);
   };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -145,6 +145,8 @@ export interface Target {
   path: string;
   body: string;
   headers: Record<string, string>;
+  /** The answer is an event stream: time to first byte is its first chunk, and it must end with [DONE]. */
+  stream?: boolean;
 }
 
 export interface OpenLoopResult {
@@ -167,16 +169,29 @@ export interface OpenLoopResult {
   /** ms the scheduler was late sending (timer granularity, event-loop delay of the bench process). */
   sendLagP50: number;
   sendLagP99: number;
+  /** ms from the scheduled send time to the first body bytes (the first event of a stream). */
+  ttfbP50: number;
+  ttfbP99: number;
 }
 
-async function oneRequest(t: Target): Promise<string | undefined> {
+/** Error text, or undefined; `first` gets the time the first body bytes arrived (time to first byte). */
+async function oneRequest(t: Target, first?: (at: number) => void): Promise<string | undefined> {
   const res = await t.pool.request({ path: t.path, method: 'POST', headers: t.headers, body: t.body });
   if (res.statusCode !== 200) {
     const text = await res.body.text();
     return `HTTP ${res.statusCode}: ${text.slice(0, 200)}`;
   }
-  await res.body.dump();
-  return undefined;
+  if (!t.stream) {
+    first?.(performance.now());
+    await res.body.dump();
+    return undefined;
+  }
+  let last = '';
+  for await (const chunk of res.body) {
+    if (!last) first?.(performance.now());
+    last = (chunk as Buffer).toString();
+  }
+  return last.includes('[DONE]') ? undefined : `the stream did not end with [DONE]: ${last.slice(-200)}`;
 }
 
 /**
@@ -189,6 +204,7 @@ export function openLoop(t: Target, rate: number, seconds: number): Promise<Open
   const latency = new Float64Array(total);
   const service = new Float64Array(total);
   const lag = new Float64Array(total);
+  const ttfb = new Float64Array(total);
   let sent = 0;
   let finished = 0;
   let ok = 0;
@@ -202,6 +218,7 @@ export function openLoop(t: Target, rate: number, seconds: number): Promise<Open
       const lat = sortedCopy(latency, ok);
       const svc = sortedCopy(service, ok);
       const lg = sortedCopy(lag, sent);
+      const tb = sortedCopy(ttfb, ok);
       resolve({
         rate,
         seconds,
@@ -218,6 +235,8 @@ export function openLoop(t: Target, rate: number, seconds: number): Promise<Open
         serviceP99: round(pct(svc, 99)),
         sendLagP50: round(pct(lg, 50)),
         sendLagP99: round(pct(lg, 99)),
+        ttfbP50: round(pct(tb, 50)),
+        ttfbP99: round(pct(tb, 99)),
       });
     };
     // Bounded: whatever has not answered 30 s after the last send counts as an error.
@@ -225,13 +244,15 @@ export function openLoop(t: Target, rate: number, seconds: number): Promise<Open
     const fire = (due: number) => {
       const start = performance.now();
       lag[sent] = start - due;
-      oneRequest(t).then(
+      let firstByte = start;
+      oneRequest(t, (at) => (firstByte = at)).then(
         (err) => {
           const end = performance.now();
           if (err) {
             errors++;
             if (errorSamples.length < 5) errorSamples.push(err);
           } else {
+            ttfb[ok] = firstByte - due;
             latency[ok] = end - due;
             service[ok] = end - start;
             ok++;

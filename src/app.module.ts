@@ -9,8 +9,10 @@ import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
 import { ConsoleModule } from './console/console.module';
 import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
+import { ConfigReloadModule } from './config-reload/config-reload.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseService } from './database/database.service';
+import { EmbeddingsModule } from './embeddings/embeddings.module';
 import { collectEntities, EntityType } from './database/module-entities';
 import { PerformanceMetricsModule } from './metrics/performance-metrics.module';
 import { ModelPerformanceModule } from './model-performance/model-performance.module';
@@ -48,6 +50,8 @@ const FEATURE_MODULES = [
   OptimizerModule,
   RoutingModule,
   RegressionReplayModule,
+  EmbeddingsModule,
+  ConfigReloadModule,
   ConsoleModule,
 ];
 
@@ -61,7 +65,7 @@ export function gatewayEntities(): EntityType[] {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig, database: DatabaseService, logger: Logger): DynamicModule {
+  static forRoot(config: GatewayConfig, database: DatabaseService, logger: Logger, configFile?: string): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -72,7 +76,7 @@ export class AppModule {
           useExisting: true,
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, configFile),
         DatabaseModule.forRoot(database),
         ...FEATURE_MODULES,
       ],

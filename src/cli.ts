@@ -3,6 +3,8 @@ import { KEYS_HELP, runKeysCommand } from './auth/keys.command';
 import { reportFatal } from './bootstrap/fatal';
 import { loadConfig } from './config/config.loader';
 import { openDatabase } from './bootstrap/database';
+import { createGateway } from './bootstrap/gateway';
+import { createLogger } from './common/logging/logger';
 import { progressBar } from './common/progress';
 import { OPTIMIZE_HELP, runOptimizeCommand } from './optimizer/optimize.command';
 import {
@@ -11,6 +13,7 @@ import {
   REGRESSION_USAGE,
   runRegressionCommand,
 } from './regression-replay/regression.command';
+import { RegressionReplayService } from './regression-replay/regression-replay.service';
 import { runSimulateCommand, SIMULATE_HELP } from './optimizer/simulation/simulate.command';
 import {
   EXPORT_TESTS_FLAGS,
@@ -18,6 +21,7 @@ import {
   EXPORT_TESTS_USAGE,
   runExportTestsCommand,
 } from './regression-tests/export-tests.command';
+import { RegressionTestsService } from './regression-tests/regression-tests.service';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -127,20 +131,29 @@ registerCommand('keys', {
   help: KEYS_HELP,
   usage: 'create --name N --scopes a,b [--budget-day USD] [--budget-month USD] | list [--json] | revoke <id|prefix>',
   flags: ['name', 'scopes', 'json', 'budget-day', 'budget-month', 'budget-total'],
-  run: runKeysCommand,
+  run: (args) => runKeysCommand(args, openDatabase),
 });
 registerCommand('export-tests', {
   help: EXPORT_TESTS_HELP,
   usage: EXPORT_TESTS_USAGE,
   flags: EXPORT_TESTS_FLAGS,
-  run: runExportTestsCommand,
+  run: (args) =>
+    runExportTestsCommand(args, async (config) => {
+      // Logs on stderr: stdout carries the export.
+      const gw = await createGateway({ config, logger: createLogger({ level: 'warn', fd: 2 }) });
+      return { service: gw.app.get(RegressionTestsService), close: () => gw.close() };
+    }),
 });
 
 registerCommand('regression', {
   help: REGRESSION_HELP,
   usage: REGRESSION_USAGE,
   flags: REGRESSION_FLAGS,
-  run: runRegressionCommand,
+  run: (args) =>
+    runRegressionCommand(args, async (config) => {
+      const gw = await createGateway({ config, logger: createLogger({ level: 'warn', fd: 2 }) });
+      return { replay: gw.app.get(RegressionReplayService), close: () => gw.close() };
+    }),
 });
 
 if (require.main === module) void runCli(process.argv.slice(2)).then((code) => process.exit(code));

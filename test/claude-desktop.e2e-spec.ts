@@ -48,7 +48,7 @@ describe("the README's Claude Desktop recipe (npm run build first)", () => {
       );
       expect(stderr).toContain('MCP stdio server ready');
     } catch (err) {
-      throw new Error(`${(err as Error).message}\nstderr of the stdio entry:\n${stderr.slice(-2000)}`);
+      throw new Error(`${(err as Error).message}\nstderr of the stdio entry:\n${stderr.slice(-2000)}`, { cause: err });
     } finally {
       await client.close();
     }

@@ -33,11 +33,11 @@ function startRacer(dir: string, startAt: number): Racer {
   const child = spawn(process.execPath, ['-e', RACER, dir, String(startAt)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const racer: Racer = { child, out: '', err: '', settled: Promise.resolve(null) };
   racer.settled = new Promise((resolve) => {
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       racer.out += d;
       if (racer.out === 'won') resolve('won');
     });
-    child.stderr!.on('data', (d) => (racer.err += d));
+    child.stderr.on('data', (d) => (racer.err += d));
     child.on('exit', (code) => resolve(code));
   });
   return racer;

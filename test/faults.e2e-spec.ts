@@ -194,8 +194,8 @@ describe('fault suite against a local fake upstream', () => {
       test_name: string;
       category: string;
       discovered_from: string;
-      replay: Record<string, any>;
-      metadata: Record<string, any>;
+      replay: { body: { messages: Array<{ content: unknown }> } };
+      metadata: { fingerprint: string };
     }>('select * from regression_tests');
     expect(tests).toHaveLength(bugs.length);
     expect(new Set(tests.map((t) => t.metadata.fingerprint))).toEqual(new Set(bugs.map((b) => b.fingerprint)));

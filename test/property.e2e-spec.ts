@@ -245,7 +245,7 @@ describe('hostile input at scale (fast-check)', () => {
     tools = gw.app
       .get(ToolRegistry)
       .describe()
-      .map((t) => ({ name: t.name, readOnly: Boolean(t.readOnly), inputSchema: t.inputSchema as Schema }));
+      .map((t) => ({ name: t.name, readOnly: Boolean(t.readOnly), inputSchema: t.inputSchema }));
     ({ client: mcp } = await connectHttp(gw.url));
   });
   afterAll(async () => {

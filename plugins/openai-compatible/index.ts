@@ -4,6 +4,7 @@ import {
   OPTIONAL_CHAT_PARAMS,
   ProviderError,
   defineProviderPlugin,
+  estimateTokens,
   expectShape,
   headersSchema,
   internalCall,
@@ -14,6 +15,8 @@ import {
   type ChatDelta,
   type ChatRequest,
   type ChatResponse,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
   type FinishReason,
   type ModelInfo,
   type OptionalChatParam,
@@ -35,6 +38,7 @@ import {
   plainCompletion,
   requestBody,
 } from './wire';
+import { embeddingBody, embeddingListSchema, toEmbeddingResponse } from './embeddings';
 
 export const openaiCompatibleOptionsSchema = z.strictObject({
   /** Up to and including the API version, e.g. http://127.0.0.1:11434/v1 (Ollama) or https://api.openai.com/v1. */
@@ -103,6 +107,18 @@ class OpenAICompatibleProvider extends HttpProvider implements ProviderInstance 
 
   chatStream(request: ChatRequest, options: CallOptions): AsyncIterable<ChatDelta> {
     return this.stream(request, options);
+  }
+
+  async embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
+    this.requireKey();
+    const body = await this.http.json({ method: 'POST', path: '/embeddings', body: embeddingBody(request) }, options);
+    const list = expectShape(embeddingListSchema, body, `${this.ctx.providerId} embeddings`);
+    if (list.data.length !== request.input.length)
+      throw new ProviderError(
+        'malformed_response',
+        `${this.ctx.providerId}: ${list.data.length} embeddings for ${request.input.length} inputs`,
+      );
+    return toEmbeddingResponse(list, request, estimateTokens);
   }
 
   /**

@@ -9,6 +9,8 @@ import {
   splitText,
   startDeadline,
   type CallOptions,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
   type ChatDelta,
   type ChatRequest,
   type ChatResponse,
@@ -18,6 +20,8 @@ import {
   type ToolCall,
 } from '@ai-mcp-gateway/provider-sdk';
 import { composeAnswer } from './answer';
+import { SimulatedTruth } from './judge';
+import { simulatedEmbeddings } from './embeddings';
 import { planToolCalls } from './tools';
 import { simulatedOptionsSchema, type SimulatedModel, type SimulatedOptions } from './options';
 import { hash32, lognormalFromQuantiles, mulberry32 } from './rng';
@@ -54,18 +58,37 @@ const FAST_FAILURES = new Set<ProviderError['kind']>(['rate_limited', 'auth', 'b
 class SimulatedProvider implements ProviderInstance {
   readonly supportedParams = SIMULATED_PARAMS;
   private readonly calls = new Map<string, number>();
+  private readonly truth = new SimulatedTruth();
 
   constructor(
     private readonly options: SimulatedOptions,
     private readonly ctx: PluginContext,
   ) {}
 
-  async listModels() {
-    return this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
+  listModels() {
+    const chat = this.options.models.map((m) => ({ id: m.id, contextWindow: m.contextWindow, ownedBy: 'simulated' }));
+    return Promise.resolve([...chat, ...this.options.embeddingModels.map((m) => ({ id: m.id, ownedBy: 'simulated' }))]);
   }
 
-  async healthCheck() {
-    return { ok: true, detail: `${this.options.models.length} simulated models` };
+  /** Throws inside the executor so that every failure is a rejection, as for a real upstream. */
+  embed(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse> {
+    return new Promise((resolve) => {
+      if (options.signal.aborted) throw abortError(options.signal);
+      const model = this.options.embeddingModels.find((m) => m.id === request.model);
+      if (!model)
+        throw new ProviderError(
+          'not_found',
+          `${this.ctx.providerId}: unknown simulated embedding model ${request.model}`,
+          {
+            status: 404,
+          },
+        );
+      resolve(simulatedEmbeddings(request, model.dimensions));
+    });
+  }
+
+  healthCheck() {
+    return Promise.resolve({ ok: true, detail: `${this.options.models.length} simulated models` });
   }
 
   /** Draws the outcome synchronously: the n-th call to a model with the same request always gets the same one. */
@@ -92,8 +115,9 @@ class SimulatedProvider implements ProviderInstance {
     const failed = rng() < model.failureRate;
     const correct = rng() < (model.quality[taskType] ?? model.quality.default);
     const latencyMs = lognormalFromQuantiles(model.latencyMs.p50, model.latencyMs.p99, rng);
-    const text = composeAnswer(model.id, taskType, request.messages, model.outputTokens, rng);
-    const toolCalls = planToolCalls(request, model.id, n, this.ctx.providerId);
+    const verdict = this.truth.verdict(request.messages);
+    const text = verdict ?? composeAnswer(model.id, taskType, request.messages, model.outputTokens, rng);
+    const toolCalls = verdict ? undefined : planToolCalls(request, model.id, n, this.ctx.providerId);
     const base = { model, taskType, failed, correct, latencyMs, promptTokens };
     if (toolCalls) {
       const completionTokens = toolCalls.reduce(
@@ -102,7 +126,9 @@ class SimulatedProvider implements ProviderInstance {
       );
       return { ...base, content: '', toolCalls, finishReason: 'tool_calls', completionTokens };
     }
-    return { ...base, ...ending(text, request) };
+    const outcome: Outcome = { ...base, ...ending(text, request) };
+    if (!verdict) this.truth.remember(outcome.content, correct);
+    return outcome;
   }
 
   private failure(o: Outcome): ProviderError {
@@ -169,6 +195,8 @@ class SimulatedProvider implements ProviderInstance {
     return this.stream(outcome, options);
   }
 
+  // A stream that fails on its first read, as a real upstream's does.
+  // eslint-disable-next-line require-yield, @typescript-eslint/require-await
   private async *failedStream(err: unknown): AsyncGenerator<ChatDelta> {
     throw err;
   }

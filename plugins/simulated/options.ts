@@ -28,6 +28,12 @@ export const simulatedModelSchema = z.strictObject({
   contextWindow: z.number().int().positive().optional(),
 });
 
+/** A simulated embedding model: hashed bags of words of this many dimensions. */
+export const simulatedEmbeddingModelSchema = z.strictObject({
+  id: z.string().min(1),
+  dimensions: z.number().int().min(2).max(4096).default(256),
+});
+
 export const simulatedOptionsSchema = z.strictObject({
   seed: z.number().int().default(0),
   /** Multiplies every drawn latency; 0 answers at once (tests, fast simulations). */
@@ -36,6 +42,8 @@ export const simulatedOptionsSchema = z.strictObject({
     .array(simulatedModelSchema)
     .min(1)
     .refine((ms) => new Set(ms.map((m) => m.id)).size === ms.length, { message: 'model ids must be unique' }),
+  /** Embedding models (POST /v1/embeddings). */
+  embeddingModels: z.array(simulatedEmbeddingModelSchema).default([]),
 });
 
 export type SimulatedModel = z.infer<typeof simulatedModelSchema>;

@@ -6,7 +6,7 @@ import {
   type PluginContext,
 } from '@ai-mcp-gateway/provider-sdk';
 import { runConformanceSuite } from '@ai-mcp-gateway/provider-sdk/testing';
-import simulated, { type SimulatedOptions } from './index';
+import simulated from './index';
 import { argumentsFor } from './tools';
 
 const model = (over: Record<string, unknown> = {}) => ({

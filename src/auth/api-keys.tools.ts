@@ -8,7 +8,7 @@ import {
   listApiKeysInput,
   revokeApiKeyInput,
   setKeyBudgetInput,
-} from '../console/console-tools.contract';
+} from '../console-contract/console-tools.contract';
 import { BudgetsService, BudgetSummary } from '../budgets/budgets.service';
 import { NotFoundError } from '../errors';
 import { Tool } from '../tools/tool.decorator';

@@ -61,6 +61,11 @@ describe('route requirements', () => {
     expect(requirementFor('POST', '/mcp')).toEqual({ public: false });
   });
 
+  it('asks admin of /admin (the config reload)', () => {
+    expect(requirementFor('POST', '/admin/reload')).toEqual({ public: false, scope: 'admin' });
+    expect(requirementFor('GET', '/admin')).toEqual({ public: false, scope: 'admin' });
+  });
+
   it('normalizes the path as Express matches it, so case, slashes and escapes do not dodge a scope', () => {
     expect(normalizePath('/V1//Chat/completions/')).toBe('/v1/chat/completions');
     expect(normalizePath('/%76%31/models')).toBe('/v1/models');

@@ -7,7 +7,7 @@ import { HealthService } from '../observability/health.service';
 import { MetricsService } from '../observability/metrics.service';
 import { ApiKeyUsage } from './api-key-usage';
 import { ApiKeysService } from './api-keys.service';
-import { isLoopbackHost } from '../security/binding';
+import { isLoopbackHost } from '../common/http/loopback';
 import { doorOf, normalizePath } from '../common/http/doors';
 import { writeError } from '../common/http/error-shapes';
 import { ForbiddenError, UnauthorizedError } from '../errors';
@@ -20,7 +20,7 @@ export type Requirement = { public: true } | { public: false; scope?: Scope };
  * The route table of the auth check, on the normalized path:
  * GET /health, /metrics and the console's static files (/console/*: no data, the page reads through the
  * tool doors with the operator's key) are public; /v1/* (the Anthropic door /v1/messages too) needs `route`;
- * the tool listing and the live request log (GET /events/requests) need `tools:read`;
+ * the tool listing and the live request log (GET /events/requests) need `tools:read`; /admin/* (reload) `admin`;
  * /tools/:name and /mcp need any active key (the ToolCaller then checks each tool's own scope);
  * everything else needs an active key.
  */
@@ -29,6 +29,7 @@ export function requirementFor(method: string, path: string): Requirement {
   if (read && (path === '/health' || path === '/metrics')) return { public: true };
   if (read && (path === '/console' || path.startsWith('/console/'))) return { public: true };
   if (path === '/v1' || path.startsWith('/v1/')) return { public: false, scope: 'route' };
+  if (path === '/admin' || path.startsWith('/admin/')) return { public: false, scope: 'admin' };
   if (read && path === '/tools') return { public: false, scope: 'tools:read' };
   if (read && path === '/events/requests') return { public: false, scope: 'tools:read' };
   return { public: false };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.loader';
-import { openDatabase } from '../bootstrap/database';
+import type { GatewayConfig } from '../config/config.schema';
+import type { DatabaseService } from '../database/database.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeyInfo, ApiKeysService } from './api-keys.service';
 import { ApiKeyInputError, ApiKeyNotFoundError, SCOPES } from './scopes';
@@ -30,14 +31,17 @@ const USAGE = [
 class UsageError extends Error {}
 
 /** `keys` operator command: exit 0 on success, 2 on bad arguments, 1 when the key named does not exist. */
-export async function runKeysCommand(args: string[]): Promise<number> {
+export async function runKeysCommand(
+  args: string[],
+  openDatabase: (database: GatewayConfig['database']) => Promise<DatabaseService>,
+): Promise<number> {
   const [sub, ...rest] = args;
   let action: (cli: KeysCli) => Promise<void>;
   try {
     action = parseSubcommand(sub, rest);
   } catch (err) {
     if (!(err instanceof UsageError || err instanceof TypeError)) throw err;
-    process.stderr.write(`keys: ${(err as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`keys: ${err.message}\n${USAGE}\n`);
     return 2;
   }
   const { config } = loadConfig();

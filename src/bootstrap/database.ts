@@ -4,5 +4,10 @@ import { DatabaseService } from '../database/database.service';
 
 /** Connects (without migrating) to the configured database with the entities of every feature module. */
 export function openDatabase(database: GatewayConfig['database']): Promise<DatabaseService> {
-  return DatabaseService.connect({ url: database.url, dataDir: database.dataDir, entities: gatewayEntities() });
+  return DatabaseService.connect({
+    url: database.url,
+    dataDir: database.dataDir,
+    pgliteTierUp: database.pgliteTierUp,
+    entities: gatewayEntities(),
+  });
 }

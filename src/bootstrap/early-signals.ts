@@ -19,3 +19,13 @@ export function onStopSignal(cb: StopHandler): void {
   handler = cb;
   if (pending) cb(pending);
 }
+
+let reloadHandler: (() => void) | undefined;
+// SIGHUP would end the process by default: it reloads the config once the gateway runs (before, the
+// start is reading the file anyway).
+process.on('SIGHUP', () => reloadHandler?.());
+
+/** Registers what SIGHUP does (the config reload). */
+export function onReloadSignal(cb: () => void): void {
+  reloadHandler = cb;
+}

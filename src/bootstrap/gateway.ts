@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json } from 'express';
+import { json, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
@@ -9,18 +9,22 @@ import { AppModule } from '../app.module';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { AuthMiddleware } from '../auth/auth.middleware';
 import { isLoopbackHost, UnsafeBindError } from '../security/binding';
-import { hostOriginGuard } from '../security/host-origin';
+import { hostOriginGuard } from '../common/http/host-origin';
 import { RateLimitMiddleware } from '../security/rate-limit.middleware';
 import { openDatabase } from './database';
 import { accessLog } from '../common/http/access-log';
 import { DomainExceptionFilter } from '../common/http/errors.filter';
 import { bodyParserErrors, requireJsonBody } from '../common/http/json-body';
 import { InFlightTracker } from './in-flight-tracker';
+import { bindRequestLogger, installLeanRoutes, Layer, LeanRoute } from '../common/http/lean-route';
+import { OpenAiApiController } from '../routing/openai-api.controller';
 import { nestLogger } from '../common/logging/logger';
 import { resolveConfigPath } from '../config/config.loader';
 import { GatewayConfig } from '../config/config.schema';
 import { DatabaseService } from '../database/database.service';
 import { checkProviderPlugins } from '../providers/plugin-check';
+
+type ChatRequest = Parameters<OpenAiApiController['chatCompletions']>[0];
 
 /** The routes whose bodies are chat requests (security.chatBodyLimit). */
 const CHAT_DOORS = ['/v1/chat/completions', '/v1/messages'];
@@ -55,14 +59,15 @@ export async function createGateway(opts: CreateGatewayOptions): Promise<Gateway
   try {
     const migrated = await db.migrate();
     if (migrated.applied.length > 0) logger.info({ applied: migrated.applied }, 'database migrated');
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, logger), {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, logger, opts.configFile), {
       logger: nestLogger(logger),
       bodyParser: false,
       abortOnError: false,
     });
     const inFlight = new InFlightTracker();
-    configureHttp(app, config, logger, inFlight);
+    const layers = configureHttp(app, config, logger, inFlight);
     await app.init();
+    installLeanRoutes(app.getHttpServer(), [chatCompletionsRoute(app, layers)]);
     return makeHandle(app, db, config, logger, inFlight);
   } catch (err) {
     await app?.close().catch(() => undefined);
@@ -71,25 +76,48 @@ export async function createGateway(opts: CreateGatewayOptions): Promise<Gateway
   }
 }
 
+/** Installs the middleware every request runs; returns those a chat-completions request runs, in order. */
 function configureHttp(
   app: NestExpressApplication,
   config: GatewayConfig,
   logger: PinoLogger,
   inFlight: InFlightTracker,
-): void {
+): Layer[] {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(accessLog(logger, inFlight));
+  const access = accessLog(logger, inFlight);
+  app.use(access);
   // Host (DNS rebinding) and Origin (cross-site pages) on every door, before anything else reads the request.
-  app.use(hostOriginGuard(config));
+  const hostOrigin = hostOriginGuard(config.security, isLoopbackHost(config.server.host));
+  app.use(hostOrigin);
   // Bearer key and rate limit before the body parser: a refused caller costs no body parse and no query.
-  app.use(app.get(AuthMiddleware).handler(), app.get(RateLimitMiddleware).handler());
+  const guards = [app.get(AuthMiddleware).handler(), app.get(RateLimitMiddleware).handler()];
+  app.use(...guards);
   // Chat requests carry whole conversations and images (a long Claude Code session passes 1 MB): a larger limit.
-  app.use(CHAT_DOORS, json({ limit: config.security.chatBodyLimit }));
-  app.use(CHAT_DOORS, bodyParserErrors(config.security.chatBodyLimit, 'security.chatBodyLimit'));
-  app.useBodyParser('json', { limit: config.security.bodyLimit });
-  app.use(bodyParserErrors(config.security.bodyLimit), requireJsonBody());
+  const { chatBodyLimit, bodyLimit } = config.security;
+  const chatBody = [json({ limit: chatBodyLimit }), bodyParserErrors(chatBodyLimit, 'security.chatBodyLimit')];
+  app.use(CHAT_DOORS, ...chatBody);
+  app.useBodyParser('json', { limit: bodyLimit });
+  // (The body parser above skips a body the chat parser has read, or one it skipped for its Content-Type.)
+  const anyBody = [bodyParserErrors(bodyLimit), requireJsonBody()];
+  app.use(...anyBody);
   app.useGlobalFilters(new DomainExceptionFilter());
+  return [access, hostOrigin, ...guards, ...chatBody, ...anyBody] as Layer[];
+}
+
+/**
+ * POST /v1/chat/completions without express and Nest's router: the same middleware, then nestjs-pino's
+ * logger binding, then the controller method the Nest route calls.
+ */
+function chatCompletionsRoute(app: NestExpressApplication, layers: Layer[]): LeanRoute {
+  const controller = app.get(OpenAiApiController);
+  return {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    layers: [...layers, bindRequestLogger],
+    // The lean request carries what the layers set (body, id, auth, log) under express's names.
+    handle: (req, res) => controller.chatCompletions(req as unknown as ChatRequest, res as Response),
+  };
 }
 
 function makeHandle(
@@ -107,7 +135,7 @@ function makeHandle(
     async listen() {
       assertSafeBinding(app, config, logger);
       await app.listen(config.server.port, config.server.host);
-      const address = (app.getHttpServer() as Server).address() as AddressInfo;
+      const address = app.getHttpServer().address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       handle.url = `http://${host}:${address.port}`;
       db.dataDirLock?.setUrl(handle.url);

@@ -3,6 +3,7 @@ import { Severity } from './bug-pattern.entity';
 import { BugPatternsRepository, RecentBugRow } from './bug-patterns.repository';
 import type { BugPatternDto } from './bug-patterns.schemas';
 import { bugFingerprint } from './fingerprint';
+import { categoryPage, type CategoryPageFilter } from '../common/category-page';
 
 export interface RecordBugInput {
   category: string;
@@ -12,11 +13,7 @@ export interface RecordBugInput {
   severity: Severity;
 }
 
-export interface BugPatternFilter {
-  category?: string;
-  limit?: number;
-  offset?: number;
-}
+export type BugPatternFilter = CategoryPageFilter;
 
 export type { RecentBugRow };
 
@@ -40,11 +37,7 @@ export class BugPatternsService {
 
   /** Most occurrences first, then most recently seen; the category matches case-insensitively. */
   async list(filter: BugPatternFilter = {}): Promise<{ items: BugPatternDto[]; total: number }> {
-    return this.patterns.list({
-      category: filter.category ? filter.category.trim() : undefined,
-      limit: filter.limit ?? 100,
-      offset: filter.offset ?? 0,
-    });
+    return this.patterns.list(categoryPage(filter));
   }
 
   async findByFingerprint(fingerprint: string): Promise<BugPatternDto | undefined> {

@@ -6,7 +6,11 @@ function findRoot(start: string): string {
   let dir = start;
   for (;;) {
     const candidate = join(dir, 'package.json');
-    if (existsSync(candidate) && JSON.parse(readFileSync(candidate, 'utf8')).name === 'ai-mcp-gateway') return dir;
+    if (
+      existsSync(candidate) &&
+      (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown }).name === 'ai-mcp-gateway'
+    )
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) return process.cwd();
     dir = parent;
@@ -14,5 +18,6 @@ function findRoot(start: string): string {
 }
 
 export const PROJECT_ROOT = findRoot(__dirname);
-export const APP_VERSION: string = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
+export const APP_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 export const STARTED_AT = Date.now();

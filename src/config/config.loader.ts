@@ -42,7 +42,7 @@ export function resolveConfigPath(env: NodeJS.ProcessEnv = process.env): string 
  * An absolute PGlite directory: DATA_DIR relative to the working directory; `database.dataDir` in a
  * file relative to that file's folder (as plugin paths are); by default data/ in the installation.
  */
-function resolveDataDir(raw: Record<string, any>, env: NodeJS.ProcessEnv, file: string): string {
+function resolveDataDir(raw: { database?: { dataDir?: unknown } }, env: NodeJS.ProcessEnv, file: string): string {
   const absolute = (dir: string, base: string) => (dir === IN_MEMORY ? dir : resolve(base, dir));
   if (env.DATA_DIR) return absolute(env.DATA_DIR, process.cwd());
   const fromFile = raw.database?.dataDir;
@@ -65,7 +65,7 @@ function readYaml(file: string): unknown {
     const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
     throw new ConfigError(file, where, `malformed YAML: ${first.message.split('\n')[0]}`);
   }
-  const value = doc.toJS() ?? {};
+  const value: unknown = doc.toJS() ?? {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new ConfigError(file, '', 'the top level must be a mapping of keys');
   return value;
@@ -73,11 +73,11 @@ function readYaml(file: string): unknown {
 
 /** Env overrides win over the file; each is validated and named by its variable. */
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, file: string): Record<string, unknown> {
-  const out: Record<string, any> = structuredClone(raw);
+  const out: Record<string, unknown> = structuredClone(raw);
   const section = (key: string): Record<string, unknown> => {
     if (out[key] === undefined || out[key] === null) out[key] = {};
     if (typeof out[key] !== 'object' || Array.isArray(out[key])) throw new ConfigError(file, key, 'expected a mapping');
-    return out[key];
+    return out[key] as Record<string, unknown>;
   };
   if (env.HOST) section('server').host = env.HOST;
   if (env.PORT !== undefined && env.PORT !== '') {
@@ -85,6 +85,12 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, file: st
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new ConfigError('environment', 'PORT', `"${env.PORT}" is not a port number (0-65535)`);
     section('server').port = port;
+  }
+  if (env.WORKERS !== undefined && env.WORKERS !== '') {
+    const workers = Number(env.WORKERS);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+      throw new ConfigError('environment', 'WORKERS', `"${env.WORKERS}" is not a number of workers (1-64)`);
+    section('server').workers = workers;
   }
   if (env.DATABASE_URL) section('database').url = env.DATABASE_URL;
   if (env.DATA_DIR) section('database').dataDir = env.DATA_DIR;
@@ -96,7 +102,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
   const withEnv = applyEnv(raw as Record<string, unknown>, env, file);
   const result = gatewayConfigSchema.safeParse(withEnv);
   if (result.success) {
-    result.data.database.dataDir = resolveDataDir(raw as Record<string, any>, env, file);
+    result.data.database.dataDir = resolveDataDir(raw as { database?: { dataDir?: unknown } }, env, file);
     return result.data;
   }
   const issue = result.error.issues[0];
@@ -108,6 +114,7 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
 
 const ENV_KEYS: Record<string, string> = {
   'server.host': 'HOST',
+  'server.workers': 'WORKERS',
   'database.url': 'DATABASE_URL',
   'database.dataDir': 'DATA_DIR',
   logLevel: 'LOG_LEVEL',
@@ -121,5 +128,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const file = resolveConfigPath(env);
+  return loadConfigFile(file, env);
+}
+
+/** Reads and validates one file (with the env overrides); throws ConfigError with the one-line reason. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   return { file, config: parseConfig(readYaml(file), file, env) };
 }

@@ -23,8 +23,11 @@ const modelSchema = z.strictObject({
   provider: z.string().min(1),
   /** Name of the model at the provider; defaults to id. */
   upstreamModel: z.string().min(1).optional(),
-  layer: z.enum(LAYERS),
-  /** USD per million tokens. */
+  /** `embedding`: served on POST /v1/embeddings only (no layer needed); `chat` (default): routed chat. */
+  kind: z.enum(['chat', 'embedding']).optional(),
+  /** Required for chat models. */
+  layer: z.enum(LAYERS).optional(),
+  /** USD per million tokens (an embedding model's output price is unused). */
   price: priceSchema,
   contextWindow: z.number().int().positive().default(8192),
   /** Task types this model is known to be good at (a prior for the policy). */
@@ -88,6 +91,50 @@ const optimizerSchema = z.strictObject({
   windowHours: z.number().positive().default(168),
   /** Seeds the policy's sampling (reproducible simulations); unset: Math.random. */
   seed: z.number().int().optional(),
+  /**
+   * What the learned policy aims at. qualityFloor (0..1): the cheapest model whose estimated quality is at
+   * least qualityFloor x the best model's (a request may override it with x-gateway-quality-floor); unset:
+   * the costWeight utility. scope: `traffic` holds the floor over recent traffic, `request` on every request.
+   */
+  objective: z
+    .strictObject({
+      qualityFloor: z.number().min(0).max(1).optional(),
+      scope: z.enum(['traffic', 'request']).default('traffic'),
+    })
+    .prefault({}),
+  /** Judge sampling: a share of answered requests graded by a judge model after the response (never on its path). */
+  judge: z
+    .strictObject({
+      /** A catalogue model id; it is never chosen for ordinary routing. Unset: no judge. */
+      model: z.string().min(1).optional(),
+      sampleRate: z.number().min(0).max(1).default(0.1),
+      /** Judge spend per UTC day (USD) after which judging stops until the next day. */
+      maxDailyUsd: z.number().positive().optional(),
+      /** What "good" means for this traffic, added to the judge's instructions. */
+      rubric: z.string().max(4000).optional(),
+      timeoutMs: z.number().int().positive().default(30000),
+    })
+    .prefault({}),
+  /** A/B tests of routing strategies started at boot when no test of that name exists yet (as start_ab_test). */
+  abTests: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(100),
+        strategyA: z.enum(['learned', 'static', 'cheapest', 'greedy']),
+        strategyB: z.enum(['learned', 'static', 'cheapest', 'greedy']),
+        split: z.number().min(0.01).max(0.99).default(0.5),
+        taskType: z.string().min(1).max(100).optional(),
+        /** Requests per side after which the test ends, with "no winner" when not significant. */
+        maxSample: z.number().int().positive().optional(),
+      }),
+    )
+    .default([]),
+  /** The per-prompt learner's state: saved to learner_state every persistMs while it changed (0: never). */
+  learner: z
+    .strictObject({
+      persistMs: z.number().int().min(0).default(30000),
+    })
+    .prefault({}),
   /** Replay the regression tests after each run that changed something; a test that passed before and fails now rolls the run back. */
   replayAfterRun: z.boolean().default(false),
 });
@@ -125,6 +172,15 @@ const securitySchema = z.strictObject({
    * revoking every key refuses requests instead of opening the gateway again.
    */
   open: z.boolean().optional(),
+});
+
+/** Exact-match answers of deterministic chat requests (temperature 0, or `x-gateway-cache: use`). */
+const cacheSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How long an answer is served again. */
+  ttlSeconds: z.number().int().positive().default(600),
+  /** Answers kept (least recently used dropped first). */
+  maxEntries: z.number().int().positive().default(1000),
 });
 
 const healthSchema = z.strictObject({
@@ -169,6 +225,8 @@ const alertsSchema = z.strictObject({
 const serverSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(3000),
+  /** Gateway processes sharing the port (node:cluster); more than 1 needs PostgreSQL (env WORKERS). Default 1. */
+  workers: z.number().int().min(1).max(64).optional(),
 });
 
 export const gatewayConfigSchema = z
@@ -179,6 +237,11 @@ export const gatewayConfigSchema = z
         url: z.string().url().optional(),
         /** Made absolute by the loader (DATA_DIR: from the working directory; the file: from its folder). */
         dataDir: z.string().min(1).default('data'),
+        /**
+         * PGlite: let V8 recompile its hot WebAssembly with the optimizing compiler (faster queries under a
+         * sustained load, ~100 MB more RSS). Off by default: the baseline compiler only, for a small idle footprint.
+         */
+        pgliteTierUp: z.boolean().optional(),
       })
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -197,11 +260,18 @@ export const gatewayConfigSchema = z
     optimizer: optimizerSchema.prefault({}),
     security: securitySchema.prefault({}),
     health: healthSchema.prefault({}),
+    cache: cacheSchema.prefault({}),
     budgets: budgetsSchema.prefault({}),
     regression: regressionSchema.prefault({}),
     alerts: alertsSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
+    if ((cfg.server.workers ?? 1) > 1 && !cfg.database.url)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'workers'],
+        message: `${cfg.server.workers} workers need PostgreSQL (DATABASE_URL): the embedded PGlite database is owned by one process, so it runs 1 worker`,
+      });
     const providerIds = new Set<string>();
     cfg.providers.forEach((p, i) => {
       if (providerIds.has(p.id))
@@ -217,10 +287,23 @@ export const gatewayConfigSchema = z
           message: `model "${m.id}" names provider "${m.provider}", which is not declared under providers`,
         });
       }
+      if (m.kind !== 'embedding' && !m.layer)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'layer'],
+          message: `model "${m.id}" needs a layer (${LAYERS.join(', ')}); only kind: embedding models go without`,
+        });
       if (modelIds.has(m.id))
         ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       modelIds.add(m.id);
     });
+    const judge = cfg.optimizer.judge.model;
+    if (judge !== undefined && !modelIds.has(judge))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['optimizer', 'judge', 'model'],
+        message: `the judge "${judge}" is not a model id of models[]`,
+      });
     for (const [name, target] of Object.entries(cfg.aliases)) {
       if (target !== 'auto' && !(LAYERS as readonly string[]).includes(target) && !modelIds.has(target))
         ctx.addIssue({

@@ -18,6 +18,8 @@ export interface DatabaseTarget {
   dataDir: string;
   /** The entities of every feature module: the composition root collects them (gatewayEntities()). */
   entities: readonly EntityType[];
+  /** PGlite: let V8 optimize its hot WebAssembly (database.pgliteTierUp; see wasmBaselineOnly). */
+  pgliteTierUp?: boolean;
 }
 
 export interface MigrationResult {
@@ -47,7 +49,7 @@ export class DatabaseService {
     const lock = target.dataDir === IN_MEMORY ? undefined : new DataDirLock(target.dataDir);
     lock?.acquire();
     try {
-      const pglite = await openPglite(target.dataDir);
+      const pglite = await openPglite(target.dataDir, target.pgliteTierUp);
       const orm = await MikroORM.init(pgliteOptions(pglite, target.entities));
       return new DatabaseService('pglite', orm, target, pglite, lock);
     } catch (err) {
@@ -62,12 +64,12 @@ export class DatabaseService {
 
   /** A fresh entity manager for one unit of work. */
   fork(): EntityManager {
-    return this.em.fork() as EntityManager;
+    return this.em.fork();
   }
 
   /** Applies pending migrations; on Postgres under an advisory lock so concurrent starts do not race. */
   async migrate(onProgress?: MigrationProgress): Promise<MigrationResult> {
-    const migrator = this.orm.getMigrator() as Migrator;
+    const migrator = this.orm.getMigrator<Migrator>();
     if (this.kind === 'pglite') return { applied: await applyPending(migrator, onProgress) };
     const client = new Client({ connectionString: this.target.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await client.connect();
@@ -81,7 +83,7 @@ export class DatabaseService {
   }
 
   async pendingMigrations(): Promise<string[]> {
-    return (await (this.orm.getMigrator() as Migrator).getPendingMigrations()).map((m) => m.name);
+    return (await this.orm.getMigrator<Migrator>().getPendingMigrations()).map((m) => m.name);
   }
 
   /** True when a trivial query answers within the timeout. */

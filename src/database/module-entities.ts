@@ -26,8 +26,8 @@ export function collectEntities(roots: readonly ModuleImport[]): EntityType[] {
   const entities = new Set<EntityType>();
   const visit = (item: ModuleImport): void => {
     if (!item || item instanceof Promise) return;
-    if ('forwardRef' in item) return visit((item as ForwardReference).forwardRef() as ModuleImport);
-    const dynamic = 'module' in item ? (item as DynamicModule) : undefined;
+    if ('forwardRef' in item) return visit((item as ForwardReference<() => ModuleImport>).forwardRef());
+    const dynamic = 'module' in item ? item : undefined;
     const moduleClass = dynamic ? dynamic.module : (item as Type<unknown>);
     if (seen.has(item)) return;
     seen.add(item);

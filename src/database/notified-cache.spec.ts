@@ -77,8 +77,7 @@ describe('NotifiedCache', () => {
   });
 
   it('gives up after ten raced loads and keeps the stored value', async () => {
-    let c!: NotifiedCache<number>;
-    c = cache(async (v) => {
+    const c: NotifiedCache<number> = cache(async (v) => {
       c.invalidate();
       return v;
     });

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { setFlagsFromString } from 'node:v8';
 import { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -6,13 +7,12 @@ import { join, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations';
 import type { EntityType } from './module-entities';
 import { patchPGliteDialect } from './pglite-dialect-fix';
+import type * as PGliteOrm from 'mikro-orm-pglite' with { 'resolution-mode': 'import' };
 
 // The package's types are ESM-only while its runtime ships a CommonJS build; require it with ESM types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', {
-  with: { 'resolution-mode': 'import' },
-});
-patchPGliteDialect(PGliteKnexDialect as unknown as { prototype: Record<string, unknown> });
+const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof PGliteOrm;
+patchPGliteDialect(PGliteKnexDialect);
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -44,7 +44,7 @@ export function postgresOptions(url: string, entities: readonly EntityType[]): O
     clientUrl: url,
     pool: { min: 0, max: 10, acquireTimeoutMillis: 10000, idleTimeoutMillis: 10000 },
     driverOptions: { connection: { connectionTimeoutMillis: 5000, keepAlive: true } },
-  } as Options;
+  };
 }
 
 /** PGlite runs in this process; we create the instance so we control its directory and closing. */
@@ -55,10 +55,21 @@ export function pgliteOptions(instance: PGlite, entities: readonly EntityType[])
     driver: PGliteDriver,
     dbName: 'postgres',
     driverOptions: { connection: { pglite: () => instance } },
-  } as Options;
+  };
 }
 
-export async function openPglite(dataDir: string): Promise<PGlite> {
+/**
+ * V8 compiles WebAssembly with its baseline compiler (Liftoff) first and recompiles hot functions with
+ * its optimizing one (TurboFan). PGlite's start runs enough of Postgres to tier up much of it: ~100 MB of
+ * optimized code and compiler memory that an idle gateway keeps. Liftoff only (the default, unless
+ * database.pgliteTierUp) keeps the gateway's idle RSS down; it applies to WebAssembly compiled from now on.
+ */
+export function wasmBaselineOnly(enabled: boolean): void {
+  if (enabled) setFlagsFromString('--liftoff-only');
+}
+
+export async function openPglite(dataDir: string, tierUp = false): Promise<PGlite> {
+  wasmBaselineOnly(!tierUp);
   const db = dataDir === IN_MEMORY ? new PGlite() : new PGlite(join(resolve(dataDir), 'pglite'));
   await db.waitReady;
   return db;

@@ -11,7 +11,7 @@ export async function queryRows<T = Record<string, unknown>>(
   sql: string,
   params: readonly Knex.Value[] = [],
 ): Promise<T[]> {
-  const result = (await em.getKnex().raw(sql, params as Knex.Value[])) as { rows: T[] };
+  const result = await em.getKnex().raw<{ rows: T[] }>(sql, params as Knex.Value[]);
   return result.rows;
 }
 

@@ -12,12 +12,9 @@ describe('PerformanceMetricsRepository', () => {
   });
 
   async function stored(): Promise<Array<{ metric_name: string; metric_value: number; context: unknown }>> {
-    const res = (await db
-      .fork()
-      .getKnex()
-      .raw('select metric_name, metric_value, context from performance_metrics order by id')) as {
+    const res = await db.fork().getKnex().raw<{
       rows: Array<{ metric_name: string; metric_value: number; context: unknown }>;
-    };
+    }>('select metric_name, metric_value, context from performance_metrics order by id');
     return res.rows;
   }
 

@@ -1,4 +1,3 @@
-import { DatabaseService } from '../database/database.service';
 import { useTestDatabase } from '../../test/helpers/test-database';
 import { CallTotals, ModelPerformanceRepository } from './model-performance.repository';
 
@@ -22,7 +21,7 @@ describe('ModelPerformanceRepository', () => {
   let repo: ModelPerformanceRepository;
   const database = useTestDatabase(['model_performance']);
   beforeAll(() => {
-    repo = new ModelPerformanceRepository(database.db as DatabaseService);
+    repo = new ModelPerformanceRepository(database.db);
   });
 
   it('adds totals to the running sums and recomputes the averages from them', async () => {

@@ -69,8 +69,14 @@ export class ModelPerformanceRepository {
   async list(filter: { taskType?: string; modelId?: string } = {}): Promise<ModelPerformanceDto[]> {
     const conditions: string[] = [];
     const params: Knex.Value[] = [];
-    if (filter.taskType) (conditions.push('task_type = ?'), params.push(filter.taskType));
-    if (filter.modelId) (conditions.push('model_id = ?'), params.push(filter.modelId));
+    if (filter.taskType) {
+      conditions.push('task_type = ?');
+      params.push(filter.taskType);
+    }
+    if (filter.modelId) {
+      conditions.push('model_id = ?');
+      params.push(filter.modelId);
+    }
     const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
     const em = this.db.fork();
     const rows = await queryRows(em, `select * from model_performance ${where} ${RANK_ORDER}, task_type asc`, params);

@@ -42,7 +42,7 @@ describe('OptimizerRunsRepository', () => {
   (ON_POSTGRES ? it : it.skip)(
     'writes inside a locked transaction: nothing is seen before commit, nothing after rollback',
     async () => {
-      const url = (db.orm.config.get('clientUrl') as string | undefined)!;
+      const url = db.orm.config.get('clientUrl')!;
       const tx = (await tryLockedTransaction(url, 727_100_999))!;
       expect(await tryLockedTransaction(url, 727_100_999)).toBeUndefined();
       const id = (await repo.insertStarted('cron', '2026-11-29T11:00:00.000Z', tx))!;

@@ -22,6 +22,15 @@ describe('decideAbTest', () => {
     expect(d.evidence).toMatchObject({ A: { requests: 20 }, B: { requests: 20 } });
   });
 
+  it('ends with no winner once both sides reach maxSample without significance, and not before', () => {
+    const even = [group('A', 'cheap', 200, 150), group('B', 'cheap', 200, 152)];
+    expect(decideAbTest(even, opts)).toMatchObject({ winner: null, concluded: false });
+    expect(decideAbTest(even, opts, 300)).toMatchObject({ winner: null, concluded: false });
+    const d = decideAbTest(even, opts, 200);
+    expect(d).toMatchObject({ winner: null, concluded: true });
+    expect(d.evidence.verdict).toMatch(/no winner/);
+  });
+
   it('declares the better arm at confidence', () => {
     const d = decideAbTest([group('A', 'cheap', 300, 180), group('B', 'cheap', 300, 255)], opts);
     expect(d.winner).toBe('B');

@@ -12,6 +12,8 @@ export interface AbDecisionOptions {
 
 export interface AbDecision {
   winner: 'A' | 'B' | null;
+  /** The test ends now: a winner, or no winner once both sides reached the test's maxSample. */
+  concluded: boolean;
   evidence: Record<string, unknown>;
 }
 
@@ -40,7 +42,11 @@ export function utilityMoments(
  * The A/B test's verdict: a winner only when both sides have minSample requests and the two-sample
  * z-test of their mean utility rejects "no difference" at the configured confidence (two-sided).
  */
-export function decideAbTest(groups: readonly ArmMoments[], o: AbDecisionOptions): AbDecision {
+export function decideAbTest(
+  groups: readonly ArmMoments[],
+  o: AbDecisionOptions,
+  maxSample: number | null = null,
+): AbDecision {
   const a = utilityMoments(groups, 'A', o);
   const b = utilityMoments(groups, 'B', o);
   const test = compareMeans(a, b);
@@ -52,18 +58,22 @@ export function decideAbTest(groups: readonly ArmMoments[], o: AbDecisionOptions
     pValue: test ? round(test.pValue) : null,
     alpha: round(1 - o.confidence),
     minSample: o.minSample,
+    maxSample,
   };
-  if (!test || a.n < o.minSample || b.n < o.minSample || test.pValue >= 1 - o.confidence)
-    return { winner: null, evidence };
-  return { winner: test.diff > 0 ? 'B' : 'A', evidence };
+  if (!test || a.n < o.minSample || b.n < o.minSample || test.pValue >= 1 - o.confidence) {
+    const exhausted = maxSample !== null && a.n >= maxSample && b.n >= maxSample;
+    if (exhausted) evidence.verdict = `no winner: both sides reached maxSample ${maxSample} without significance`;
+    return { winner: null, concluded: exhausted, evidence };
+  }
+  return { winner: test.diff > 0 ? 'B' : 'A', concluded: true, evidence };
 }
 
 /** The change that concludes a test (kind ab.conclude). */
 export function abChange(
-  test: { id: number; name: string; strategyA: string; strategyB: string },
+  test: { id: number; name: string; strategyA: string; strategyB: string; maxSample?: number | null },
   decision: AbDecision,
 ): OptimizerChange {
-  const winner = decision.winner === 'A' ? test.strategyA : test.strategyB;
+  const winner = decision.winner === null ? null : decision.winner === 'A' ? test.strategyA : test.strategyB;
   return {
     kind: 'ab.conclude',
     target: `ab:${test.id}:${test.name}`,

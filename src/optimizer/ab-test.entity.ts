@@ -34,6 +34,10 @@ export class AbTest {
   @Index({ name: 'ab_tests_status_idx' })
   status: AbTestStatus = 'running';
 
+  /** Requests per side after which the test ends, with no winner when still not significant (null: no limit). */
+  @Property({ type: 'integer', nullable: true })
+  maxSample?: number | null;
+
   /** 'A' or 'B' once concluded with a winner. */
   @Property({ type: 'string', length: 1, nullable: true })
   winner?: string | null;

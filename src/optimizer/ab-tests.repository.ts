@@ -10,6 +10,7 @@ export interface AbTestDto {
   strategyB: string;
   split: number;
   taskType: string | null;
+  maxSample: number | null;
   status: string;
   winner: string | null;
   result: Record<string, unknown> | null;
@@ -23,6 +24,7 @@ export interface NewAbTest {
   strategyB: Strategy;
   split: number;
   taskType: string | null;
+  maxSample?: number | null;
 }
 
 /** ab_tests: the A/B tests of routing strategies and their verdicts. */
@@ -45,11 +47,17 @@ export class AbTestsRepository {
     const em = this.db.fork();
     const rows = await queryRows(
       em,
-      `insert into ab_tests (name, strategy_a, strategy_b, split, task_type, status, started_at) values (?, ?, ?, ?, ?, 'running', now())
+      `insert into ab_tests (name, strategy_a, strategy_b, split, task_type, max_sample, status, started_at) values (?, ?, ?, ?, ?, ?, 'running', now())
        on conflict (name) do nothing returning *`,
-      [test.name, test.strategyA, test.strategyB, test.split, test.taskType],
+      [test.name, test.strategyA, test.strategyB, test.split, test.taskType, test.maxSample ?? null],
     );
     return rows.length === 0 ? undefined : toAbTestDto(em.map(AbTest, rows[0]));
+  }
+
+  /** Whether a test (any status) has this name. */
+  async exists(name: string): Promise<boolean> {
+    const rows = await queryRows(this.db.fork(), `select 1 from ab_tests where name = ?`, [name]);
+    return rows.length > 0;
   }
 
   /** Newest first, at most 200. */
@@ -93,6 +101,7 @@ function toAbTestDto(t: AbTest): AbTestDto {
     strategyB: t.strategyB,
     split: t.split,
     taskType: t.taskType ?? null,
+    maxSample: t.maxSample ?? null,
     status: t.status,
     winner: t.winner ?? null,
     result: t.result ?? null,

@@ -11,7 +11,11 @@ export interface StartAbTestInput {
   strategyB: Strategy;
   split: number;
   taskType?: string;
+  maxSample?: number;
 }
+
+/** A test as get_ab_tests shows it: with the traffic it actually gets. */
+export type AbTestView = AbTestDto & { precedence: string };
 
 /** ab_tests: start, list, conclude. The statistics live in the optimizer; this only stores. */
 @Injectable()
@@ -39,6 +43,41 @@ export class AbTestsService {
   /** Newest first (at most 200), optionally only those with this status. */
   list(status?: string): Promise<AbTestDto[]> {
     return this.tests.list(status as AbTestStatus | undefined);
+  }
+
+  /**
+   * Like list, each with its precedence: a running test of one task type takes that task type's traffic
+   * from a running test of all traffic (which gets the rest); two tests on the same traffic are refused.
+   */
+  async view(status?: string): Promise<AbTestView[]> {
+    const tests = await this.list(status);
+    const running = status === 'running' ? tests : await this.list('running');
+    const scoped = running.filter((t) => t.taskType !== null);
+    const all = running.find((t) => t.taskType === null);
+    return tests.map((t) => {
+      let precedence = 'not running';
+      if (t.status === 'running' && t.taskType !== null)
+        precedence = `every auto request of task type "${t.taskType}"${all ? ` (before test ${all.id}, which covers all traffic)` : ''}`;
+      else if (t.status === 'running')
+        precedence = scoped.length
+          ? `all auto requests except task types ${scoped.map((s) => `"${s.taskType}" (test ${s.id})`).join(', ')}`
+          : 'all auto requests';
+      return { ...t, precedence };
+    });
+  }
+
+  /** Starts the tests of optimizer.abTests that do not exist yet (by name); a clash is logged by the caller. */
+  async startConfigured(tests: readonly StartAbTestInput[]): Promise<string[]> {
+    const problems: string[] = [];
+    for (const t of tests) {
+      if (await this.tests.exists(t.name)) continue;
+      try {
+        await this.start(t);
+      } catch (err) {
+        problems.push(`A/B test "${t.name}" from the config was not started: ${(err as Error).message}`);
+      }
+    }
+    return problems;
   }
 
   /**

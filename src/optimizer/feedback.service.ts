@@ -29,7 +29,8 @@ export class FeedbackService {
   ) {}
 
   /**
-   * Sets the caller's score of a routed request.
+   * Sets the caller's score of a routed request, by its request id or the completion id the client holds
+   * (`chatcmpl-<id>` from /v1/chat/completions, `msg_<id>` from /v1/messages).
    * @throws InvalidInputError (field `score`) when neither score nor success is given
    * @throws NotFoundError for a request id never logged
    */
@@ -37,20 +38,36 @@ export class FeedbackService {
     const score = input.score ?? (input.success === undefined ? undefined : input.success ? 1 : 0);
     if (score === undefined || !Number.isFinite(score) || score < 0 || score > 1)
       throw InvalidInputError.field('score', 'give score (0-1) or success (true/false)');
-    let change = await this.outcomes.setFeedback(input.requestId, score);
-    if (!change && this.recorder.isPending(input.requestId)) {
-      // The request still sits in the recorder's batch: write it, then try again (an unknown id writes nothing).
-      await this.recorder.flush();
-      change = await this.outcomes.setFeedback(input.requestId, score);
-    }
+    let requestId = input.requestId;
+    let change = await this.setFeedback(requestId, score);
+    const bare = requestIdOf(requestId);
+    if (!change && bare !== requestId) change = await this.setFeedback((requestId = bare), score);
     if (!change) throw new NotFoundError(`no routed request has the id "${input.requestId}"`);
     this.policy.applyFeedback(change);
     return {
-      requestId: input.requestId,
+      requestId,
       score,
       previous: change.previous,
       model: change.model,
       taskType: change.taskType,
     };
   }
+
+  /** Sets the score of a logged request (writing the recorder's batch first when the request still sits in it). */
+  private async setFeedback(requestId: string, score: number) {
+    const change = await this.outcomes.setFeedback(requestId, score);
+    if (change || !this.recorder.isPending(requestId)) return change;
+    await this.recorder.flush();
+    return this.outcomes.setFeedback(requestId, score);
+  }
+}
+
+/**
+ * The request id behind the id a client holds: the completion id of the OpenAI door (`chatcmpl-<id>`), the
+ * message id of the Anthropic door (`msg_<id>`), or the bare request id.
+ */
+export function requestIdOf(id: string): string {
+  if (id.startsWith('chatcmpl-') && id.length > 9) return id.slice(9);
+  if (id.startsWith('msg_') && id.length > 4) return id.slice(4);
+  return id;
 }

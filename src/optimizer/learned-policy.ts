@@ -3,25 +3,30 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig, LayerName } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { ModelCatalogue } from '../providers/model-catalogue';
-import type { ModelPolicy, PolicyChoice, PolicyEstimate, PolicyExplanation } from '../routing/model-policy';
+import type {
+  ModelPolicy,
+  PolicyChoice,
+  PolicyContext,
+  PolicyEstimate,
+  PolicyExplanation,
+  PolicyOutcome,
+} from '../routing/model-policy';
 import type { Strategy } from './ab-test.entity';
 import type { AbTestDto } from './ab-tests.service';
 import { AbTestsService } from './ab-tests.service';
 import { BanditArm, ThompsonBandit } from './bandit';
 import type { ArmRow, FeedbackChange } from './outcomes.service';
 import { OutcomesService } from './outcomes.service';
+import { JudgeService } from './live/judge.service';
+import { LearnerService, userText } from './live/learner.service';
+import type { PolicyView } from './policy-view';
+import { bestArm, preferredArm, viewOf } from './policy-view';
 import { betaInterval, seededRng, unitHash } from './stats';
+
+export type { PolicyView } from './policy-view';
 
 /** Pseudo-observations of the prior (as the default policy): about this many outcomes outweigh it. */
 const PRIOR_WEIGHT = 10;
-
-/** One task type's learned ranking, for the audit and the tools. */
-export interface PolicyView {
-  taskType: string;
-  observed: number;
-  warm: boolean;
-  models: Array<{ model: string; n: number; successRate: number; utility: number }>;
-}
 
 interface RunningTest {
   id: number;
@@ -50,6 +55,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   private readonly minSample: number;
   private readonly enabled: boolean;
   private readonly confidence: number;
+  private readonly configuredTests: GatewayConfig['optimizer']['abTests'];
   private tests: RunningTest[] = [];
   private promoted = new Map<string, Strategy>();
   private watermark: Date | null = null;
@@ -63,12 +69,15 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     catalogue: ModelCatalogue,
     private readonly outcomes: OutcomesService,
     private readonly abTests: AbTestsService,
+    private readonly learner: LearnerService,
+    private readonly judge: JudgeService,
   ) {
     const o = config.optimizer;
     this.minSample = o.minSample;
     this.enabled = o.enabled;
     this.confidence = o.confidence;
-    const all = catalogue.all();
+    this.configuredTests = o.abTests;
+    const all = catalogue.all().filter((m) => !learner.isJudge(m.id));
     const maxPrice = Math.max(0, ...all.map((m) => m.price.input + m.price.output));
     this.arms = all.map((m) => ({
       id: m.id,
@@ -93,6 +102,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     try {
+      for (const problem of await this.abTests.startConfigured(this.configuredTests)) this.logger.warn(problem);
       await this.reload();
     } catch (err) {
       this.logger.warn(`loading the learned policy failed (${(err as Error).message}); routing starts from the priors`);
@@ -131,6 +141,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
    */
   applyFeedback(f: FeedbackChange): void {
     if (!this.models.has(f.model)) return;
+    this.learner.grade(f.requestId, 'feedback', f.success ? f.score : 0);
     const counted = this.watermark !== null && f.ts < this.watermark;
     const reward = f.success ? f.score : 0;
     if (counted || f.previous !== null) {
@@ -141,23 +152,44 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     }
   }
 
-  rank(taskType: string, layer: LayerName, candidates: readonly CatalogueModel[]): readonly CatalogueModel[] {
-    if (candidates.length < 2) return candidates;
+  /** Best expected utility first; the judge model is never among them (it only grades). */
+  rank(taskType: string, layer: LayerName, input: readonly CatalogueModel[]): readonly CatalogueModel[] {
     const key = `${layer}|${taskType}`;
     const hit = this.cache.get(key);
-    if (hit && hit.version === this.bandit.version && hit.input === candidates) return hit.ranked;
+    if (hit && hit.version === this.bandit.version && hit.input === input) return hit.ranked;
+    const candidates = input.filter((m) => !this.learner.isJudge(m.id));
+    if (candidates.length < 2) return candidates.length === input.length ? input : Object.freeze(candidates);
     const scored = candidates.map((m) => ({ m, u: this.bandit.meanUtility(taskType, this.armOf(m)) }));
     scored.sort((a, b) => b.u - a.u || a.m.order - b.m.order);
     const ranked = Object.freeze(scored.map((x) => x.m));
     if (this.cache.size > 1000) this.cache.clear();
-    this.cache.set(key, { version: this.bandit.version, input: candidates, ranked });
+    this.cache.set(key, { version: this.bandit.version, input, ranked });
     return ranked;
   }
 
-  choose(taskType: string, layer: LayerName, requestId: string): PolicyChoice {
+  /**
+   * The `learned` strategy asks the per-prompt learner (LearnerService) when the request is at hand; the
+   * other strategies, and callers without the request, use the task-type posteriors.
+   */
+  choose(taskType: string, layer: LayerName, requestId: string, context?: PolicyContext): PolicyChoice {
     if (!this.enabled) return { layer, arm: null };
     const { strategy, arm } = this.strategyFor(taskType, requestId);
+    if (strategy === 'learned' && context) {
+      const pick = this.learner.decide(requestId, taskType, context);
+      if (pick) return { layer: pick.model.layer, model: pick.model.id, arm, objective: pick.objective };
+    }
     return { ...this.apply(strategy, taskType, layer), arm };
+  }
+
+  /** Learns from an outcome at once; a sampled answer goes to the judge (after the response, never on its path). */
+  observe(outcome: PolicyOutcome): void {
+    if (!this.enabled) return;
+    const call = this.learner.observe(outcome);
+    if (!call || !outcome.success || !outcome.answer || !this.judge.sampled()) return;
+    const { requestId } = outcome;
+    void this.judge.grade(requestId, userText(outcome.messages), outcome.answer).then((v) => {
+      if (v.kind === 'score') this.learner.grade(requestId, 'judge', v.score);
+    });
   }
 
   /** The strategy a request gets: its A/B arm, else the promoted one, else `learned`. */
@@ -202,28 +234,16 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
 
   /** The model the learned strategy expects to pick: the cheapest within `margin` of the best mean utility. */
   preferred(taskType: string): string | undefined {
-    let top = -Infinity;
-    for (const arm of this.arms) top = Math.max(top, this.bandit.meanUtility(taskType, arm));
-    let pick: BanditArm | undefined;
-    for (const arm of this.arms) {
-      if (this.bandit.meanUtility(taskType, arm) < top - this.bandit.options.margin) continue;
-      if (!pick || arm.relativePrice < pick.relativePrice) pick = arm;
-    }
-    return pick?.id;
+    return preferredArm(this.bandit, taskType, this.arms)?.id;
   }
 
   explain(taskType: string, layer: LayerName, requestId: string): PolicyExplanation {
     const estimates = this.estimates(taskType);
     const warm = this.warm(taskType);
-    if (!this.enabled)
-      return {
-        strategy: 'static',
-        arm: null,
-        warm,
-        layer,
-        note: 'the optimizer is off: the classifier decides',
-        estimates,
-      };
+    if (!this.enabled) {
+      const note = 'the optimizer is off: the classifier decides';
+      return { strategy: 'static', arm: null, warm, layer, note, estimates };
+    }
     const { strategy, arm } = this.strategyFor(taskType, requestId);
     const base = { strategy, arm, warm, estimates };
     const pick = (id: string | undefined, note: string) => {
@@ -256,13 +276,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   }
 
   private best(taskType: string): BanditArm | undefined {
-    let best: BanditArm | undefined;
-    let bestU = -Infinity;
-    for (const arm of this.arms) {
-      const u = this.bandit.meanUtility(taskType, arm);
-      if (u > bestU) ((best = arm), (bestU = u));
-    }
-    return best;
+    return bestArm(this.bandit, taskType, this.arms);
   }
 
   private armOf(m: CatalogueModel): BanditArm {
@@ -271,34 +285,13 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
 
   /** The learned ranking of every task type with outcomes (best expected utility first). */
   view(): PolicyView[] {
-    return this.viewOf(this.bandit);
+    return viewOf(this.bandit, this.arms, this.minSample);
   }
 
   /** The ranking these outcomes would give (a run's plan), without changing the live policy. */
   preview(rows: readonly ArmRow[]): PolicyView[] {
     const scratch = new ThompsonBandit(this.bandit.options, Math.random);
     scratch.reset(rows);
-    return this.viewOf(scratch);
+    return viewOf(scratch, this.arms, this.minSample);
   }
-
-  private viewOf(bandit: ThompsonBandit): PolicyView[] {
-    return bandit.taskTypes().map((taskType) => {
-      const observed = bandit.observed(taskType, this.arms);
-      const models = this.arms.map((arm) => {
-        const { alpha, beta } = bandit.posterior(taskType, arm);
-        return {
-          model: arm.id,
-          n: bandit.get(taskType, arm.id)?.n ?? 0,
-          successRate: round(alpha / (alpha + beta)),
-          utility: round(bandit.meanUtility(taskType, arm)),
-        };
-      });
-      models.sort((a, b) => b.utility - a.utility || a.model.localeCompare(b.model));
-      return { taskType, observed, warm: observed >= this.minSample, models };
-    });
-  }
-}
-
-function round(x: number): number {
-  return Math.round(x * 10000) / 10000;
 }

@@ -13,6 +13,10 @@ import { AbTestsService } from './ab-tests.service';
 import { FeedbackController } from './feedback.controller';
 import { FeedbackService } from './feedback.service';
 import { LearnedModelPolicy } from './learned-policy';
+import { JudgeService } from './live/judge.service';
+import { LearnerState } from './live/learner-state.entity';
+import { LearnerStateRepository } from './live/learner-state.repository';
+import { LearnerService } from './live/learner.service';
 import { OptimizerRollback } from './optimizer-rollback';
 import { OptimizerScheduler } from './optimizer.scheduler';
 import { OptimizerService } from './optimizer.service';
@@ -26,7 +30,7 @@ import { PolicyTools } from './policy.tools';
  * which it provides as LEARNED_MODEL_POLICY (global) so that the router uses it.
  */
 @Global()
-@ModuleEntities([AbTest])
+@ModuleEntities([AbTest, LearnerState])
 @Module({
   imports: [
     ScheduleModule.forRoot(),
@@ -41,6 +45,9 @@ import { PolicyTools } from './policy.tools';
     OutcomesService,
     AbTestsRepository,
     AbTestsService,
+    LearnerStateRepository,
+    LearnerService,
+    JudgeService,
     LearnedModelPolicy,
     { provide: LEARNED_MODEL_POLICY, useExisting: LearnedModelPolicy },
     FeedbackService,
@@ -54,6 +61,8 @@ import { PolicyTools } from './policy.tools';
   exports: [
     LEARNED_MODEL_POLICY,
     LearnedModelPolicy,
+    LearnerService,
+    JudgeService,
     OptimizerService,
     OptimizerRollback,
     FeedbackService,

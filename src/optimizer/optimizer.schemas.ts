@@ -6,8 +6,8 @@ export const recordFeedbackInput = z
   .strictObject({
     requestId: storedText()
       .min(1)
-      .max(64)
-      .describe('the request id of a routed request (the x-request-id the gateway answered)'),
+      .max(80)
+      .describe('the x-request-id of a routed request, or its completion id (chatcmpl-<id>, msg_<id>)'),
     score: z.number().min(0).max(1).optional().describe('how good the answer was, 0-1'),
     success: z.boolean().optional().describe('or simply: was it right'),
   })
@@ -60,6 +60,12 @@ export const startAbTestInput = z.strictObject({
   strategyB: z.enum(STRATEGIES).describe('the challenger'),
   split: z.number().min(0.01).max(0.99).default(0.5).describe('share of the traffic routed to strategyB'),
   taskType: storedText().min(1).max(100).optional().describe('limit the test to one task type'),
+  maxSample: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('requests per side after which the test ends, with "no winner" when the difference is not significant'),
 });
 
 export const abTestSchema = z.object({
@@ -69,6 +75,9 @@ export const abTestSchema = z.object({
   strategyB: z.string(),
   split: z.number(),
   taskType: z.string().nullable(),
+  maxSample: z.number().int().nullable(),
+  /** Which traffic the test actually gets: a task-type test takes its task type from a test of all traffic. */
+  precedence: z.string().optional(),
   status: z.string(),
   winner: z.string().nullable(),
   result: z.record(z.string(), z.unknown()).nullable(),

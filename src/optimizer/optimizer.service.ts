@@ -155,8 +155,8 @@ export class OptimizerService implements OnApplicationBootstrap {
     const patterns = new Set(rules.items.map((r) => r.pattern));
     changes.push(...proposeRules(arms, patterns, (id) => this.catalogue.get(id)?.layer, this.scoring));
     for (const test of running) {
-      const decision = decideAbTest(await this.outcomes.abMoments(test.id), this.scoring);
-      if (decision.winner) changes.push(abChange(test, decision));
+      const decision = decideAbTest(await this.outcomes.abMoments(test.id), this.scoring, test.maxSample);
+      if (decision.concluded) changes.push(abChange(test, decision));
     }
     const view = this.policy.preview(arms);
     changes.push(...policyChanges(this.lastView, view));

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { Tool } from '../tools/tool.decorator';
-import type { Strategy } from './ab-test.entity';
 import { AbTestsService } from './ab-tests.service';
 import { FeedbackService } from './feedback.service';
 import { LearnedModelPolicy } from './learned-policy';
@@ -83,8 +82,8 @@ export class OptimizerTools {
   async startAbTest(input: z.infer<typeof startAbTestInput>) {
     const test = await this.abTests.start({
       ...input,
-      strategyA: input.strategyA as Strategy,
-      strategyB: input.strategyB as Strategy,
+      strategyA: input.strategyA,
+      strategyB: input.strategyB,
     });
     await this.policy.reload();
     return test;
@@ -110,7 +109,7 @@ export class OptimizerTools {
     readOnly: true,
   })
   async getAbTests(input: z.infer<typeof getAbTestsInput>) {
-    return { tests: await this.abTests.list(input.status) };
+    return { tests: await this.abTests.view(input.status) };
   }
 
   @Tool({

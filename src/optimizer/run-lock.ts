@@ -44,7 +44,7 @@ export async function acquireRun(
   o: AcquireOptions,
 ): Promise<RunSlot | undefined> {
   if (db.kind === 'postgres' && url) return acquirePostgres(runs, url, o);
-  if (o.dryRun) return { id: null, finish: async () => undefined };
+  if (o.dryRun) return { id: null, finish: () => Promise.resolve() };
   const id = await runs.start(o.trigger, o.tick);
   if (id === undefined) return undefined;
   return { id, finish: (changes) => runs.finish(id, changes ?? []) };

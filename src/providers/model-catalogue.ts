@@ -21,27 +21,55 @@ export interface CatalogueModel {
   readonly order: number;
 }
 
-/** The configured models by id and by layer; pure lookups, no I/O. */
+/** An embedding model of the catalogue (config `models[]` with `kind: embedding`). */
+export interface EmbeddingModel {
+  readonly id: string;
+  readonly provider: string;
+  readonly upstreamModel: string;
+  /** USD per million input tokens. */
+  readonly price: Price;
+}
+
+/** The configured models by id and by layer; pure lookups, no I/O. Chat models and embedding models apart. */
 @Injectable()
 export class ModelCatalogue {
-  private readonly byId = new Map<string, CatalogueModel>();
-  private readonly byLayer = new Map<LayerName, readonly CatalogueModel[]>();
+  private byId = new Map<string, CatalogueModel>();
+  private byLayer = new Map<LayerName, readonly CatalogueModel[]>();
+  private embeddingModels = new Map<string, EmbeddingModel>();
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    config.models.forEach((m, order) => {
-      this.byId.set(
+    this.reload(config.models);
+  }
+
+  /**
+   * Replaces the catalogue at once (config reload). Models are frozen values: a request in flight keeps
+   * the model (and price) it was routed with; the next one sees the new catalogue.
+   */
+  reload(models: GatewayConfig['models']): void {
+    const byId = new Map<string, CatalogueModel>();
+    const embeddings = new Map<string, EmbeddingModel>();
+    models.forEach((m, order) => {
+      const upstreamModel = m.upstreamModel ?? m.id;
+      if (m.kind === 'embedding') {
+        embeddings.set(m.id, Object.freeze({ id: m.id, provider: m.provider, upstreamModel, price: m.price }));
+        return;
+      }
+      const { kind: _kind, ...chat } = m;
+      byId.set(
         m.id,
         Object.freeze({
-          ...m,
-          upstreamModel: m.upstreamModel ?? m.id,
+          ...chat,
+          layer: m.layer ?? 'fast',
+          upstreamModel,
           vision: m.vision ?? false,
           strengths: Object.freeze([...m.strengths]),
           order,
         }),
       );
     });
-    for (const layer of LAYERS)
-      this.byLayer.set(layer, Object.freeze([...this.byId.values()].filter((m) => m.layer === layer)));
+    const byLayer = new Map<LayerName, readonly CatalogueModel[]>();
+    for (const layer of LAYERS) byLayer.set(layer, Object.freeze([...byId.values()].filter((m) => m.layer === layer)));
+    [this.byId, this.byLayer, this.embeddingModels] = [byId, byLayer, embeddings];
   }
 
   get(id: string): CatalogueModel | undefined {
@@ -60,6 +88,16 @@ export class ModelCatalogue {
       field,
       `unknown model "${id}": ${known.length > 0 ? `known models are ${known.join(', ')}` : 'no model is configured'}`,
     );
+  }
+
+  /** The embedding model `id` names, if any. */
+  embedding(id: string): EmbeddingModel | undefined {
+    return this.embeddingModels.get(id);
+  }
+
+  /** Every embedding model, in config order. */
+  embeddings(): EmbeddingModel[] {
+    return [...this.embeddingModels.values()];
   }
 
   all(): CatalogueModel[] {

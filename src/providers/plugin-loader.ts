@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { z } from 'zod';
 import type { PluginContext, PluginLogger, ProviderInstance, ProviderPlugin } from '@ai-mcp-gateway/provider-sdk';
 import { PROJECT_ROOT } from '../common/app-info';
 import type { ProviderConfig } from '../config/config.schema';
@@ -84,7 +83,7 @@ function looksLikePlugin(value: unknown): value is ProviderPlugin {
     typeof p.id === 'string' &&
     typeof p.create === 'function' &&
     p.optionsSchema &&
-    typeof (p.optionsSchema as z.ZodType).safeParse === 'function',
+    typeof p.optionsSchema.safeParse === 'function',
   );
 }
 
@@ -92,7 +91,7 @@ function looksLikePlugin(value: unknown): value is ProviderPlugin {
 export function pluginFromModule(mod: unknown): ProviderPlugin | undefined {
   const m = mod as { default?: unknown } | undefined;
   const candidates = [m?.default, (m?.default as { default?: unknown } | undefined)?.default, m];
-  return candidates.find(looksLikePlugin) as ProviderPlugin | undefined;
+  return candidates.find(looksLikePlugin);
 }
 
 function pluginLogger(providerId: string): PluginLogger {

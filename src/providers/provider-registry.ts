@@ -32,6 +32,40 @@ export class ProviderRegistry implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`${ready} of ${this.config.providers.length} providers ready`);
   }
 
+  /**
+   * Config reload: providers whose entry changed (or that are new) are loaded anew and swapped in; removed
+   * and replaced instances are closed after `graceMs`, so that calls in flight on them (retries included)
+   * finish first. Unchanged providers keep their instance and connections.
+   */
+  async reload(next: GatewayConfig['providers'], graceMs: number): Promise<string[]> {
+    const before = new Map(this.config.providers.map((p) => [p.id, JSON.stringify(p)]));
+    const changed = next.filter((p) => before.get(p.id) !== JSON.stringify(p));
+    const kept = new Set(next.map((p) => p.id));
+    const retired: ProviderInstance[] = [];
+    for (const id of [...this.status.keys()])
+      if (!kept.has(id)) {
+        const old = this.instances.get(id);
+        if (old) retired.push(old);
+        [this.instances, this.params, this.status].forEach((m) => m.delete(id));
+      }
+    for (const cfg of changed) {
+      const old = this.instances.get(cfg.id);
+      if (old) retired.push(old);
+      this.instances.delete(cfg.id);
+      await this.load(cfg);
+    }
+    this.config.providers = next;
+    if (retired.length > 0) setTimeout(() => void this.closeAll(retired), graceMs).unref();
+    return [...changed.map((p) => p.id), ...[...before.keys()].filter((id) => !kept.has(id))];
+  }
+
+  private async closeAll(instances: ProviderInstance[]): Promise<void> {
+    for (const instance of instances)
+      await Promise.resolve(instance.close?.()).catch((err: Error) =>
+        this.logger.warn(`closing a provider: ${err.message}`),
+      );
+  }
+
   private async load(cfg: GatewayConfig['providers'][number]): Promise<void> {
     if (!cfg.enabled) {
       this.status.set(cfg.id, { id: cfg.id, plugin: cfg.plugin, state: 'disabled' });

@@ -20,9 +20,9 @@ export function modelCallsOf(batch: readonly RequestRecord[]): ModelCall[] {
 
 /** Postgres text cannot hold U+0000 (a caller can send it, e.g. as a task type): replaced by U+FFFD, deeply. */
 export function withoutNul<T>(value: T, depth = 0): T {
-  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value) as T;
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD') as T;
   if (value === null || typeof value !== 'object' || depth > 32 || value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map((v) => withoutNul(v, depth + 1)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutNul(v, depth + 1)) as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[withoutNul(k)] = withoutNul(v, depth + 1);
   return out as T;
@@ -45,6 +45,7 @@ export function toRequestLog(r: RequestRecord): RequestLogInput {
     errorClass: r.errorClass && withoutNul(r.errorClass),
     attempts: r.attempts,
     stream: r.stream,
+    cached: r.cached ?? false,
     clientRequestId: r.clientRequestId ?? null,
   };
 }

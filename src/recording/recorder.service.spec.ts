@@ -80,9 +80,13 @@ function setup(maxBuffered = 1000) {
       return { row: { fingerprint: `fp-${b.pattern.length}-${bugs.length}` }, isNew };
     },
   } as unknown as BugPatternsService;
-  const tests: Array<Record<string, any>> = [];
+  type ExportedTest = {
+    replay: { body: { messages: Array<{ content: unknown }>; [key: string]: unknown } };
+    testCode: string;
+  };
+  const tests: ExportedTest[] = [];
   const regressionTests = {
-    createFromFailure: async (t: Record<string, unknown>) => (tests.push(t), { created: true, test: t }),
+    createFromFailure: async (t: ExportedTest) => (tests.push(t), { created: true, test: t }),
   } as unknown as RegressionTestsService;
   const health = { register: () => undefined } as unknown as HealthService;
   const metricsService = new MetricsService();

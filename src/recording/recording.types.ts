@@ -1,4 +1,5 @@
 import type { ChatMessage } from '@ai-mcp-gateway/provider-sdk';
+import type { RequestOutcome } from '../request-log/request-log.types';
 
 /** One call to one model (an attempt): feeds model_performance. */
 export interface ModelCall {
@@ -9,27 +10,15 @@ export interface ModelCall {
 }
 
 /** One routed request: one request_log row, its model calls, its metrics. */
-export interface RequestRecord {
+export interface RequestRecord extends RequestOutcome {
   id: string;
   /** The client's own x-request-id, when it sent one. */
   clientRequestId?: string | null;
   /** Epoch milliseconds. */
   ts: number;
-  taskType: string;
-  layer: string;
-  /** The model that answered, or the last one tried ('none' when nothing was tried). */
-  model: string;
-  ruleId: number | null;
-  strategyArm: string | null;
-  tokensIn: number;
-  tokensOut: number;
-  cost: number;
-  latencyMs: number;
-  success: boolean;
-  errorClass: string | null;
-  attempts: number;
-  stream: boolean;
   calls: readonly ModelCall[];
+  /** Answered by the response cache: not an outcome of the model. */
+  cached?: boolean;
 }
 
 /** What the request looked like, for the regression test's replay (redacted when it is written). */

@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
-import { createGateway } from '../bootstrap/gateway';
-import { createLogger } from '../common/logging/logger';
 import { loadConfig } from '../config/config.loader';
-import { RegressionReplayService } from './regression-replay.service';
+import type { GatewayConfig } from '../config/config.schema';
+import type { RegressionReplayService } from './regression-replay.service';
+
+/** The replay on a started gateway, and how to stop it; cli.ts assembles it (this module knows no app). */
+export type OpenReplay = (
+  config: GatewayConfig,
+) => Promise<{ replay: RegressionReplayService; close: () => Promise<void> }>;
 
 export const REGRESSION_HELP =
   'replay the stored regression tests through the routing: [--category C] [--limit N] [--dry-run] [--json]';
@@ -10,7 +14,7 @@ export const REGRESSION_USAGE = '[--category C] [--limit N] [--dry-run] [--json]
 export const REGRESSION_FLAGS = ['category', 'limit', 'dry-run', 'json'] as const;
 
 /** `regression`: exit 0 when no replayed test failed, 1 when one did, 2 on bad arguments. */
-export async function runRegressionCommand(args: string[]): Promise<number> {
+export async function runRegressionCommand(args: string[], open: OpenReplay): Promise<number> {
   let values: { category?: string; limit?: string; 'dry-run'?: boolean; json?: boolean };
   try {
     ({ values } = parseArgs({
@@ -34,11 +38,11 @@ export async function runRegressionCommand(args: string[]): Promise<number> {
     return 2;
   }
   const { config } = loadConfig();
-  const gateway = await createGateway({ config, logger: createLogger({ level: 'warn', fd: 2 }) });
+  // A short-lived run: no scheduled optimizer.
+  config.optimizer = { ...config.optimizer, enabled: false };
+  const gateway = await open(config);
   try {
-    const report = await gateway.app
-      .get(RegressionReplayService)
-      .run({ category: values.category, limit, dryRun: values['dry-run'] ?? false });
+    const report = await gateway.replay.run({ category: values.category, limit, dryRun: values['dry-run'] ?? false });
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       for (const r of report.results)

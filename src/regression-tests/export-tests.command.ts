@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createGateway } from '../bootstrap/gateway';
-import { createLogger } from '../common/logging/logger';
 import { loadConfig } from '../config/config.loader';
+import type { GatewayConfig } from '../config/config.schema';
 import type { RegressionTestDto } from './regression-tests.schemas';
 import { RegressionTestsService } from './regression-tests.service';
 
@@ -35,8 +34,13 @@ export async function exportRegressionTests(
   return { exportedAt: new Date().toISOString(), category: category ?? null, count: tests.length, tests };
 }
 
+/** The service on a started gateway, and how to stop it; cli.ts assembles it (this module knows no app). */
+export type OpenRegressionTests = (
+  config: GatewayConfig,
+) => Promise<{ service: RegressionTestsService; close: () => Promise<void> }>;
+
 /** `export-tests [--out FILE] [--category C]`: exit 0 after writing, 2 on bad arguments. */
-export async function runExportTestsCommand(args: string[]): Promise<number> {
+export async function runExportTestsCommand(args: string[], open: OpenRegressionTests): Promise<number> {
   let values: { out?: string; category?: string };
   try {
     ({ values } = parseArgs({
@@ -54,9 +58,9 @@ export async function runExportTestsCommand(args: string[]): Promise<number> {
   const { config } = loadConfig();
   // A short-lived reader: no scheduled optimizer; logs on stderr, stdout carries the export.
   config.optimizer = { ...config.optimizer, enabled: false };
-  const gw = await createGateway({ config, logger: createLogger({ level: 'warn', fd: 2 }) });
+  const gw = await open(config);
   try {
-    const exported = await exportRegressionTests(gw.app.get(RegressionTestsService), values.category?.trim());
+    const exported = await exportRegressionTests(gw.service, values.category?.trim());
     const json = `${JSON.stringify(exported, null, 2)}\n`;
     if (values.out === undefined) {
       // The caller exits right after: wait until the pipe has taken all of it.

@@ -3,17 +3,13 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import { ConflictError, NotFoundError } from '../errors';
 import { DiscoveredFrom } from './regression-test.entity';
-import { RegressionTestsRepository } from './regression-tests.repository';
+import { categoryPage, type CategoryPageFilter } from '../common/category-page';
+import { RegressionTestsRepository, type RegressionTestRecord } from './regression-tests.repository';
 import type { RegressionResult, RegressionTestDto } from './regression-tests.schemas';
 import { assertJsonSize } from '../tools/schema-helpers';
 
-export interface NewRegressionTest {
-  testName: string;
-  category: string;
-  description: string;
-  testCode: string;
-  expectedBehavior: string;
-  discoveredFrom: DiscoveredFrom;
+/** A test to store: as RegressionTestRecord, with metadata and replay optional. */
+export interface NewRegressionTest extends Omit<RegressionTestRecord, 'metadata' | 'replay'> {
   metadata?: Record<string, unknown>;
   /** A redacted request snapshot that can be re-run safely. */
   replay?: Record<string, unknown> | null;
@@ -22,11 +18,7 @@ export interface NewRegressionTest {
 /** What the router knows when a request fails; such tests are discovered from a bug unless it says otherwise. */
 export type FailureTest = Omit<NewRegressionTest, 'discoveredFrom'> & { discoveredFrom?: DiscoveredFrom };
 
-export interface RegressionTestFilter {
-  category?: string;
-  limit?: number;
-  offset?: number;
-}
+export type RegressionTestFilter = CategoryPageFilter;
 
 /** regression_tests: stored (never executed) test code, created by hand or from failures, with run results. */
 @Injectable()
@@ -61,11 +53,7 @@ export class RegressionTestsService {
 
   /** Newest first; the category matches case-insensitively. */
   async list(filter: RegressionTestFilter = {}): Promise<{ items: RegressionTestDto[]; total: number }> {
-    return this.tests.list({
-      category: filter.category ? filter.category.trim() : undefined,
-      limit: filter.limit ?? 100,
-      offset: filter.offset ?? 0,
-    });
+    return this.tests.list(categoryPage(filter));
   }
 
   async get(id: number): Promise<RegressionTestDto | undefined> {

@@ -65,4 +65,8 @@ export class RequestLog {
 
   @Property({ type: 'boolean', default: false })
   stream: boolean = false;
+
+  /** Answered by the response cache: never an outcome of the model. */
+  @Property({ type: 'boolean', default: false })
+  cached: boolean = false;
 }

@@ -20,9 +20,10 @@ describe('RequestLogRepository', () => {
   });
 
   async function columns(id: string): Promise<Record<string, unknown>> {
-    const res = (await db.fork().getKnex().raw('select * from request_log where id = ?', [id])) as {
-      rows: Record<string, unknown>[];
-    };
+    const res = await db
+      .fork()
+      .getKnex()
+      .raw<{ rows: Record<string, unknown>[] }>('select * from request_log where id = ?', [id]);
     return res.rows[0];
   }
 

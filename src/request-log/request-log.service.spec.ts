@@ -19,7 +19,7 @@ describe('RequestLogService', () => {
   });
 
   async function count(table: string): Promise<number> {
-    const res = (await db.fork().getKnex().raw(`select count(*)::int as n from ${table}`)) as { rows: { n: number }[] };
+    const res = await db.fork().getKnex().raw<{ rows: { n: number }[] }>(`select count(*)::int as n from ${table}`);
     return res.rows[0].n;
   }
 

@@ -7,7 +7,7 @@ import {
   getRequestLogInput,
   getUsageSeriesInput,
   RequestLogRow,
-} from '../console/console-tools.contract';
+} from '../console-contract/console-tools.contract';
 import { InvalidInputError } from '../errors';
 import { NUL_REFUSAL } from '../tools/schema-helpers';
 import { Tool } from '../tools/tool.decorator';

@@ -16,6 +16,8 @@ export interface RequestLogInput {
   feedbackScore?: number | null;
   attempts?: number;
   stream?: boolean;
+  /** Answered by the response cache (cost 0, no model call): left out of every outcome aggregate. */
+  cached?: boolean;
   /** The client's own x-request-id (the row's id is made by the gateway). */
   clientRequestId?: string | null;
 }
@@ -65,12 +67,11 @@ export interface FeedbackChange {
   score: number;
 }
 
-/** A request_log row as read back (stored redacted: no prompt, answer or key). */
-export interface LoggedRequest {
-  id: string;
-  ts: Date;
+/** What request_log keeps of one routed request: the recorder's record and a stored row both carry it. */
+export interface RequestOutcome {
   taskType: string;
   layer: string;
+  /** The model that answered, or the last one tried ('none' when nothing was tried). */
   model: string;
   ruleId: number | null;
   strategyArm: string | null;
@@ -80,9 +81,15 @@ export interface LoggedRequest {
   latencyMs: number;
   success: boolean;
   errorClass: string | null;
-  feedbackScore: number | null;
   attempts: number;
   stream: boolean;
+}
+
+/** A request_log row as read back (stored redacted: no prompt, answer or key). */
+export interface LoggedRequest extends RequestOutcome {
+  id: string;
+  ts: Date;
+  feedbackScore: number | null;
 }
 
 /** Filters of a request_log page; every one optional. */

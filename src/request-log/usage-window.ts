@@ -1,4 +1,4 @@
-import { BUCKET_SECONDS, WINDOWS } from '../console/console-tools.contract';
+import { BUCKET_SECONDS, WINDOWS } from '../console-contract/console-tools.contract';
 
 export type UsageWindow = (typeof WINDOWS)[number];
 

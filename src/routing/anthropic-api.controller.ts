@@ -1,6 +1,7 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AnthropicMessagesPresenter } from './anthropic-messages.presenter';
+import { QUALITY_FLOOR_HEADER } from './quality-floor-header';
 import { callerOf } from './presenter-io';
 
 /**
@@ -14,7 +15,13 @@ export class AnthropicApiController {
 
   @Post()
   messages(@Req() req: Request & { id?: string }, @Res() res: Response): Promise<void> {
-    return this.presenter.messages(req.body, req.id ?? `req-${Date.now()}`, res, callerOf(req));
+    return this.presenter.messages(
+      req.body,
+      req.id ?? `req-${Date.now()}`,
+      res,
+      callerOf(req),
+      req.headers[QUALITY_FLOOR_HEADER],
+    );
   }
 
   @Post('count_tokens')

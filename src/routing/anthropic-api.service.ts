@@ -5,11 +5,12 @@ import { InvalidInputError } from '../errors';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import type { ClientLink } from './attempt-scope';
 import { countTokensRequest, messagesRequest } from './anthropic.schemas';
+import { qualityFloorOf } from './quality-floor-header';
 import { chatMessages, functionTools, toMessage, toRouteRequest } from './anthropic.mapper';
-import { type ChatStream, upstreamFailures } from './openai-api.service';
+import { type ChatStream, streamOf } from './openai-api.service';
 import { describeRequestIssue } from './openai.schemas';
 import { RouterService } from './router.service';
-import type { Caller, RouteDecision, RouteRequest } from './routing.types';
+import type { Caller, RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
 
 /** A validated Messages request and where the router sends it. */
 export interface PreparedMessage {
@@ -23,6 +24,8 @@ export interface PreparedMessage {
 export interface MessageAnswer {
   model: CatalogueModel;
   body: Record<string, unknown>;
+  /** Answered by the response cache. */
+  cached: boolean;
 }
 
 /** The body as the schema reads it, or an InvalidInputError naming the first field at fault. */
@@ -48,9 +51,19 @@ export class AnthropicApiService {
    * @throws InvalidInputError (invalid_request, context_length_exceeded, images_not_supported, unsupported_parameter)
    * @throws NotFoundError (model_not_found) for a model the gateway does not know
    */
-  async prepare(body: unknown, requestId: string, client?: ClientLink, caller: Caller = {}): Promise<PreparedMessage> {
+  async prepare(
+    body: unknown,
+    requestId: string,
+    client?: ClientLink,
+    caller: Caller = {},
+    floorHeader?: string | string[],
+    cache?: RequestCacheOptions,
+  ): Promise<PreparedMessage> {
+    const qualityFloor = qualityFloorOf(floorHeader);
     const { request, ignored } = toRouteRequest(parse(messagesRequest, body), requestId, client);
     Object.assign(request, caller);
+    if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
+    request.cache = cache;
     return { request, decision: await this.router.decide(request), ignored };
   }
 
@@ -60,7 +73,7 @@ export class AnthropicApiService {
    */
   async complete(prepared: PreparedMessage): Promise<MessageAnswer> {
     const result = await this.router.execute(prepared.request, prepared.decision);
-    return { model: result.model, body: toMessage(result) };
+    return { model: result.model, body: toMessage(result), cached: result.cached === true };
   }
 
   /**
@@ -69,7 +82,7 @@ export class AnthropicApiService {
    */
   async stream(prepared: PreparedMessage): Promise<ChatStream> {
     const session = await this.router.stream(prepared.request, prepared.decision);
-    return { model: session.model, deltas: upstreamFailures(session), usage: () => session.outcome?.usage };
+    return streamOf(session);
   }
 
   /**

@@ -7,7 +7,15 @@ import { AnthropicApiService, PreparedMessage } from './anthropic-api.service';
 import { messageId } from './anthropic.mapper';
 import { MessageEvents } from './anthropic-events';
 import type { ChatStream } from './openai-api.service';
-import { decisionHeaders, drained, failureHeaders, linkClient, sendJson, startEventStream } from './presenter-io';
+import {
+  cacheOptions,
+  decisionHeaders,
+  drained,
+  failureHeaders,
+  linkClient,
+  sendJson,
+  startEventStream,
+} from './presenter-io';
 import type { Caller, RouteDecision } from './routing.types';
 
 /**
@@ -20,13 +28,20 @@ export class AnthropicMessagesPresenter {
 
   constructor(private readonly api: AnthropicApiService) {}
 
-  async messages(body: unknown, requestId: string, res: ServerResponse, caller: Caller = {}): Promise<void> {
+  /** `caller`: the key that sent it (charged to its budget) and the client's own request id. */
+  async messages(
+    body: unknown,
+    requestId: string,
+    res: ServerResponse,
+    caller: Caller = {},
+    floor?: string | string[],
+  ): Promise<void> {
     const client = linkClient(res);
     // Anthropic's clients read the request id from request-id (error._request_id in their SDKs).
     res.setHeader('request-id', messageId(requestId));
     let decision: RouteDecision | undefined;
     try {
-      const prepared = await this.api.prepare(body, requestId, client, caller);
+      const prepared = await this.api.prepare(body, requestId, client, caller, floor, cacheOptions(res));
       decision = prepared.decision;
       if (prepared.ignored.length) res.setHeader('x-gateway-ignored', prepared.ignored.join(', '));
       if (prepared.request.stream) await this.stream(prepared, res);
@@ -46,13 +61,13 @@ export class AnthropicMessagesPresenter {
 
   private async complete(prepared: PreparedMessage, res: ServerResponse): Promise<void> {
     const answer = await this.api.complete(prepared);
-    decisionHeaders(res, prepared.decision, answer.model);
+    decisionHeaders(res, prepared.decision, answer.model, answer.cached);
     sendJson(res, 200, answer.body);
   }
 
   private async stream(prepared: PreparedMessage, res: ServerResponse): Promise<void> {
     const stream = await this.api.stream(prepared);
-    decisionHeaders(res, prepared.decision, stream.model);
+    decisionHeaders(res, prepared.decision, stream.model, stream.cached);
     startEventStream(res);
     const events = new MessageEvents(messageId(prepared.request.requestId), stream.model.id);
     res.write(events.start(prepared.decision.promptTokens));

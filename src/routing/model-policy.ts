@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ChatMessage } from '@ai-mcp-gateway/provider-sdk';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig, LayerName } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue';
@@ -14,7 +15,12 @@ export interface ModelPolicy {
    * Optional: for an `auto` request that no rule matched, where to go instead of the classifier's layer
    * (a learned policy choosing across layers, or the arm of an A/B test). Same rules as rank(): synchronous, no I/O.
    */
-  choose?(taskType: string, layer: LayerName, requestId: string): PolicyChoice;
+  choose?(taskType: string, layer: LayerName, requestId: string, context?: PolicyContext): PolicyChoice;
+  /**
+   * Optional: a routed request's outcome, as it is recorded (off the response path; must not throw or wait).
+   * The learned policy learns from it at once and may have the answer graded by its judge.
+   */
+  observe?(outcome: PolicyOutcome): void;
   /**
    * Optional: what choose() and rank() rest on, for explain_route and the console, without side effects
    * (no random draw, nothing changed): the strategy, where the policy's expectation sends the request, and
@@ -44,6 +50,8 @@ export interface PolicyExplanation {
   /** Why, in a few words (e.g. the draw the learned strategy makes around this expectation). */
   note: string;
   estimates: ReadonlyMap<string, PolicyEstimate>;
+  /** The objective the learned policy decides by (as the x-gateway-objective header says it). */
+  objective?: string;
 }
 
 /** A policy's decision for one request: the layer, optionally the model to try first, and the strategy arm to record. */
@@ -51,6 +59,33 @@ export interface PolicyChoice {
   layer: LayerName;
   model?: string;
   arm: string | null;
+  /** The objective that decided, for the x-gateway-objective header (e.g. `quality-floor=0.95`). */
+  objective?: string;
+}
+
+/** What a policy may read of the request itself (choose() must not keep references beyond the request). */
+export interface PolicyContext {
+  messages: readonly ChatMessage[];
+  promptTokens: number;
+  maxTokens?: number;
+  /** The request's own quality floor (header x-gateway-quality-floor), overriding the config's. */
+  qualityFloor?: number;
+}
+
+/** A routed request's end, as the policy learns from it. */
+export interface PolicyOutcome {
+  requestId: string;
+  taskType: string;
+  /** The model that answered, or the last one tried. */
+  model: string;
+  success: boolean;
+  /** The gateway's error code when it got no answer (client_closed, upstream_timeout, circuit_open, ...). */
+  errorClass: string | null;
+  /** How the answer ended (`length`: cut at the token budget). */
+  finishReason?: string;
+  /** The answer's text, when the request was not streamed (what a judge grades). */
+  answer?: string;
+  messages: readonly ChatMessage[];
 }
 
 /** What the router injects. RoutingModule binds it to LEARNED_MODEL_POLICY when some module provides one, else to the default. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { objective } from '../console/console-tools.contract';
+import type { objective } from '../console-contract/console-tools.contract';
 import type { GatewayConfig } from '../config/config.schema';
 
 export type ObjectiveInForce = z.output<typeof objective>;
@@ -26,7 +26,5 @@ export function objectiveInForce(config: GatewayConfig): ObjectiveInForce {
 
 /** optimizer.objective.qualityFloor where the config has it (the quality-floor objective), else null. */
 function qualityFloorOf(config: GatewayConfig): number | null {
-  const objective = (config.optimizer as Record<string, unknown>).objective as { qualityFloor?: unknown } | undefined;
-  const floor = objective?.qualityFloor;
-  return typeof floor === 'number' && floor >= 0 && floor <= 1 ? floor : null;
+  return config.optimizer.objective.qualityFloor ?? null;
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { OpenAiApiService } from './openai-api.service';
 import { callerOf } from './presenter-io';
 import { OpenAiChatPresenter } from './openai-chat.presenter';
+import { QUALITY_FLOOR_HEADER } from './quality-floor-header';
 
 /** OpenAI-compatible endpoints; thin: the service validates and routes, the presenter writes HTTP. */
 @Controller('v1')
@@ -19,6 +20,7 @@ export class OpenAiApiController {
 
   @Post('chat/completions')
   chatCompletions(@Req() req: Request & { id?: string }, @Res() res: Response): Promise<void> {
-    return this.chat.chatCompletions(req.body, req.id ?? `req-${Date.now()}`, res, callerOf(req));
+    const id = req.id ?? `req-${Date.now()}`;
+    return this.chat.chatCompletions(req.body, id, res, callerOf(req), req.headers[QUALITY_FLOOR_HEADER]);
   }
 }

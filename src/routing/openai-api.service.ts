@@ -7,10 +7,12 @@ import { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
 import { ModelReadiness } from '../providers/model-readiness';
 import type { ClientLink } from './attempt-scope';
 import { toCompletion, toRouteRequest } from './openai.mapper';
-import { chatCompletionRequest, describeRequestIssue } from './openai.schemas';
+import { fastChatRequest } from './openai.fast-schema';
+import { ChatCompletionRequest, chatCompletionRequest, describeRequestIssue } from './openai.schemas';
+import { qualityFloorOf } from './quality-floor-header';
 import { RouterService } from './router.service';
-import type { Caller, RouteDecision, RouteRequest } from './routing.types';
-import type { StreamSession } from './stream-session';
+import type { Caller, RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
+import type { ChatSession } from './cached-answers';
 
 const CREATED = Math.floor(STARTED_AT / 1000);
 
@@ -26,6 +28,8 @@ export interface PreparedChat {
 export interface ChatAnswer {
   model: CatalogueModel;
   body: Record<string, unknown>;
+  /** Answered by the response cache. */
+  cached: boolean;
 }
 
 /** An open stream: the model, its deltas (a failure after the first is an UpstreamError), and its usage once ended. */
@@ -33,6 +37,8 @@ export interface ChatStream {
   model: CatalogueModel;
   deltas: AsyncIterable<ChatDelta>;
   usage(): TokenUsage | undefined;
+  /** Replayed from the response cache. */
+  cached: boolean;
 }
 
 /**
@@ -87,15 +93,21 @@ export class OpenAiApiService {
    * @throws InvalidInputError (code invalid_request, param = the first field at fault)
    * @throws NotFoundError (code model_not_found, param `model`)
    */
-  async prepare(body: unknown, requestId: string, client?: ClientLink, caller: Caller = {}): Promise<PreparedChat> {
-    const parsed = chatCompletionRequest.safeParse(body);
-    if (!parsed.success) {
-      const { message, param } = describeRequestIssue(parsed.error);
-      throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
-    }
-    const request = Object.assign(toRouteRequest(parsed.data, requestId, client), caller);
+  async prepare(
+    body: unknown,
+    requestId: string,
+    client?: ClientLink,
+    caller: Caller = {},
+    floorHeader?: string | string[],
+    cache?: RequestCacheOptions,
+  ): Promise<PreparedChat> {
+    const qualityFloor = qualityFloorOf(floorHeader);
+    const data = fastChatRequest(body) ?? parseChatRequest(body);
+    const request = Object.assign(toRouteRequest(data, requestId, client), caller);
+    if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
+    request.cache = cache;
     const decision = await this.router.decide(request);
-    return { request, decision, includeUsage: parsed.data.stream_options?.include_usage === true };
+    return { request, decision, includeUsage: data.stream_options?.include_usage === true };
   }
 
   /**
@@ -105,7 +117,7 @@ export class OpenAiApiService {
    */
   async complete(chat: PreparedChat): Promise<ChatAnswer> {
     const result = await this.router.execute(chat.request, chat.decision);
-    return { model: result.model, body: toCompletion(result) };
+    return { model: result.model, body: toCompletion(result), cached: result.cached === true };
   }
 
   /**
@@ -114,12 +126,26 @@ export class OpenAiApiService {
    */
   async stream(chat: PreparedChat): Promise<ChatStream> {
     const session = await this.router.stream(chat.request, chat.decision);
-    return { model: session.model, deltas: upstreamFailures(session), usage: () => session.outcome?.usage };
+    return streamOf(session);
   }
 }
 
+/** The door's view of a session. */
+export function streamOf(session: ChatSession): ChatStream {
+  const usage = () => session.outcome?.usage;
+  return { model: session.model, deltas: upstreamFailures(session), usage, cached: session.cached };
+}
+
+/** A body of a shape the precompiled check leaves to zod: parsed, or refused with the field at fault. */
+function parseChatRequest(body: unknown): ChatCompletionRequest {
+  const parsed = chatCompletionRequest.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const { message, param } = describeRequestIssue(parsed.error);
+  throw new InvalidInputError(message, { code: 'invalid_request', param: param ?? undefined });
+}
+
 /** A session's deltas; a failure after the first is final and becomes an UpstreamError with the provider's kind. */
-export async function* upstreamFailures(session: StreamSession): AsyncGenerator<ChatDelta> {
+export async function* upstreamFailures(session: ChatSession): AsyncGenerator<ChatDelta> {
   try {
     yield* session.deltas();
   } catch (err) {

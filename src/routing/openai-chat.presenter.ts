@@ -5,7 +5,15 @@ import { logFailure } from '../common/logging/log-failure';
 import { DomainError, toDomainError } from '../errors';
 import { ChunkWriter } from './openai.mapper';
 import { ChatStream, OpenAiApiService, PreparedChat } from './openai-api.service';
-import { decisionHeaders, drained, failureHeaders, linkClient, sendJson, startEventStream } from './presenter-io';
+import {
+  cacheOptions,
+  decisionHeaders,
+  drained,
+  failureHeaders,
+  linkClient,
+  sendJson,
+  startEventStream,
+} from './presenter-io';
 import type { Caller, RouteDecision } from './routing.types';
 
 /**
@@ -20,11 +28,17 @@ export class OpenAiChatPresenter {
   constructor(private readonly api: OpenAiApiService) {}
 
   /** `caller`: the key that sent it (charged to its budget) and the client's own request id. */
-  async chatCompletions(body: unknown, requestId: string, res: ServerResponse, caller: Caller = {}): Promise<void> {
+  async chatCompletions(
+    body: unknown,
+    requestId: string,
+    res: ServerResponse,
+    caller: Caller = {},
+    floor?: string | string[],
+  ): Promise<void> {
     const client = linkClient(res);
     let decision: RouteDecision | undefined;
     try {
-      const chat = await this.api.prepare(body, requestId, client, caller);
+      const chat = await this.api.prepare(body, requestId, client, caller, floor, cacheOptions(res));
       decision = chat.decision;
       if (chat.request.stream) await this.stream(chat, res);
       else await this.complete(chat, res);
@@ -35,13 +49,13 @@ export class OpenAiChatPresenter {
 
   private async complete(chat: PreparedChat, res: ServerResponse): Promise<void> {
     const answer = await this.api.complete(chat);
-    decisionHeaders(res, chat.decision, answer.model);
+    decisionHeaders(res, chat.decision, answer.model, answer.cached);
     sendJson(res, 200, answer.body);
   }
 
   private async stream(chat: PreparedChat, res: ServerResponse): Promise<void> {
     const stream = await this.api.stream(chat);
-    decisionHeaders(res, chat.decision, stream.model);
+    decisionHeaders(res, chat.decision, stream.model, stream.cached);
     startEventStream(res);
     const writer = new ChunkWriter(chat.request.requestId, stream.model.id);
     res.write(writer.role());

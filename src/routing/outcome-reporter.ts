@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import type { TokenUsage } from '@ai-mcp-gateway/provider-sdk';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ChatResponse, TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import type { DomainError } from '../errors';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { RecorderService } from '../recording/recorder.service';
 import type { FailureRecord, RequestRecord, RequestSnapshot } from '../recording/recording.types';
+import { MODEL_POLICY, type ModelPolicy } from './model-policy';
 import type { AttemptFailure, Execution, RunFailure, RunTrace } from './executor.service';
 import type { RouteDecision, RouteRequest } from './routing.types';
 import { outcomeAttributes } from './trace-attributes';
@@ -24,7 +25,12 @@ export interface StreamOutcome {
  */
 @Injectable()
 export class OutcomeReporter {
-  constructor(private readonly recorder: RecorderService) {}
+  private readonly logger = new Logger('OutcomeReporter');
+
+  constructor(
+    private readonly recorder: RecorderService,
+    @Inject(MODEL_POLICY) private readonly policy: ModelPolicy,
+  ) {}
 
   /** A non-streaming request answered by `run.model`. */
   answered(
@@ -34,15 +40,44 @@ export class OutcomeReporter {
     usage: TokenUsage,
     cost: number,
     latencyMs: number,
+    response?: ChatResponse,
   ): void {
     this.attemptsFailed(d, req, run.failures);
-    this.request(d, req, run.model, run, {
-      success: true,
-      errorClass: null,
-      usage,
-      cost,
-      latencyMs,
-    });
+    this.request(d, req, run.model, run, { success: true, errorClass: null, usage, cost, latencyMs });
+    this.observe(d, req, run.model.id, true, null, response);
+  }
+
+  /**
+   * A request answered by the response cache: its request_log row, cost 0, marked cached and without
+   * model calls, so that it is never an outcome of the model (model_performance, the optimizer).
+   */
+  cached(
+    d: RouteDecision,
+    req: RouteRequest,
+    model: CatalogueModel,
+    usage: TokenUsage,
+    latencyMs: number,
+    stream: boolean,
+  ): void {
+    this.record(
+      req,
+      {
+        ...this.routing(d, req),
+        layer: model.layer,
+        model: model.id,
+        tokensIn: usage.promptTokens,
+        tokensOut: usage.completionTokens,
+        cost: 0,
+        latencyMs,
+        success: true,
+        errorClass: null,
+        attempts: 0,
+        stream,
+        calls: [],
+        cached: true,
+      },
+      model,
+    );
   }
 
   /** A request that got no answer; returns its error, for the caller to throw. */
@@ -65,6 +100,7 @@ export class OutcomeReporter {
       stream: req.stream,
       calls,
     });
+    this.observe(d, req, model, false, error.code);
     if (error.code !== 'client_closed')
       this.failure(d, req, {
         scope: 'request',
@@ -85,6 +121,33 @@ export class OutcomeReporter {
   /** A stream's end: its request_log row. */
   streamEnded(d: RouteDecision, req: RouteRequest, model: CatalogueModel, run: RunTrace, outcome: StreamOutcome): void {
     this.request(d, req, model, run, outcome, true);
+    this.observe(d, req, model.id, outcome.success, outcome.errorClass);
+  }
+
+  /** Hands the outcome to the policy (the learned one learns from it); a failure there never reaches the request. */
+  private observe(
+    d: RouteDecision,
+    req: RouteRequest,
+    model: string,
+    success: boolean,
+    errorClass: string | null,
+    response?: ChatResponse,
+  ): void {
+    if (!this.policy.observe) return;
+    try {
+      this.policy.observe({
+        requestId: req.requestId,
+        taskType: d.taskType,
+        model,
+        success,
+        errorClass,
+        finishReason: response?.finishReason,
+        answer: response?.content ?? undefined,
+        messages: req.messages,
+      });
+    } catch (err) {
+      this.logger.warn(`the policy could not learn from ${req.requestId}: ${(err as Error).message}`);
+    }
   }
 
   /** A stream that failed after its first delta: the attempt's failure and the request's. */
@@ -196,5 +259,5 @@ export class OutcomeReporter {
 }
 
 function snapshotOf(req: RouteRequest, stream: boolean): RequestSnapshot {
-  return { model: req.model, messages: req.messages, params: req.params as Record<string, unknown>, stream };
+  return { model: req.model, messages: req.messages, params: req.params, stream };
 }

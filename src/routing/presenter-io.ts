@@ -1,18 +1,40 @@
 import type { ServerResponse } from 'node:http';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import { ClientLink } from './attempt-scope';
-import type { Caller, RouteDecision } from './routing.types';
+import { directiveOf } from '../response-cache/cache-key';
+import type { Caller, RequestCacheOptions, RouteDecision } from './routing.types';
 
 /**
  * What the chat doors' presenters (OpenAI, Anthropic) write alike, with node's ServerResponse
  * primitives only (so a bare node:http handler can use them too).
  */
 
-export function decisionHeaders(res: ServerResponse, decision: RouteDecision, model: CatalogueModel): void {
+export function decisionHeaders(
+  res: ServerResponse,
+  decision: RouteDecision,
+  model: CatalogueModel,
+  cached = false,
+): void {
+  res.setHeader('x-gateway-cache', cached ? 'hit' : 'miss');
   res.setHeader('x-gateway-model', model.id);
   res.setHeader('x-gateway-layer', model.layer);
   res.setHeader('x-gateway-task-type', decision.taskType);
   if (decision.rule) res.setHeader('x-gateway-rule', String(decision.rule.id));
+  if (decision.objective) res.setHeader('x-gateway-objective', decision.objective);
+}
+
+/**
+ * The response cache options of a chat request: its caller (the verified key's id, set on the request by
+ * the auth middleware; `open` without keys) and its headers' directive (cache-control, x-gateway-cache).
+ */
+export function cacheOptions(res: ServerResponse): RequestCacheOptions {
+  const req = res.req as (ServerResponse['req'] & { auth?: { keyId: number } }) | undefined;
+  const keyId = req?.auth?.keyId;
+  return {
+    scope: keyId === undefined ? 'open' : `key:${keyId}`,
+    directive: req ? directiveOf(req.headers) : 'default',
+    startedAt: performance.now(),
+  };
 }
 
 /** The headers a failed request still gets when it was routed before it failed. */

@@ -11,6 +11,7 @@ import { ProviderRegistry } from '../providers/provider-registry';
 import { classify, layerFor } from './classifier';
 import { needsOf, onlyWindow, ParamSupport, refusal, RequestNeeds, shortfall } from './eligibility';
 import { ModelAliases } from './model-aliases';
+import { CachedAnswers, type ChatSession } from './cached-answers';
 import { AttemptCall, ExecutorService } from './executor.service';
 import { MODEL_POLICY, ModelPolicy, type PolicyExplanation } from './model-policy';
 import { OutcomeReporter } from './outcome-reporter';
@@ -35,8 +36,8 @@ export function promptOf(messages: readonly ChatMessage[]): string {
 @Injectable()
 export class RouterService {
   private readonly logger = new Logger('Router');
-  private readonly escalate: boolean;
-  private readonly aliases: ModelAliases;
+  private escalate: boolean;
+  private aliases: ModelAliases;
   private readonly support: ParamSupport;
   private readonly rankedCache = new Map<
     string,
@@ -44,7 +45,7 @@ export class RouterService {
   >();
 
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly catalogue: ModelCatalogue,
     private readonly heuristics: HeuristicsService,
     @Inject(MODEL_POLICY) private readonly policy: ModelPolicy,
@@ -52,6 +53,7 @@ export class RouterService {
     private readonly outcomes: OutcomeReporter,
     providers: ProviderRegistry,
     @Optional() private readonly tracing?: TracingService,
+    @Optional() private readonly cached?: CachedAnswers,
     @Optional() private readonly budgets?: BudgetsService,
   ) {
     this.escalate = config.routing.escalate;
@@ -107,6 +109,7 @@ export class RouterService {
     let reason: RouteDecision['reason'];
     let candidates: readonly CatalogueModel[];
     let strategyArm: string | null = null;
+    let objective: string | undefined;
     if (requested === 'auto') {
       rule = (await this.matcher())?.match(prompt) ?? null;
       layer = rule ? rule.preferredLayer : layerFor(c);
@@ -115,8 +118,13 @@ export class RouterService {
       if (!rule && (explained ? this.policy.explain !== undefined : this.policy.choose !== undefined)) {
         const choice = explained
           ? (explained.policy = this.policy.explain!(c.taskType, layer, req.requestId))
-          : this.policy.choose!(c.taskType, layer, req.requestId);
-        ({ layer, model: preferred, arm: strategyArm } = choice);
+          : this.policy.choose!(c.taskType, layer, req.requestId, {
+              messages: req.messages,
+              promptTokens,
+              maxTokens: req.params.max_completion_tokens ?? req.params.max_tokens,
+              qualityFloor: req.qualityFloor,
+            });
+        ({ layer, model: preferred, arm: strategyArm, objective } = choice);
         reason = 'policy';
       }
       candidates = this.candidates(layer, c.taskType, needs, preferred);
@@ -149,6 +157,7 @@ export class RouterService {
       rule,
       reason,
       strategyArm,
+      objective,
       candidates,
       estimatedCost: first ? this.catalogue.estimateCost(first, promptTokens, req.params.max_tokens) : 0,
       decisionUs: Math.round((performance.now() - started) * 1000),
@@ -156,7 +165,8 @@ export class RouterService {
   }
 
   /**
-   * Routes a non-streaming request to an answer.
+   * Routes a non-streaming request to an answer: from the response cache when it holds the answer of
+   * this cacheable request (req.cache), else from a model (and kept when cacheable).
    * @throws NotFoundError as decide (when no decision is given)
    * @throws UpstreamError (upstream_error), TimeoutError (deadline_exceeded, upstream_timeout),
    *   UnavailableError (no_available_model, circuit_open), InvalidInputError (upstream_bad_request),
@@ -164,6 +174,8 @@ export class RouterService {
    */
   async execute(req: RouteRequest, decision?: RouteDecision): Promise<RouteResult> {
     const d = decision ?? (await this.decide(req));
+    const hit = this.cached?.answer(req, d);
+    if (hit) return hit;
     const hold = await this.reserve(req, d);
     const exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
     if (!exec.ok) {
@@ -178,7 +190,8 @@ export class RouterService {
     await hold.settle(cost);
     exec.calls.push({ modelId: exec.model.id, success: true, latencyMs: exec.attemptMs, cost });
     const latencyMs = exec.request.elapsedMs();
-    this.outcomes.answered(d, req, exec, response.usage, cost, latencyMs);
+    this.outcomes.answered(d, req, exec, response.usage, cost, latencyMs, response);
+    this.cached?.keep(req, exec.model, response);
     return {
       decision: d,
       model: exec.model,
@@ -191,12 +204,15 @@ export class RouterService {
   }
 
   /**
-   * Opens a stream: resolves once a model has produced its first delta (failures before it are
-   * retried and fall back like any call), with a session that yields every delta and records the end.
+   * Opens a stream: a replay of the cached answer on a hit; else resolves once a model has produced its
+   * first delta (failures before it are retried and fall back like any call), with a session that yields
+   * every delta and records the end.
    * @throws the same errors as execute, for a stream that never produced its first delta
    */
-  async stream(req: RouteRequest, decision?: RouteDecision): Promise<StreamSession> {
+  async stream(req: RouteRequest, decision?: RouteDecision): Promise<ChatSession> {
     const d = decision ?? (await this.decide(req));
+    const hit = this.cached?.replay(req, d);
+    if (hit) return hit;
     const hold = await this.reserve(req, d);
     const exec = await this.executor.run<StreamStart>(d, req, openStream);
     if (!exec.ok) {
@@ -204,7 +220,14 @@ export class RouterService {
       throw this.outcomes.failed(d, req, exec);
     }
     this.outcomes.streamOpened(d, req, exec);
-    return new StreamSession(d, req, exec, this.catalogue, this.outcomes, hold);
+    const keeper = this.cached?.keeper(req, exec.model);
+    return new StreamSession(d, req, exec, this.catalogue, this.outcomes, keeper, hold);
+  }
+
+  /** After a config reload: the aliases and escalation of the new file, rankings computed anew. */
+  reloaded(): void {
+    [this.escalate, this.aliases] = [this.config.routing.escalate, new ModelAliases(this.config.aliases)];
+    this.rankedCache.clear();
   }
 
   /** The budget hook of every chat door: reserves the estimate before any upstream call (BudgetExceededError). */

@@ -6,6 +6,8 @@ import { RecordingModule } from '../recording/recording.module';
 import { AnthropicApiController } from './anthropic-api.controller';
 import { AnthropicApiService } from './anthropic-api.service';
 import { AnthropicMessagesPresenter } from './anthropic-messages.presenter';
+import { ResponseCacheModule } from '../response-cache/response-cache.module';
+import { CachedAnswers } from './cached-answers';
 import { ExecutorService } from './executor.service';
 import { ExplainRouteTools } from './explain-route.tools';
 import { DefaultModelPolicy, LEARNED_MODEL_POLICY, MODEL_POLICY, ModelPolicy } from './model-policy';
@@ -19,7 +21,7 @@ import { RoutingTools } from './routing.tools';
 
 /** Classifier, decision, execution, the OpenAI-compatible API and the Anthropic Messages API. */
 @Module({
-  imports: [ProvidersModule, HeuristicsModule, RecordingModule, ModelPerformanceModule],
+  imports: [ProvidersModule, HeuristicsModule, RecordingModule, ModelPerformanceModule, ResponseCacheModule],
   controllers: [OpenAiApiController, AnthropicApiController],
   providers: [
     PerformanceSnapshot,
@@ -31,6 +33,7 @@ import { RoutingTools } from './routing.tools';
     },
     ExecutorService,
     OutcomeReporter,
+    CachedAnswers,
     RouterService,
     OpenAiApiService,
     OpenAiChatPresenter,

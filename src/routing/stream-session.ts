@@ -1,6 +1,7 @@
 import { toProviderError, type ChatDelta, type TokenUsage } from '@ai-mcp-gateway/provider-sdk';
 import type { BudgetHold } from '../budgets/budgets.service';
 import type { CatalogueModel, ModelCatalogue } from '../providers/model-catalogue';
+import type { ChatSession, StreamKeeper } from './cached-answers';
 import type { Execution } from './executor.service';
 import type { OutcomeReporter, StreamOutcome } from './outcome-reporter';
 import type { RouteDecision, RouteRequest } from './routing.types';
@@ -15,8 +16,9 @@ export interface StreamStart {
  * point is final (no fallback: the client already has part of an answer), is thrown to the caller
  * to end the stream cleanly, and is recorded (through the OutcomeReporter) like any failed call.
  */
-export class StreamSession {
+export class StreamSession implements ChatSession {
   readonly model: CatalogueModel;
+  readonly cached = false;
   readonly attempts: number;
   outcome?: StreamOutcome;
   private consumed = false;
@@ -29,6 +31,7 @@ export class StreamSession {
     private readonly exec: Execution<StreamStart>,
     private readonly catalogue: ModelCatalogue,
     private readonly outcomes: OutcomeReporter,
+    private readonly keeper?: StreamKeeper,
     private readonly hold?: BudgetHold,
   ) {
     this.model = exec.model;
@@ -48,11 +51,13 @@ export class StreamSession {
         const delta = next.value;
         if (delta.content) chars += delta.content.length;
         if (delta.usage) usage = delta.usage;
+        this.keeper?.add(delta);
         yield delta;
         next = await this.exec.attempt.race(iterator.next());
       }
       finished = true;
       this.finish(true, null, usage, chars);
+      if (this.outcome) this.keeper?.done(this.outcome.usage);
       await this.settled;
     } catch (raw) {
       finished = true;

@@ -9,13 +9,11 @@ import { clientIp, doorOf, normalizePath } from '../common/http/doors';
 import { writeError } from '../common/http/error-shapes';
 import { RateLimitedError } from '../errors';
 import { MemoryRateLimiter, RateDecision, RedisRateLimiter } from './rate-limiter';
+import { redisUrlOf } from './redis-url';
+
+export { redisUrlOf } from './redis-url';
 
 const STARTUP_WAIT_MS = 1000;
-
-/** The Redis URL: `security.rateLimit.redisUrl`, else the REDIS_URL environment variable. */
-export function redisUrlOf(config: GatewayConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return config.security.rateLimit.redisUrl ?? (env.REDIS_URL?.trim() || undefined);
-}
 
 /**
  * Per-caller rate limit (per API key, or per client IP when the gateway runs open), installed right

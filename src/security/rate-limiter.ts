@@ -55,13 +55,14 @@ export class MemoryRateLimiter implements RateLimiter {
     };
   }
 
-  async take(id: string): Promise<RateDecision> {
-    return this.takeSync(id);
+  take(id: string): Promise<RateDecision> {
+    return Promise.resolve(this.takeSync(id));
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     clearInterval(this.sweeper);
     this.buckets.clear();
+    return Promise.resolve();
   }
 
   private sweep(): void {
@@ -159,7 +160,8 @@ export class RedisRateLimiter implements RateLimiter {
     return { allowed: allowed === 1, limit: this.opts.perMinute, remaining, retryAfterMs };
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.client.disconnect();
+    return Promise.resolve();
   }
 }

@@ -7,7 +7,7 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
 import { writeError } from '../common/http/error-shapes';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
-import { hostRefusal, originRefusal } from '../security/host-origin';
+import { hostRefusal, originRefusal } from '../common/http/host-origin';
 import { McpServerFactory } from './mcp-server.factory';
 
 interface Session {

@@ -22,7 +22,7 @@ export class McpServerFactory {
       { name: 'ai-mcp-gateway', version: APP_VERSION },
       { capabilities: { tools: { listChanged: false } } },
     );
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    server.setRequestHandler(ListToolsRequestSchema, () => ({
       // Only what the caller's key may call (the others would be refused).
       tools: this.registry
         .describe()

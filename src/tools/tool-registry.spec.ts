@@ -52,7 +52,7 @@ describe('ToolRegistry and ToolCaller', () => {
     reg.register({ name: 'boom', description: 'd', input, output }, async () => {
       throw new Error('secret internals');
     });
-    reg.register({ name: 'liar', description: 'd', input, output }, async () => ({ echoed: 1 }) as never);
+    reg.register({ name: 'liar', description: 'd', input, output }, async () => ({ echoed: 1 }));
     const caller = new ToolCaller(reg);
     await expect(caller.call('conflict', { name: 'a' }, { transport: 'internal' })).rejects.toMatchObject({
       kind: 'conflict',

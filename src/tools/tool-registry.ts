@@ -6,6 +6,8 @@ import { TOOL_METADATA } from './tool.decorator';
 import { ErrorIssue, InvalidInputError } from '../errors';
 import { RegisteredTool, ToolContext, ToolDeclaration } from './tool.types';
 
+type ToolMethod = (input: unknown, ctx: ToolContext) => Promise<unknown>;
+
 export interface ToolDescription {
   name: string;
   description: string;
@@ -32,11 +34,11 @@ export class ToolRegistry implements OnModuleInit {
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const proto = Object.getPrototypeOf(instance);
+      const proto = Object.getPrototypeOf(instance) as Record<string, unknown>;
       for (const method of this.scanner.getAllMethodNames(proto)) {
-        const declaration = this.reflector.get<ToolDeclaration>(TOOL_METADATA, proto[method]);
+        const declaration = this.reflector.get<ToolDeclaration>(TOOL_METADATA, proto[method] as () => unknown);
         if (declaration)
-          this.register(declaration, (input, ctx) => (instance[method] as Function).call(instance, input, ctx));
+          this.register(declaration, (input, ctx) => (instance[method] as ToolMethod).call(instance, input, ctx));
       }
     }
     this.logger.log(`${this.tools.size} tools registered`);

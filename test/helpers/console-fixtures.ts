@@ -23,7 +23,7 @@ export async function tool<T>(
   return { status: res.status, body: (await res.json()) as T };
 }
 export async function read<T>(url: string, name: string, query: Record<string, string>, key?: string): Promise<T> {
-  const res = await fetch(`${url}/tools/${name}?${new URLSearchParams(query)}`, {
+  const res = await fetch(`${url}/tools/${name}?${new URLSearchParams(query).toString()}`, {
     headers: key ? { authorization: `Bearer ${key}` } : {},
   });
   expect(res.status).toBe(200);

@@ -22,8 +22,8 @@ export function spawnEntry(entry: 'main' | 'cli' | 'mcp-stdio', args: string[], 
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, ms: Date.now() - started })),
   );

@@ -40,7 +40,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 /** A connected, migrated DatabaseService on a fresh database, for service-level specs. */
-export async function openTestDatabase(): Promise<{ db: DatabaseService; close(): Promise<void> }> {
+export async function openTestDatabase(): Promise<{ db: DatabaseService; close: () => Promise<void> }> {
   const tdb = await createTestDatabase();
   const db = await DatabaseService.connect(tdb.target);
   await db.migrate();

@@ -170,6 +170,23 @@ export interface ChatDelta {
   providerMetadata?: Record<string, unknown>;
 }
 
+/** What the gateway asks a provider for on POST /v1/embeddings. `model` is the upstream model name. */
+export interface EmbeddingRequest {
+  model: string;
+  /** One or more texts, each embedded on its own. */
+  input: string[];
+  /** Output dimensions, for models that can shorten their vectors. */
+  dimensions?: number;
+  user?: string;
+}
+
+export interface EmbeddingResponse {
+  model: string;
+  /** One vector per input, in the inputs' order. */
+  embeddings: number[][];
+  usage: { promptTokens: number; totalTokens: number };
+}
+
 export interface ModelInfo {
   id: string;
   contextWindow?: number;
@@ -207,6 +224,8 @@ export interface ProviderInstance {
   listModels(): Promise<ModelInfo[]>;
   chat(request: ChatRequest, options: CallOptions): Promise<ChatResponse>;
   chatStream(request: ChatRequest, options: CallOptions): AsyncIterable<ChatDelta>;
+  /** Embeddings, for providers whose models include some (catalogue `kind: embedding`). */
+  embed?(request: EmbeddingRequest, options: CallOptions): Promise<EmbeddingResponse>;
   healthCheck?(): Promise<HealthStatus>;
   close?(): Promise<void>;
   /**

@@ -171,12 +171,13 @@ describe('the per-door error table', () => {
 type FakeResponse = ServerResponse & { headers: Record<string, string>; written: string };
 
 function fakeResponse(headersSent = false): FakeResponse {
+  const headers: Record<string, string> = {};
   const res = Object.assign(new EventEmitter(), {
     statusCode: 200,
     headersSent,
     writableEnded: false,
     destroyed: false,
-    headers: {} as Record<string, string>,
+    headers,
     written: '',
     setHeader(name: string, value: string) {
       res.headers[name] = value;

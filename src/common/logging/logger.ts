@@ -35,7 +35,9 @@ export function createLogger(opts: LoggerOptions): PinoLogger {
   };
   if (pretty) {
     // Synchronous pretty stream (no worker thread), so short-lived CLI runs lose no lines.
-    const prettyStream = require('pino-pretty')({
+    // Loaded only when a terminal will read the logs (it is a dev-only formatter).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const prettyStream = (require('pino-pretty') as typeof import('pino-pretty')).build({
       colorize: true,
       destination: fd,
       sync: true,

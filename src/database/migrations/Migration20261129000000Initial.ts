@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /** Every table of SPEC section 3 with its unique constraints, checks and indexes. */
 export class Migration20261129000000Initial extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`create table "regression_tests" (
       "id" serial primary key,
       "test_name" varchar(255) not null,
@@ -149,7 +149,7 @@ export class Migration20261129000000Initial extends Migration {
     this.addSql(`create index "api_keys_revoked_at_idx" on "api_keys" ("revoked_at");`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     for (const table of [
       'api_keys',
       'optimizer_runs',

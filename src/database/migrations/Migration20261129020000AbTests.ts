@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /** ab_tests: A/B tests of routing strategies (owned by the optimizer). */
 export class Migration20261129020000AbTests extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`create table "ab_tests" (
       "id" serial primary key,
       "name" varchar(100) not null,
@@ -22,7 +22,7 @@ export class Migration20261129020000AbTests extends Migration {
     this.addSql(`create index "ab_tests_started_at_idx" on "ab_tests" ("started_at");`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`drop table if exists "ab_tests" cascade;`);
   }
 }

@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * x-request-id kept beside the gateway-made request_log id.
  */
 export class Migration20261202114300Guardrails extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`create table "key_budgets" (
       "id" serial primary key,
       "key_id" int not null,
@@ -50,12 +50,10 @@ export class Migration20261202114300Guardrails extends Migration {
       "until" timestamptz not null
     );`);
     this.addSql(`alter table "request_log" add column "client_request_id" varchar(64) null;`);
-    this.addSql(`alter table "regression_tests" add column "last_error" text null;`);
     this.addSql(`create index "request_log_client_request_id_idx" on "request_log" ("client_request_id");`);
   }
 
-  override async down(): Promise<void> {
-    this.addSql(`alter table "regression_tests" drop column if exists "last_error";`);
+  override down(): void {
     this.addSql(`drop index if exists "request_log_client_request_id_idx";`);
     this.addSql(`alter table "request_log" drop column if exists "client_request_id";`);
     this.addSql(`drop table if exists "alert_cooldowns" cascade;`);

@@ -1,15 +1,8 @@
 import type { CandidateEstimate, ScoredEstimate } from './objective';
-import type { Candidate, RequestFeatures } from './types';
+import type { CalibratorOptions, CalibratorState, Candidate, RequestFeatures } from './types';
 import { referenceIndex } from './objective';
 
-export interface CalibratorOptions {
-  /** Recent requests the price of quality is set on. */
-  window: number;
-  /** Re-estimate the window and recompute the prices after this many new requests. */
-  every: number;
-  /** Most distinct floors kept (a request header may ask for its own). */
-  maxFloors: number;
-}
+export type { CalibratorOptions, CalibratorState };
 
 export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = { window: 400, every: 50, maxFloors: 16 };
 /** Highest price of quality searched: beyond it every request may as well go to the cheapest model. */
@@ -19,10 +12,6 @@ const MIN_LAMBDA = 1e-4;
 const BISECTION_STEPS = 40;
 
 type Entry = ReadonlyArray<ScoredEstimate & { id: string }>;
-
-export interface CalibratorState {
-  lambdas: Array<[number, number]>;
-}
 
 /** The part of the estimates the calibration keeps. */
 function scored(estimates: readonly CandidateEstimate[]): Entry {

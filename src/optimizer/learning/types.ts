@@ -1,10 +1,23 @@
 import { InvalidInputError } from '../../errors';
 import type { WeightPrior, WeightSetState } from './bayes-logistic';
 import type { FeatureOptions, FeatureVector } from './features';
-import type { CalibratorOptions, CalibratorState } from './floor-calibrator';
 import type { CandidateEstimate, ChoiceReason, Objective } from './objective';
 import type { ResidualState } from './residuals';
 import type { OutcomeSignals, Reward } from './reward';
+
+/** The floor calibrator's settings (floor-calibrator.ts). */
+export interface CalibratorOptions {
+  /** Recent requests the price of quality is set on. */
+  window: number;
+  /** Re-estimate the window and recompute the prices after this many new requests. */
+  every: number;
+  /** Most distinct floors kept (a request header may ask for its own). */
+  maxFloors: number;
+}
+
+export interface CalibratorState {
+  lambdas: Array<[number, number]>;
+}
 
 /** A request as the learner sees it: the prompt's features and the task type, when one is known. */
 export interface RequestFeatures {

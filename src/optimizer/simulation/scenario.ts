@@ -135,7 +135,10 @@ export function oracleModel(taskType: string, costWeight: number, models: readon
   let bestU = -Infinity;
   for (const m of models) {
     const u = expectedSuccess(m, taskType) - (costWeight * (m.price.input + m.price.output)) / maxPrice;
-    if (u > bestU) ((best = m), (bestU = u));
+    if (u > bestU) {
+      best = m;
+      bestU = u;
+    }
   }
   return best;
 }
@@ -182,6 +185,7 @@ export function simulationConfig(seed: number, optimizer: GatewayConfig['optimiz
     routing: { maxRetries: 1, backoffBaseMs: 0, backoffMaxMs: 0, escalate: true },
     recording: { batchSize: 500, flushIntervalMs: 60000 },
     // No cron firing during a simulation: the simulator runs the optimizer itself every K requests.
-    optimizer: { ...optimizer, enabled, cron: '0 0 1 1 *', seed },
+    // No judge either: the simulator sends every answer's ground truth as caller feedback.
+    optimizer: { ...optimizer, enabled, cron: '0 0 1 1 *', seed, judge: { ...optimizer.judge, model: undefined } },
   });
 }

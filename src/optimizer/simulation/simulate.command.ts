@@ -132,7 +132,7 @@ async function runBaselines(
   ];
   const gw = await boot(seed, optimizer, false);
   const router = gw.app.get(RouterService);
-  const tallies = new Map(specs.map(([name]) => [name, { successes: 0, cost: 0 } as Tally]));
+  const tallies = new Map(specs.map(([name]) => [name, { successes: 0, cost: 0 }]));
   try {
     for (let i = 0; i < requests.length; i++) {
       for (const [name, model] of specs) {

@@ -2,7 +2,7 @@ import type {
   ConsoleToolInput,
   ConsoleToolName,
   ConsoleToolOutput,
-} from '../../../../src/console/console-tools.contract';
+} from '../../../../src/console-contract/console-tools.contract';
 import type { HealthReport, ToolErrorBody, ToolInfo } from './gateway-types';
 
 /** A tool door answered with an error: status, the door's kind and the per-field issues. */

@@ -20,11 +20,11 @@ export interface Session {
 }
 
 export interface SessionApi extends Session {
-  has(tool: string): boolean;
-  can(scope: Scope): boolean;
+  has: (tool: string) => boolean;
+  can: (scope: Scope) => boolean;
   /** A write came back 401/403: sign out, or fall back to read-only. */
-  onRefused(err: unknown): void;
-  signOut(): void;
+  onRefused: (err: unknown) => void;
+  signOut: () => void;
 }
 
 export const SessionContext = createContext<SessionApi | null>(null);

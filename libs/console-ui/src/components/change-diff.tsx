@@ -35,7 +35,7 @@ function EvidenceRows({ title, rows }: { title: string; rows: Record<string, unk
           <tr key={i}>
             {columns.map((c) => (
               <td key={c} class={typeof r[c] === 'number' ? 'num' : 'mono'}>
-                {isRecord(r[c]) ? inline(r[c] as Record<string, unknown>) : fmtValue(r[c])}
+                {isRecord(r[c]) ? inline(r[c]) : fmtValue(r[c])}
               </td>
             ))}
           </tr>

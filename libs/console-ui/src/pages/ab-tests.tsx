@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { ConsoleToolOutput } from '../../../../src/console/console-tools.contract';
+import type { ConsoleToolOutput } from '../../../../src/console-contract/console-tools.contract';
 import { ToolCallError } from '../api/client';
 import type { AbTest, AbTestsResult, StartAbTestInput, StrategyName } from '../api/gateway-types';
 import { useAction, useTool } from '../api/hooks';
 import { useSession } from '../api/session';
 import { Badge, Empty, Field, FormError, Panel, ToolView, When } from '../components/ui';
 import { fmtInt, fmtNumber, fmtShare } from '../lib/format';
+import { handler } from '../lib/handler';
 
 type LiveEvidence = ConsoleToolOutput<'get_policy'>['abTests'][number];
 const STRATEGIES: StrategyName[] = ['learned', 'static', 'cheapest', 'greedy'];
@@ -61,7 +62,7 @@ function StartForm({ onStarted }: { onStarted: () => void }) {
     }
   };
   return (
-    <form class="inline-form" onSubmit={submit} data-testid="ab-start-form">
+    <form class="inline-form" onSubmit={handler(submit)} data-testid="ab-start-form">
       <Field label="Name" error={issue('name')}>
         <input
           value={form.name}
@@ -190,7 +191,7 @@ export function AbTestsPanel({
                                   type="button"
                                   class="btn btn-small btn-danger"
                                   disabled={stop.busy}
-                                  onClick={async () => (await stop.run(t.id)) && tests.reload()}
+                                  onClick={handler(async () => (await stop.run(t.id)) && tests.reload())}
                                 >
                                   Stop
                                 </button>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ConsoleToolOutput } from '../../../../src/console/console-tools.contract';
+import type { ConsoleToolOutput } from '../../../../src/console-contract/console-tools.contract';
 import { ToolCallError } from '../api/client';
 import type { Scope } from '../api/gateway-types';
 import { useAction, useTool } from '../api/hooks';
@@ -7,6 +7,7 @@ import { useSession } from '../api/session';
 import { PageHeader } from '../components/shell';
 import { Badge, Empty, Field, FormError, NotAvailable, Panel, ToolView, When } from '../components/ui';
 import { fmtUsd } from '../lib/format';
+import { handler } from '../lib/handler';
 
 type KeySummary = ConsoleToolOutput<'list_api_keys'>['items'][number];
 type Period = 'day' | 'month' | 'total';
@@ -54,7 +55,7 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
     <>
       <form
         class="inline-form"
-        onSubmit={async (e) => {
+        onSubmit={handler(async (e: Event) => {
           e.preventDefault();
           const r = await create.run();
           if (r) {
@@ -62,7 +63,7 @@ function CreateKey({ onCreated }: { onCreated: () => void }) {
             setName('');
             onCreated();
           }
-        }}
+        })}
       >
         <Field label="Name" error={issue('name')}>
           <input value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="billing-service" required />
@@ -178,7 +179,7 @@ function KeyRow({ k, onChanged }: { k: KeySummary; onChanged: () => void }) {
                   type="button"
                   class="btn btn-small"
                   disabled={setKeyBudget.busy}
-                  onClick={async () => (await setKeyBudget.run()) && onChanged()}
+                  onClick={handler(async () => (await setKeyBudget.run()) && onChanged())}
                 >
                   Set budget
                 </button>
@@ -188,7 +189,7 @@ function KeyRow({ k, onChanged }: { k: KeySummary; onChanged: () => void }) {
               type="button"
               class="btn btn-small btn-danger"
               disabled={revoke.busy}
-              onClick={async () => (await revoke.run()) && onChanged()}
+              onClick={handler(async () => (await revoke.run()) && onChanged())}
             >
               Revoke
             </button>

@@ -9,6 +9,7 @@ import type {
 import { useAction } from '../api/hooks';
 import { useSession } from '../api/session';
 import { Field, FormError } from '../components/ui';
+import { handler } from '../lib/handler';
 
 const LAYERS: Layer[] = ['fast', 'balanced', 'deep'];
 const FIELDS = ['pattern', 'preferredLayer', 'preferredModel', 'priority', 'reasoning'];
@@ -60,7 +61,7 @@ export function RuleEditor(props: { rule?: RoutingRule; models: string[]; onDone
   return (
     <form
       class={`inline-form${r ? ' rule-edit' : ' rule-new'}`}
-      onSubmit={submit}
+      onSubmit={handler(submit)}
       data-testid={r ? 'rule-edit-form' : 'rule-new-form'}
     >
       {r ? (

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { ConsoleToolOutput } from '../../../../src/console/console-tools.contract';
+import type { ConsoleToolOutput } from '../../../../src/console-contract/console-tools.contract';
 import { ToolCallError } from '../api/client';
 import { useAction } from '../api/hooks';
 import { useSession } from '../api/session';
 import { EstimateBar } from '../components/estimate-bar';
 import { Badge, Field, FormError, NotAvailable, Panel } from '../components/ui';
 import { fmtInt, fmtNumber, fmtShare, fmtUsd } from '../lib/format';
+import { handler } from '../lib/handler';
 
 type Explained = ConsoleToolOutput<'explain_route'>;
 
@@ -123,10 +124,10 @@ export function TryPrompt() {
     >
       <form
         class="try-form"
-        onSubmit={async (e) => {
+        onSubmit={handler(async (e: Event) => {
           e.preventDefault();
           setResult((await explain.run(prompt)) ?? null);
-        }}
+        })}
       >
         <Field label="Prompt" error={issue}>
           <textarea

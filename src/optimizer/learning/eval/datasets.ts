@@ -41,9 +41,11 @@ function truth(value: string, column: string, file: string): number {
 }
 
 function readCsv(file: string): Array<Record<string, string>> {
-  return parse(readFileSync(file), { columns: true, skip_empty_lines: true, relax_column_count: false }) as Array<
-    Record<string, string>
-  >;
+  return parse<Record<string, string>>(readFileSync(file), {
+    columns: true,
+    skip_empty_lines: true,
+    relax_column_count: false,
+  });
 }
 
 /** A CSV of `prompt`, then a True/False column per model (and optionally `<model>_response`). */

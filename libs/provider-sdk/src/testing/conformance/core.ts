@@ -4,6 +4,9 @@ import type { ChatDelta } from '../../types';
 import type { Harness } from './harness';
 import { callOptions, request } from './helpers';
 
+/** The fields of the request a plugin sent upstream that these tests check. */
+type WireBody = { model?: unknown; stream?: unknown };
+
 const GARBAGE: unknown[] = [null, 42, 'garbage', [], true];
 
 function expectUsage(usage: { promptTokens: number; completionTokens: number; totalTokens: number } | undefined): void {
@@ -52,8 +55,8 @@ export function registerCoreTests(h: Harness): void {
     if (h.upstream) {
       const sent = h.upstream.requests.filter((r) => r.method === 'POST');
       expect(sent).toHaveLength(1);
-      expect(sent[0].body.model).toBe(h.cfg.model);
-      expect(sent[0].body.stream ?? false).toBe(false);
+      expect((sent[0].body as WireBody).model).toBe(h.cfg.model);
+      expect((sent[0].body as WireBody).stream ?? false).toBe(false);
       expect(res.content).toBe(h.upstream.reply.content);
       expect(res.usage).toEqual({
         ...sent[0].usage,
@@ -76,7 +79,7 @@ export function registerCoreTests(h: Harness): void {
       expect(content).toBe(h.upstream.reply.content);
       const sent = h.upstream.requests.filter((r) => r.method === 'POST');
       expect(sent).toHaveLength(1);
-      expect(sent[0].body.stream).toBe(true);
+      expect((sent[0].body as WireBody).stream).toBe(true);
       expectUsage(deltas[finishIndex].usage);
     }
   });

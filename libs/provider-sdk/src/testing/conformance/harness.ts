@@ -4,12 +4,12 @@ import type { ProviderInstance, ProviderPlugin } from '../../types';
 import type { SuiteState } from './helpers';
 
 export interface ConformanceSuiteOptions {
-  plugin: ProviderPlugin<any>;
+  plugin: ProviderPlugin<unknown>;
   /**
    * The plugin's options as written in config (the kit validates them with the plugin's schema), or a
    * factory that receives the fake upstream's root URL (http://127.0.0.1:PORT) and returns them.
    */
-  options: unknown | ((upstreamUrl: string) => unknown);
+  options: unknown;
   /** A model id the plugin serves (and, for HTTP plugins, sends upstream). */
   model: string;
   /** Title of the describe() block. Default `conformance: <plugin id>`. */

@@ -16,7 +16,7 @@ export class SuiteState {
   private readonly created: ProviderInstance[] = [];
 
   constructor(
-    private readonly plugin: ProviderPlugin<any>,
+    private readonly plugin: ProviderPlugin<unknown>,
     private readonly env: Record<string, string>,
   ) {}
 
@@ -42,7 +42,7 @@ export class SuiteState {
   }
 
   async closeAll(): Promise<void> {
-    await Promise.all(this.created.splice(0).map((i) => i.close?.()));
+    await Promise.all(this.created.splice(0).map((i) => i.close?.() ?? Promise.resolve()));
   }
 
   /** Awaits a promise that must reject with a ProviderError of the given kind, and returns the error. */

@@ -10,9 +10,11 @@ import { estimateTokens } from '../../tokens';
 import { anthropicDialect } from './anthropic';
 import { replyFor, type Dialect, type FakeReply, type FakeUsage } from './dialect';
 import { openaiDialect } from './openai';
+import { fakeEmbeddings } from './embeddings';
 
 export type { Dialect, FakeReply, FakeUsage } from './dialect';
 export { openaiDialect } from './openai';
+export { fakeEmbeddings, fakeVector } from './embeddings';
 export { anthropicDialect } from './anthropic';
 
 /** A failure the fake upstream plays for the next matching request(s). */
@@ -39,6 +41,7 @@ export interface RecordedRequest {
   /** Client port of the connection, so tests can see keep-alive reuse. */
   remotePort?: number;
   /** Parsed JSON body, or undefined when there was none. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the client sent; specs read its fields freely
   body: any;
   dialect?: Dialect['name'];
   /** The usage the fake reported for this request (chat requests only). */
@@ -105,7 +108,18 @@ function write(res: ServerResponse, data: string): Promise<void> {
   return new Promise((resolve) => res.write(data, () => resolve()));
 }
 
-function usageFor(body: any, reply: FakeReply): FakeUsage {
+/** The fields of a chat request the fake reads (any of them may be missing or of another type). */
+type ChatBody =
+  | {
+      model?: unknown;
+      messages?: unknown;
+      system?: unknown;
+      stream?: unknown;
+      stream_options?: { include_usage?: unknown };
+    }
+  | undefined;
+
+function usageFor(body: ChatBody, reply: FakeReply): FakeUsage {
   const prompt =
     estimateTokens(JSON.stringify(body?.messages ?? [])) +
     estimateTokens(typeof body?.system === 'string' ? body.system : JSON.stringify(body?.system ?? ''));
@@ -117,10 +131,11 @@ function route(
   method: string,
   path: string,
   headers: IncomingHttpHeaders,
-): { dialect: Dialect; kind: 'models' | 'chat' } | undefined {
+): { dialect: Dialect; kind: 'models' | 'chat' | 'embeddings' } | undefined {
   if (method === 'GET' && path === '/v1/models')
     return { dialect: headers['anthropic-version'] ? anthropicDialect : openaiDialect, kind: 'models' };
   if (method === 'POST' && path === '/v1/chat/completions') return { dialect: openaiDialect, kind: 'chat' };
+  if (method === 'POST' && path === '/v1/embeddings') return { dialect: openaiDialect, kind: 'embeddings' };
   if (method === 'POST' && path === '/v1/messages') return { dialect: anthropicDialect, kind: 'chat' };
   return undefined;
 }
@@ -178,9 +193,9 @@ class FakeUpstreamServer implements FakeUpstream {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = (req.url ?? '/').split('?')[0];
-    let body: any;
+    let body: ChatBody;
     try {
-      body = raw ? JSON.parse(raw) : undefined;
+      body = raw ? (JSON.parse(raw) as ChatBody) : undefined;
     } catch {
       return sendJson(res, 400, { error: { message: 'request body is not JSON' } });
     }
@@ -209,6 +224,12 @@ class FakeUpstreamServer implements FakeUpstream {
       );
     }
     if (target.kind === 'models') return sendJson(res, 200, target.dialect.models(this.models));
+    if (target.kind === 'embeddings') {
+      const answer = fakeEmbeddings(body);
+      return answer
+        ? sendJson(res, 200, answer)
+        : sendJson(res, 400, target.dialect.errorBody(400, 'input must be text'));
+    }
     const model = typeof body?.model === 'string' ? body.model : 'unknown';
     const reply = replyFor(this.reply, body);
     const usage = usageFor(body, reply);
@@ -232,7 +253,7 @@ class FakeUpstreamServer implements FakeUpstream {
     model: string,
     usage: FakeUsage,
     reply: FakeReply,
-    body: any,
+    body: ChatBody,
     fault?: Fault,
   ): Promise<void> {
     const events = dialect.events(reply, model, usage, Boolean(body?.stream_options?.include_usage));

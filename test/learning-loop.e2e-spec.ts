@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import pino from 'pino';
+import { createGateway, GatewayHandle } from '../src/bootstrap/gateway';
+import { PROJECT_ROOT } from '../src/common/app-info';
+import { loadConfig } from '../src/config/config.loader';
+import { queryRows } from '../src/database/query';
+import { JudgeService } from '../src/optimizer/live/judge.service';
+import { LearnerService } from '../src/optimizer/live/learner.service';
+import { RecorderService } from '../src/recording/recorder.service';
+import { waitFor } from './helpers/process';
+import { createTestDatabase, TestDatabase } from './helpers/test-database';
+
+const MATH = [
+  (i: number) => `Solve for x: ${i + 3}x + ${i * 7 + 1} = ${i * 11 + 40}. Show the equation steps.`,
+  (i: number) => `Prove that the sum of the first ${i + 5} odd numbers is a perfect square (math proof).`,
+  (i: number) => `Compute the derivative of x^${(i % 9) + 2} * sin(x) and simplify the equation.`,
+];
+const CHAT = [
+  (i: number) => `Hi! Thanks for the help yesterday, talk soon (${i}).`,
+  (i: number) => `Hello, how are you doing today? Just saying hi, friend number ${i}.`,
+];
+
+/**
+ * Acceptance 5 of issue 11, on the default config (config/gateway.yaml, the simulated provider without its
+ * sleeping): 500 requests, no caller feedback, the simulated judge grading its sample. The learner must not
+ * drift to the cheapest model where that model is worse (sim-fast answers math right half of the time,
+ * sim-deep 93%), while it may keep chat (where sim-fast is good) on the cheap model.
+ */
+describe('the learning loop without feedback (e2e, default config)', () => {
+  let tdb: TestDatabase;
+  let gw: GatewayHandle;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    const { config } = loadConfig({ GATEWAY_CONFIG: join(PROJECT_ROOT, 'config/gateway.yaml') });
+    config.server = { host: '127.0.0.1', port: 0 };
+    config.database = { url: tdb.target.url, dataDir: tdb.target.dataDir };
+    config.optimizer.seed = 11;
+    const sim = config.providers.find((p) => p.id === 'sim')!;
+    sim.options = { ...sim.options, latencyScale: 0 };
+    gw = await createGateway({ config, logger: pino({ level: 'silent' }), http: true });
+    client = new OpenAI({ baseURL: `${await gw.listen()}/v1`, apiKey: 'none', maxRetries: 0 });
+  }, 60000);
+
+  afterAll(async () => {
+    await gw?.close(1000);
+    await tdb?.drop();
+  });
+
+  async function ask(prompt: string): Promise<string> {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: prompt }] })
+      .withResponse();
+    expect(data.choices[0].message.content).toBeTruthy();
+    return response.headers.get('x-gateway-model')!;
+  }
+
+  it('learns from the judge alone that the cheapest model is worse at math, and keeps what it learned', async () => {
+    const picks: Array<{ kind: 'math' | 'chat'; model: string }> = [];
+    for (let i = 0; i < 500; i++) {
+      const kind = i % 2 === 0 ? 'math' : 'chat';
+      const templates = kind === 'math' ? MATH : CHAT;
+      picks.push({ kind, model: await ask(templates[i % templates.length](i)) });
+    }
+    const judge = gw.app.get(JudgeService);
+    await waitFor(
+      () =>
+        Promise.resolve(
+          judge.snapshot().requested >= 100 && judge.snapshot().requested === graded(judge) ? true : undefined,
+        ),
+      20000,
+      'the judge to finish its sample',
+    );
+    const stats = judge.snapshot();
+    // About a quarter of the answers were graded, every grade parsed, and the judge's cost is known.
+    expect(stats.requested / 500).toBeGreaterThan(0.18);
+    expect(stats.requested / 500).toBeLessThan(0.32);
+    expect(stats.noSignal + stats.failed).toBe(0);
+    expect(stats.costUsd).toBeGreaterThan(0);
+
+    const lastMath = picks.slice(300).filter((p) => p.kind === 'math');
+    const cheapOnMath = lastMath.filter((p) => p.model === 'sim-fast').length / lastMath.length;
+    // Measured: 0.07 with the judge; 0.51 with sampleRate 0 (no quality signal at all).
+    expect(cheapOnMath).toBeLessThan(0.2);
+    expect(new Set(picks.slice(300).map((p) => p.model)).size).toBeGreaterThan(1);
+    // The judge is never routed to.
+    expect(picks.some((p) => p.model === 'sim-judge')).toBe(false);
+
+    // Judge calls are in request_log as such, with their cost.
+    await gw.app.get(RecorderService).flush();
+    const [row] = await queryRows<{ n: string; cost: number }>(
+      gw.db.fork(),
+      `select count(*) as n, sum(cost) as cost from request_log where task_type = 'judge' and strategy_arm like 'judge:%'`,
+    );
+    expect(Number(row.n)).toBe(stats.requested);
+    expect(Number(row.cost)).toBeCloseTo(stats.costUsd, 6);
+
+    // What was learned is saved: a restored learner decides like this one.
+    const learner = gw.app.get(LearnerService);
+    await learner.persist();
+    const [saved] = await queryRows<{ version: number }>(gw.db.fork(), `select version from learner_state`);
+    expect(Number(saved.version)).toBeGreaterThan(0);
+  }, 240000);
+});
+
+function graded(judge: JudgeService): number {
+  const s = judge.snapshot();
+  return s.graded + s.noSignal + s.failed;
+}
