@@ -12,6 +12,7 @@ describe('gatewayEntities', () => {
       'budget_spend',
       'bug_patterns',
       'key_budgets',
+      'learner_state',
       'model_performance',
       'optimizer_runs',
       'performance_metrics',

@@ -11,12 +11,16 @@ import type {
   StrategyArmMoments,
 } from './request-log.types';
 
-/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 17 columns. */
+/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 18 columns. */
 const INSERT_CHUNK = 1000;
 /** Rows per insert on the embedded PGlite, whose statements hold the event loop while they run. */
 const PGLITE_INSERT_CHUNK = 100;
 const COLUMNS =
   'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream, cached, client_request_id';
+/** One row's placeholders, one per column (derived: a column added to COLUMNS cannot leave it short). */
+const ROW_PLACEHOLDERS = `(${COLUMNS.split(',')
+  .map(() => '?')
+  .join(', ')})`;
 const JSON_INSERT = `insert into request_log (${COLUMNS})
   select ${COLUMNS} from json_populate_recordset(null::request_log, ?::json) on conflict (id) do nothing returning id`;
 /** The reward of one row, in SQL (see ModelOutcomes). */
@@ -123,7 +127,7 @@ export class RequestLogRepository {
     const inserted: string[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const values = chunk.map(() => ROW_PLACEHOLDERS).join(', ');
       const result = await queryRows<{ id: string }>(
         em,
         `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
