@@ -6,7 +6,7 @@
  *
  *   npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
  *                             [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
- *                             [--database-url postgres://...] [--workers N]
+ *                             [--database-url postgres://...] [--workers N] [--pglite-low-memory]
  *
  * Processes: this one (load generator, undici keep-alive pools), the fake upstream, the bare proxy, the
  * gateway (`node dist/src/main.js`, LOG_LEVEL=warn, temporary DATA_DIR and config). --stream sends
@@ -25,7 +25,7 @@ import { chatBody, JSON_HEADERS, MODEL, startBareProxy, startGateway, startUpstr
 
 const USAGE = `usage: npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
          [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
-         [--database-url postgres://...] [--workers N]
+         [--database-url postgres://...] [--workers N] [--pglite-low-memory]
 the gateway's overhead over a local fake upstream (and over a bare undici proxy with --target bare),
 at fixed rates (and at saturation with --max)`;
 
@@ -42,6 +42,7 @@ interface Options {
   databaseUrl: string;
   workers: number;
   profileDir: string;
+  pgliteLowMemory: boolean;
 }
 
 function options(): Options {
@@ -72,6 +73,7 @@ function options(): Options {
     databaseUrl,
     workers,
     profileDir: profile ? resolve(profile) : '',
+    pgliteLowMemory: flag('pglite-low-memory'),
   };
 }
 

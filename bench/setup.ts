@@ -25,11 +25,12 @@ export function chatBody(stream = false): string {
   });
 }
 
-export function gatewayConfig(upstreamUrl: string): string {
+export function gatewayConfig(upstreamUrl: string, pgliteLowMemory = false): string {
   // YAML is a superset of JSON.
   const config = {
     server: { host: '127.0.0.1', port: 3000 },
     logLevel: 'warn',
+    ...(pgliteLowMemory ? { database: { pgliteLowMemory: true } } : {}),
     providers: [
       {
         id: 'bench',
@@ -95,6 +96,8 @@ export interface GatewayOptions {
   work: string;
   databaseUrl?: string;
   workers?: number;
+  /** database.pgliteLowMemory: PGlite's WebAssembly on V8's baseline compiler only (less RSS, slower queries). */
+  pgliteLowMemory?: boolean;
   /** Runs the gateway under `node --cpu-prof`, the profile written there. */
   profileDir?: string;
 }
@@ -103,7 +106,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ child: Child; u
   const dataDir = join(o.work, 'data');
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(o.work, 'gateway.yaml');
-  writeFileSync(configFile, gatewayConfig(o.upstreamUrl));
+  writeFileSync(configFile, gatewayConfig(o.upstreamUrl, o.pgliteLowMemory));
   const port = await freePort();
   const nodeArgs = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
   if (o.profileDir) mkdirSync(o.profileDir, { recursive: true });

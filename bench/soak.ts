@@ -7,6 +7,7 @@
  * the first window's (the first window is the warm-up every later one is compared with), or on errors.
  *
  *   npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--database-url postgres://...]
+ *                         [--pglite-low-memory]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import {
   arg,
   Child,
   exitOnHelp,
+  flag,
   loadAverage,
   numberArg,
   openLoop,
@@ -27,6 +29,7 @@ import {
 import { chatBody, JSON_HEADERS, startGateway, startUpstream } from './setup';
 
 const USAGE = `usage: npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--database-url postgres://...]
+         [--pglite-low-memory]
 the gateway's RSS, heap and event-loop lag per window under a constant load; fails on growth over 5 % after the first window`;
 
 const GROWTH_LIMIT = 0.05;
@@ -83,7 +86,12 @@ async function main(): Promise<void> {
   try {
     const upstream = await startUpstream();
     children.push(upstream.child);
-    const gw = await startGateway({ upstreamUrl: upstream.url, work, databaseUrl });
+    const gw = await startGateway({
+      upstreamUrl: upstream.url,
+      work,
+      databaseUrl,
+      pgliteLowMemory: flag('pglite-low-memory'),
+    });
     children.unshift(gw.child);
     const pid = gw.child.proc.pid!;
     const idle = await sample(gw.url, pid);

@@ -19,6 +19,7 @@ import { ModelPerformanceModule } from './model-performance/model-performance.mo
 import { OptimizerRunsModule } from './optimizer-runs/optimizer-runs.module';
 import { RequestLogModule } from './request-log/request-log.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { HeuristicsModule } from './heuristics/heuristics.module';
 import { OptimizerModule } from './optimizer/optimizer.module';
 import { SecurityModule } from './security/security.module';
@@ -52,6 +53,7 @@ const FEATURE_MODULES = [
   RegressionReplayModule,
   EmbeddingsModule,
   ConfigReloadModule,
+  OpenApiModule,
   ConsoleModule,
 ];
 

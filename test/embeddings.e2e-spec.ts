@@ -135,8 +135,9 @@ describe('POST /v1/embeddings with the official openai client', () => {
     it('keeps embedding models out of chat routing and GET /v1/models stays chat-only', async () => {
       const err = (await openai.chat.completions
         .create({ model: 'sim-embed', messages: [{ role: 'user', content: 'hi' }] })
-        .catch((e: unknown) => e)) as { status: number };
+        .catch((e: unknown) => e)) as { status: number; message: string };
       expect(err.status).toBe(404);
+      expect(err.message).toContain('"sim-embed" is an embedding model: send it to POST /v1/embeddings');
       const chat = await openai.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
       expect(chat.model).not.toBe('sim-embed');
     });

@@ -1,9 +1,13 @@
 import Anthropic from '@anthropic-ai/sdk';
+import Redis from 'ioredis';
 import OpenAI from 'openai';
+import { randomBytes } from 'node:crypto';
 import { startFakeUpstream, type FakeUpstream } from '@ai-mcp-gateway/provider-sdk/testing';
 import { RecorderService } from '../src/recording/recorder.service';
 import { RequestLogService } from '../src/request-log/request-log.service';
+import { ResponseCacheService } from '../src/response-cache/response-cache.service';
 import { crossFormatConfig, sentBodies } from './helpers/cross-format';
+import { waitFor } from './helpers/process';
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
 
 const UPSTREAM_LATENCY_MS = 50;
@@ -43,10 +47,10 @@ describe('the response cache, with the official clients against an upstream that
     let started = performance.now();
     const first = await ask('What is the capital of France?');
     const missMs = performance.now() - started;
-    // The fastest of five hits: a slow turn of a loaded machine (a recorder flush, another process) says nothing of the cache.
+    // The fastest of ten hits: a slow turn of a loaded machine (a recorder flush, another process) says nothing of the cache.
     const hitTimes: number[] = [];
     let second!: Awaited<ReturnType<typeof ask>>;
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       started = performance.now();
       second = await ask('What is the capital of France?');
       hitTimes.push(performance.now() - started);
@@ -59,13 +63,14 @@ describe('the response cache, with the official clients against an upstream that
     expect(second.data.usage).toEqual(first.data.usage);
     expect(upstreamCalls()).toBe(2);
     expect(missMs).toBeGreaterThanOrEqual(UPSTREAM_LATENCY_MS);
-    expect(hitMs * 10).toBeLessThan(missMs);
+    expect(hitMs).toBeLessThan(missMs);
 
     await gw.app.get(RecorderService).flush();
-    const logged = await rows(gw, 'select id, cost, cached, success, attempts from request_log where id in (?, ?)', [
-      first.response.headers.get('x-request-id'),
-      second.response.headers.get('x-request-id'),
-    ]);
+    const logged = await rows(
+      gw,
+      'select id, cost, cached, success, attempts, latency_ms from request_log where id in (?, ?)',
+      [first.response.headers.get('x-request-id'), second.response.headers.get('x-request-id')],
+    );
     const byId = new Map(logged.map((r) => [r.id, r]));
     expect(byId.get(first.response.headers.get('x-request-id'))).toMatchObject({ cached: false, success: true });
     expect(Number(byId.get(first.response.headers.get('x-request-id'))?.cost)).toBeGreaterThan(0);
@@ -75,6 +80,11 @@ describe('the response cache, with the official clients against an upstream that
       attempts: 0,
     });
     expect(Number(byId.get(second.response.headers.get('x-request-id'))?.cost)).toBe(0);
+    // The gateway's own answer time (request_log.latency_ms, free of the client's and the machine's noise): 10x at least.
+    const gatewayMissMs = Number(byId.get(first.response.headers.get('x-request-id'))?.latency_ms);
+    const gatewayHitMs = Number(byId.get(second.response.headers.get('x-request-id'))?.latency_ms);
+    expect(gatewayMissMs).toBeGreaterThanOrEqual(UPSTREAM_LATENCY_MS);
+    expect(gatewayHitMs * 10).toBeLessThan(gatewayMissMs);
     // The optimizer's outcomes since then count the miss, never the hits.
     const outcomes = await gw.app.get(RequestLogService).outcomesPerModel(from, new Date(Date.now() + 1000));
     expect(outcomes.reduce((n, o) => n + o.n, 0)).toBe(1);
@@ -159,5 +169,64 @@ describe('the response cache, with the official clients against an upstream that
     expect(second.response.headers.get('x-gateway-cache')).toBe('hit');
     expect(second.data.content).toEqual(first.data.content);
     expect(upstreamCalls()).toBe(1);
+  });
+});
+
+describe('the response cache shared through Redis', () => {
+  const REDIS_URL = 'redis://127.0.0.1:6379';
+  const prefix = `gw:test:cache:${randomBytes(6).toString('hex')}:`;
+  let fake: FakeUpstream;
+  let a: TestGateway;
+  let b: TestGateway;
+  let down: TestGateway;
+  beforeAll(async () => {
+    fake = await startFakeUpstream({ models: ['fake-small', 'fake-vision', 'claude-fake'] });
+    const shared = (redisUrl: string) => (cfg: Parameters<typeof crossFormatConfig>[0]) => {
+      crossFormatConfig(cfg, fake.url);
+      cfg.cache = { ...cfg.cache, redisUrl, keyPrefix: prefix };
+    };
+    [a, b, down] = await Promise.all([
+      startTestGateway(shared(REDIS_URL)),
+      startTestGateway(shared(REDIS_URL)),
+      startTestGateway(shared('redis://127.0.0.1:1')),
+    ]);
+  });
+  afterAll(async () => {
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await Promise.all([a?.stop(), b?.stop(), down?.stop()]);
+    await fake.close();
+  });
+
+  const ask = (gw: TestGateway, content: string) =>
+    new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 }).chat.completions
+      .create({ model: 'fake-small', temperature: 0, messages: [{ role: 'user', content }] })
+      .withResponse();
+
+  it('an answer kept by one replica is a hit on another', async () => {
+    expect(a.app.get(ResponseCacheService).backend).toBe('redis');
+    // Connecting takes a moment on a loaded machine: until then every lookup is a miss, by design.
+    for (const gw of [a, b])
+      await waitFor(() => Promise.resolve(gw.app.get(ResponseCacheService).ready || undefined), 10000, 'Redis');
+    const first = await ask(a, 'shared question');
+    expect(first.response.headers.get('x-gateway-cache')).toBe('miss');
+    // The write is off the response path: wait until it has landed.
+    const redis = new Redis(REDIS_URL);
+    for (let i = 0; i < 50 && (await redis.keys(`${prefix}*`)).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    redis.disconnect();
+    const second = await ask(b, 'shared question');
+    expect(second.response.headers.get('x-gateway-cache')).toBe('hit');
+    expect(second.data.choices[0].message.content).toBe(first.data.choices[0].message.content);
+    expect(sentBodies(fake).length).toBe(1);
+  });
+
+  it('a Redis that cannot be reached is a miss, never a failed request', async () => {
+    const res = await ask(down, 'redis is down');
+    expect(res.response.headers.get('x-gateway-cache')).toBe('miss');
+    const again = await ask(down, 'redis is down');
+    expect(again.response.headers.get('x-gateway-cache')).toBe('miss');
   });
 });

@@ -43,7 +43,14 @@ describe('route requirements', () => {
     expect(requirementFor('GET', '/health')).toEqual({ public: true });
     expect(requirementFor('HEAD', '/metrics')).toEqual({ public: true });
     expect(requirementFor('POST', '/health')).toEqual({ public: false });
-    expect(requirementFor('GET', '/docs')).toEqual({ public: false });
+    expect(requirementFor('GET', '/tools/x')).toEqual({ public: false });
+  });
+
+  it('serves the API description without a key (it holds no data)', () => {
+    expect(requirementFor('GET', '/docs')).toEqual({ public: true });
+    expect(requirementFor('GET', '/docs/swagger-ui.css')).toEqual({ public: true });
+    expect(requirementFor('GET', '/openapi.json')).toEqual({ public: true });
+    expect(requirementFor('POST', '/openapi.json')).toEqual({ public: false });
   });
 
   it("serves the console's static files without a key (its data comes through the keyed tool doors)", () => {

@@ -18,7 +18,7 @@ export type Requirement = { public: true } | { public: false; scope?: Scope };
 
 /**
  * The route table of the auth check, on the normalized path:
- * GET /health, /metrics and the console's static files (/console/*: no data, the page reads through the
+ * GET /health, /metrics, the API description (/openapi.json, /docs) and the console's static files (/console/*: no data, the page reads through the
  * tool doors with the operator's key) are public; /v1/* (the Anthropic door /v1/messages too) needs `route`;
  * the tool listing and the live request log (GET /events/requests) need `tools:read`; /admin/* (reload) `admin`;
  * /tools/:name and /mcp need any active key (the ToolCaller then checks each tool's own scope);
@@ -28,6 +28,7 @@ export function requirementFor(method: string, path: string): Requirement {
   const read = method === 'GET' || method === 'HEAD';
   if (read && (path === '/health' || path === '/metrics')) return { public: true };
   if (read && (path === '/console' || path.startsWith('/console/'))) return { public: true };
+  if (read && (path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/'))) return { public: true };
   if (path === '/v1' || path.startsWith('/v1/')) return { public: false, scope: 'route' };
   if (path === '/admin' || path.startsWith('/admin/')) return { public: false, scope: 'admin' };
   if (read && path === '/tools') return { public: false, scope: 'tools:read' };

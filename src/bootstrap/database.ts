@@ -7,7 +7,7 @@ export function openDatabase(database: GatewayConfig['database']): Promise<Datab
   return DatabaseService.connect({
     url: database.url,
     dataDir: database.dataDir,
-    pgliteTierUp: database.pgliteTierUp,
+    pgliteLowMemory: database.pgliteLowMemory,
     entities: gatewayEntities(),
   });
 }

@@ -25,7 +25,14 @@ describe('config loader', () => {
     const { config, file: path } = loadConfig({});
     expect(path).toMatch(/config[/\\]gateway\.yaml$/);
     expect(config.server).toEqual({ host: '127.0.0.1', port: 3000 });
-    expect(config.models.map((m) => m.layer)).toEqual(['fast', 'balanced', 'deep']);
+    // Three routed layers, and the judge (optimizer.judge.model), which is never routed to.
+    expect(config.models.map((m) => `${m.id}:${m.layer}`)).toEqual([
+      'sim-fast:fast',
+      'sim-balanced:balanced',
+      'sim-deep:deep',
+      'sim-judge:deep',
+    ]);
+    expect(config.optimizer.judge?.model).toBe('sim-judge');
     expect(config.optimizer.cron).toBe('*/15 * * * *');
   });
 

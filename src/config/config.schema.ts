@@ -179,8 +179,15 @@ const cacheSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** How long an answer is served again. */
   ttlSeconds: z.number().int().positive().default(600),
-  /** Answers kept (least recently used dropped first). */
+  /** Answers kept in memory (least recently used dropped first); with Redis, its maxmemory policy bounds the size. */
   maxEntries: z.number().int().positive().default(1000),
+  /** Shares the answers across replicas; the REDIS_URL environment variable is used when this is unset. */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix of the Redis keys holding the answers. */
+  keyPrefix: z.string().min(1).max(100).default('gw:cache:'),
 });
 
 const healthSchema = z.strictObject({
@@ -238,10 +245,10 @@ export const gatewayConfigSchema = z
         /** Made absolute by the loader (DATA_DIR: from the working directory; the file: from its folder). */
         dataDir: z.string().min(1).default('data'),
         /**
-         * PGlite: let V8 recompile its hot WebAssembly with the optimizing compiler (faster queries under a
-         * sustained load, ~100 MB more RSS). Off by default: the baseline compiler only, for a small idle footprint.
+         * PGlite: V8 compiles its WebAssembly with the baseline compiler only: ~100 MB less RSS, but slower
+         * database writes on the event loop under a sustained load (higher request latency). Default off.
          */
-        pgliteTierUp: z.boolean().optional(),
+        pgliteLowMemory: z.boolean().optional(),
       })
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

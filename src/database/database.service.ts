@@ -18,8 +18,8 @@ export interface DatabaseTarget {
   dataDir: string;
   /** The entities of every feature module: the composition root collects them (gatewayEntities()). */
   entities: readonly EntityType[];
-  /** PGlite: let V8 optimize its hot WebAssembly (database.pgliteTierUp; see wasmBaselineOnly). */
-  pgliteTierUp?: boolean;
+  /** PGlite: V8's baseline WebAssembly compiler only (database.pgliteLowMemory; see wasmBaselineOnly). */
+  pgliteLowMemory?: boolean;
 }
 
 export interface MigrationResult {
@@ -49,7 +49,7 @@ export class DatabaseService {
     const lock = target.dataDir === IN_MEMORY ? undefined : new DataDirLock(target.dataDir);
     lock?.acquire();
     try {
-      const pglite = await openPglite(target.dataDir, target.pgliteTierUp);
+      const pglite = await openPglite(target.dataDir, target.pgliteLowMemory);
       const orm = await MikroORM.init(pgliteOptions(pglite, target.entities));
       return new DatabaseService('pglite', orm, target, pglite, lock);
     } catch (err) {

@@ -61,15 +61,17 @@ export function pgliteOptions(instance: PGlite, entities: readonly EntityType[])
 /**
  * V8 compiles WebAssembly with its baseline compiler (Liftoff) first and recompiles hot functions with
  * its optimizing one (TurboFan). PGlite's start runs enough of Postgres to tier up much of it: ~100 MB of
- * optimized code and compiler memory that an idle gateway keeps. Liftoff only (the default, unless
- * database.pgliteTierUp) keeps the gateway's idle RSS down; it applies to WebAssembly compiled from now on.
+ * optimized code and compiler memory that the gateway keeps. Liftoff only (database.pgliteLowMemory) keeps
+ * that memory, but PGlite's statements then run slower on the event loop: under a sustained load the
+ * request latency suffers (bench:overhead at 300 req/s: p50 1.5-2.4 ms with tier-up, 6-21 ms without).
+ * It applies to WebAssembly compiled from now on, process-wide.
  */
 export function wasmBaselineOnly(enabled: boolean): void {
   if (enabled) setFlagsFromString('--liftoff-only');
 }
 
-export async function openPglite(dataDir: string, tierUp = false): Promise<PGlite> {
-  wasmBaselineOnly(!tierUp);
+export async function openPglite(dataDir: string, lowMemory = false): Promise<PGlite> {
+  wasmBaselineOnly(lowMemory);
   const db = dataDir === IN_MEMORY ? new PGlite() : new PGlite(join(resolve(dataDir), 'pglite'));
   await db.waitReady;
   return db;

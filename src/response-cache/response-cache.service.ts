@@ -1,10 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ChatDelta, ChatResponse, FinishReason, TokenUsage, ToolCall } from '@ai-mcp-gateway/provider-sdk';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { ChatResponse } from '@ai-mcp-gateway/provider-sdk';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import { MetricsService } from '../observability/metrics.service';
 import { CacheableRequest, cacheKey, CacheDirective } from './cache-key';
 import { MemoryStore } from './memory-store';
+import { RedisStore } from './redis-store';
+
+export { replayDeltas, StreamAssembler } from './stream-replay';
+
+/** Where answers are kept: this process's memory, or Redis shared by the replicas. */
+type Store = Pick<MemoryStore<CachedAnswer>, 'get' | 'set'> | RedisStore<CachedAnswer>;
+
+/** At most one log line per this interval while the shared store fails. */
+const FAILURE_LOG_MS = 10_000;
 
 /** A kept answer: the model that gave it and what it said (no upstream id, no provider metadata). */
 export interface CachedAnswer {
@@ -24,16 +33,18 @@ export interface CacheQuery extends CacheableRequest {
  * or the caller asked with `x-gateway-cache: use`. Only successful, complete answers are kept.
  */
 @Injectable()
-export class ResponseCacheService {
-  private store: MemoryStore<CachedAnswer>;
+export class ResponseCacheService implements OnModuleDestroy {
+  private readonly logger = new Logger('ResponseCache');
+  private store: Store;
   private readonly hits;
   private readonly misses;
+  private lastFailureLog = 0;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     metrics: MetricsService,
   ) {
-    this.store = new MemoryStore(config.cache.maxEntries, config.cache.ttlSeconds * 1000);
+    this.store = this.open();
     this.hits = metrics.counter('gateway_cache_hits_total', 'Chat requests answered from the response cache', []);
     this.misses = metrics.counter('gateway_cache_misses_total', 'Cacheable chat requests the cache did not hold', []);
   }
@@ -45,8 +56,14 @@ export class ResponseCacheService {
     return cacheKey(query);
   }
 
-  lookup(key: string): CachedAnswer | undefined {
-    const hit = this.store.get(key);
+  /** The kept answer, or undefined (a store that fails or is slow is a miss). */
+  async lookup(key: string): Promise<CachedAnswer | undefined> {
+    let hit: CachedAnswer | undefined;
+    try {
+      hit = await this.store.get(key);
+    } catch (err) {
+      this.failed(err as Error);
+    }
     if (hit) this.hits.inc();
     else this.misses.inc();
     return hit;
@@ -56,70 +73,44 @@ export class ResponseCacheService {
   keep(key: string, modelId: string, response: ChatResponse): void {
     if (response.finishReason === 'content_filter') return;
     const { id: _id, providerMetadata: _meta, ...kept } = response;
-    this.store.set(key, { modelId, response: structuredClone(kept) });
+    const entry = { modelId, response: structuredClone(kept) };
+    void Promise.resolve(this.store.set(key, entry)).catch((err: Error) => this.failed(err));
   }
 
-  get size(): number {
-    return this.store.size;
+  /** Which store answers: memory, or Redis (cache.redisUrl, else REDIS_URL). */
+  get backend(): 'memory' | 'redis' {
+    return this.store instanceof RedisStore ? 'redis' : 'memory';
   }
 
-  /** After a config reload: an empty store of the new size and time to live (models and prices changed). */
+  /** False while a shared store is not connected (lookups are misses meanwhile). */
+  get ready(): boolean {
+    return !(this.store instanceof RedisStore) || this.store.ready;
+  }
+
+  /** After a config reload: the store of the new settings (in memory: empty, as models and prices changed). */
   reloaded(): void {
-    this.store = new MemoryStore(this.config.cache.maxEntries, this.config.cache.ttlSeconds * 1000);
-  }
-}
-
-/** Assembles a streamed answer from its deltas, to keep it once the stream ended well. */
-export class StreamAssembler {
-  private content = '';
-  private readonly calls: ToolCall[] = [];
-  private finish?: FinishReason;
-  private stopSequence?: string;
-  private usage?: TokenUsage;
-
-  add(delta: ChatDelta): void {
-    if (delta.content) this.content += delta.content;
-    for (const t of delta.toolCalls ?? []) {
-      const call = (this.calls[t.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
-      if (t.id) call.id = t.id;
-      if (t.function?.name) call.function.name += t.function.name;
-      if (t.function?.arguments) call.function.arguments += t.function.arguments;
-    }
-    if (delta.finishReason) this.finish = delta.finishReason;
-    if (delta.stopSequence) this.stopSequence = delta.stopSequence;
-    if (delta.usage) this.usage = delta.usage;
+    this.close();
+    this.store = this.open();
   }
 
-  /** The answer, or undefined when the stream never said how it finished. */
-  response(model: string, usage: TokenUsage): ChatResponse | undefined {
-    if (!this.finish) return undefined;
-    const out: ChatResponse = {
-      model,
-      content: this.content || null,
-      finishReason: this.finish,
-      usage: this.usage ?? usage,
-    };
-    const calls = this.calls.filter((c) => c !== undefined);
-    if (calls.length > 0) out.toolCalls = calls;
-    if (this.stopSequence) out.stopSequence = this.stopSequence;
-    return out;
+  onModuleDestroy(): void {
+    this.close();
   }
-}
 
-/** A kept answer as a stream: its text in pieces, its tool calls, then the finish with the usage. */
-export function* replayDeltas(response: ChatResponse, pieceChars = 64): Generator<ChatDelta> {
-  const text = response.content ?? '';
-  for (let i = 0; i < text.length; i += pieceChars) yield { content: text.slice(i, i + pieceChars) };
-  if (response.toolCalls?.length)
-    yield {
-      toolCalls: response.toolCalls.map((c, index) => ({
-        index,
-        id: c.id,
-        type: 'function',
-        function: { ...c.function },
-      })),
-    };
-  const last: ChatDelta = { finishReason: response.finishReason, usage: response.usage };
-  if (response.stopSequence) last.stopSequence = response.stopSequence;
-  yield last;
+  private open(): Store {
+    const { cache } = this.config;
+    const url = cache.redisUrl ?? (process.env.REDIS_URL?.trim() || undefined);
+    if (!url) return new MemoryStore(cache.maxEntries, cache.ttlSeconds * 1000);
+    return new RedisStore<CachedAnswer>(url, cache.keyPrefix, cache.ttlSeconds * 1000, (err) => this.failed(err));
+  }
+
+  private close(): void {
+    if (this.store instanceof RedisStore) this.store.close();
+  }
+
+  private failed(err: Error): void {
+    if (Date.now() - this.lastFailureLog < FAILURE_LOG_MS) return;
+    this.lastFailureLog = Date.now();
+    this.logger.warn(`the shared response cache (Redis) failed: ${err.message}; requests go to the models meanwhile`);
+  }
 }

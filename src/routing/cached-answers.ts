@@ -32,8 +32,8 @@ export class CachedAnswers {
   ) {}
 
   /** A non-streaming answer from the cache, recorded; undefined on a miss or for an uncacheable request. */
-  answer(req: RouteRequest, d: RouteDecision): RouteResult | undefined {
-    const hit = this.hit(req);
+  async answer(req: RouteRequest, d: RouteDecision): Promise<RouteResult | undefined> {
+    const hit = await this.hit(req);
     if (!hit) return undefined;
     const latencyMs = this.record(d, req, hit.model, hit.response.usage, false);
     const response = structuredClone(hit.response);
@@ -50,8 +50,8 @@ export class CachedAnswers {
   }
 
   /** A stream replayed from the cache, recorded when it has been read; undefined on a miss. */
-  replay(req: RouteRequest, d: RouteDecision): ChatSession | undefined {
-    const hit = this.hit(req);
+  async replay(req: RouteRequest, d: RouteDecision): Promise<ChatSession | undefined> {
+    const hit = await this.hit(req);
     if (!hit) return undefined;
     const record = (usage: TokenUsage) => this.record(d, req, hit.model, usage, true);
     return new ReplaySession(hit.model, hit.response, record);
@@ -77,9 +77,9 @@ export class CachedAnswers {
     };
   }
 
-  private hit(req: RouteRequest): { model: CatalogueModel; response: ChatResponse } | undefined {
+  private async hit(req: RouteRequest): Promise<{ model: CatalogueModel; response: ChatResponse } | undefined> {
     const key = this.keyOf(req);
-    const hit = key ? this.cache.lookup(key) : undefined;
+    const hit = key ? await this.cache.lookup(key) : undefined;
     const model = hit ? this.catalogue.get(hit.modelId) : undefined;
     return hit && model ? { model, response: hit.response } : undefined;
   }

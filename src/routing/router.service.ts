@@ -137,7 +137,9 @@ export class RouterService {
       if (!model)
         throw routingError(
           'model_not_found',
-          `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
+          this.catalogue.embedding(requested)
+            ? `The model "${requested}" is an embedding model: send it to POST /v1/embeddings.`
+            : `The model "${requested}" does not exist; use "auto", a layer (${LAYERS.join(', ')}) or a model from GET /v1/models.`,
           { param: 'model' },
         );
       const miss = shortfall(model, needs, this.support);
@@ -174,7 +176,7 @@ export class RouterService {
    */
   async execute(req: RouteRequest, decision?: RouteDecision): Promise<RouteResult> {
     const d = decision ?? (await this.decide(req));
-    const hit = this.cached?.answer(req, d);
+    const hit = await this.cached?.answer(req, d);
     if (hit) return hit;
     const hold = await this.reserve(req, d);
     const exec = await this.executor.run(d, req, (instance, request, options) => instance.chat(request, options));
@@ -211,7 +213,7 @@ export class RouterService {
    */
   async stream(req: RouteRequest, decision?: RouteDecision): Promise<ChatSession> {
     const d = decision ?? (await this.decide(req));
-    const hit = this.cached?.replay(req, d);
+    const hit = await this.cached?.replay(req, d);
     if (hit) return hit;
     const hold = await this.reserve(req, d);
     const exec = await this.executor.run<StreamStart>(d, req, openStream);
