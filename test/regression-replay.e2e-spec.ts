@@ -118,7 +118,6 @@ describe('regression replay: a failure becomes a test that passes once fixed, an
     const run = await request(gw.url).post('/tools/run_optimizer').send({});
     expect(run.status).toBe(200);
     const changes = (run.body as { changes: Array<{ kind: string; target: string }> }).changes;
-    if (!changes.length) console.log('RUN', JSON.stringify(run.body).slice(0, 1500));
     expect(changes).toContainEqual(expect.objectContaining({ kind: 'rule.deactivate', target: `rule:${ruleId}` }));
     const failed = (await tests()).filter((t) => t.lastResult === 'fail');
     expect(failed.length).toBeGreaterThan(0);
