@@ -22,7 +22,7 @@ async function forward(pool: Pool, req: IncomingMessage, res: ServerResponse): P
   const body = await readBody(req);
   const upstream = await pool.request({
     path: req.url ?? '/',
-    method: (req.method ?? 'GET'),
+    method: req.method ?? 'GET',
     headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
     body,
   });

@@ -65,7 +65,7 @@ describe('alerts: a degraded model raises one alert within a minute, kept and de
     const started = Date.now();
     await traffic([gw.url], fake, 'fake-small', 30);
     const event = await waitFor(
-      async () => hook.received.find((e) => e.kind === 'model_success_degraded' && e.subject === 'fake-small'),
+      () => hook.received.find((e) => e.kind === 'model_success_degraded' && e.subject === 'fake-small'),
       60_000,
       'the webhook event',
     );
@@ -99,7 +99,7 @@ describe('alerts: a degraded model raises one alert within a minute, kept and de
     expect(failing.delivery).toMatchObject({ deliveredAt: null, lastError: expect.any(String) });
     expect(hook.refused).toBeGreaterThanOrEqual(2);
     hook.down = false;
-    await waitFor(async () => hook.received.find((e) => e.subject === 'fake-large'), 30_000, 'the retried delivery');
+    await waitFor(() => hook.received.find((e) => e.subject === 'fake-large'), 30_000, 'the retried delivery');
     const delivered = (await alertsOf(gw.url)).find((x) => x.subject === 'fake-large')!;
     expect(delivered.delivery?.deliveredAt).toEqual(expect.any(String));
     expect(hook.received.filter((e) => e.subject === 'fake-large')).toHaveLength(1);
@@ -132,7 +132,7 @@ describe('alerts: a degraded model raises one alert within a minute, kept and de
 
   it('both replicas see the degradation; one alert row, one webhook event', async () => {
     await traffic([gw.url, second.url], fake, 'fake-small', 60);
-    await waitFor(async () => hook.received.find((e) => e.subject === 'fake-small'), 60_000, 'the webhook event');
+    await waitFor(() => hook.received.find((e) => e.subject === 'fake-small'), 60_000, 'the webhook event');
     await new Promise((r) => setTimeout(r, 1500));
     expect(hook.received.filter((e) => e.subject === 'fake-small')).toHaveLength(1);
     const rows = await queryRows<{ n: number }>(

@@ -12,10 +12,8 @@ import { createTestDatabase, ON_POSTGRES, TestDatabase } from './helpers/test-da
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
 
 const whoami = z.object({ keyId: z.number().nullable(), scopes: z.array(z.string()).nullable() });
-const echo = async (_input: unknown, ctx: ToolContext) => ({
-  keyId: ctx.keyId ?? null,
-  scopes: ctx.scopes ? [...ctx.scopes] : null,
-});
+const echo = (_input: unknown, ctx: ToolContext) =>
+  Promise.resolve({ keyId: ctx.keyId ?? null, scopes: ctx.scopes ? [...ctx.scopes] : null });
 const INIT = {
   jsonrpc: '2.0',
   id: 1,

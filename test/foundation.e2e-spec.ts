@@ -158,11 +158,7 @@ describe('foundation: the real process', () => {
     // synchronous WASM step (seconds on a loaded machine) that no timer can interrupt.
     expect((await spawnEntry('cli', ['migrate'], { DATA_DIR: dataDir }).exited).code).toBe(0);
     const proc = spawnEntry('main', [], { DATA_DIR: dataDir, PORT: '0' });
-    await waitFor(
-      async () => (proc.stdout().includes('"msg":"starting"') ? true : undefined),
-      20000,
-      'the start to begin',
-    );
+    await waitFor(() => (proc.stdout().includes('"msg":"starting"') ? true : undefined), 20000, 'the start to begin');
     const signalled = Date.now();
     proc.child.kill('SIGTERM');
     const result = await proc.exited;

@@ -182,7 +182,7 @@ onPostgres('database outage: Postgres cut for 8 s under 20 req/s', () => {
       expect(status.failedWrites).toBeGreaterThanOrEqual(1);
 
       await waitFor(
-        async () => (recorder.pending.requests === 0 && recorder.pending.failures === 0 ? true : undefined),
+        () => (recorder.pending.requests === 0 && recorder.pending.failures === 0 ? true : undefined),
         20000,
         'the recorder to flush the outage backlog',
       );
@@ -272,7 +272,7 @@ onPostgres('database outage past recording.maxBuffered', () => {
       expect(errors.some((m) => /recording buffer full .*dropped \d+ records/.test(m))).toBe(true);
       proxy.restore();
       const recorder = gw.app.get(RecorderService);
-      await waitFor(async () => (recorder.pending.requests === 0 ? true : undefined), 20000, 'the flush');
+      await waitFor(() => (recorder.pending.requests === 0 ? true : undefined), 20000, 'the flush');
       // pending counts the queue only: the batch taken off it may still be in flight; flush() waits for it.
       await recorder.flush();
       const logged = (await query<{ id: string }>(directUrl, 'select id from request_log')).map((r) => r.id).sort();

@@ -44,7 +44,7 @@ describe('OpenTelemetry traces (a local OTLP/HTTP receiver)', () => {
 
   const traceOf = (requestId: string): Promise<ReceivedSpan[]> =>
     waitFor(
-      async () => {
+      () => {
         const root = receiver.spans.find((s) => s.attributes['gateway.request_id'] === requestId);
         if (!root) return undefined;
         const spans = receiver.spans.filter((s) => s.traceId === root.traceId);
@@ -106,7 +106,7 @@ describe('OpenTelemetry traces (a local OTLP/HTTP receiver)', () => {
     });
     expect(res.status).toBe(404);
     const root = await waitFor(
-      async () => receiver.spans.find((s) => s.attributes['gateway.request_id'] === res.headers.get('x-request-id')),
+      () => receiver.spans.find((s) => s.attributes['gateway.request_id'] === res.headers.get('x-request-id')),
       10000,
       'the failed request span',
     );

@@ -241,6 +241,7 @@ describe('simulated plugin: tools, stop sequences and images', () => {
     const deltas: ChatDelta[] = [];
     for await (const d of (await instance(baseOptions)).chatStream(ask('Weather in Oslo?'), call())) deltas.push(d);
     const merged = await collectStream(
+      // eslint-disable-next-line @typescript-eslint/require-await -- replays collected deltas as a stream
       (async function* () {
         yield* deltas;
       })(),

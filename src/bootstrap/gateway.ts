@@ -88,7 +88,7 @@ function configureHttp(
   const access = accessLog(logger, inFlight);
   app.use(access);
   // Host (DNS rebinding) and Origin (cross-site pages) on every door, before anything else reads the request.
-  const hostOrigin = hostOriginGuard(config.security, isLoopbackHost(config.server.host));
+  const hostOrigin = hostOriginGuard(config);
   app.use(hostOrigin);
   // Bearer key and rate limit before the body parser: a refused caller costs no body parse and no query.
   const guards = [app.get(AuthMiddleware).handler(), app.get(RateLimitMiddleware).handler()];

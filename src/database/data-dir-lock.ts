@@ -154,11 +154,16 @@ export class DataDirLock {
     return 'retry';
   }
 
-  /** Claims on a content that is gone can decide nothing any more (a late claimant finds the lock changed). */
+  /**
+   * Claims on a content that is gone can decide nothing any more (a late claimant finds the lock changed).
+   * Only the claims themselves: another starter's temp file for its own claim (`<claim>.<pid>.<hex>.tmp`)
+   * is still on its way to link() and must stay.
+   */
   private removeClaims(file: string, tag: string): void {
     const start = `${basename(file)}.takeover-${tag}-`;
     for (const name of readdirSync(dirname(file)))
-      if (name.startsWith(start)) rmSync(join(dirname(file), name), { force: true });
+      if (name.startsWith(start) && /^\d+$/.test(name.slice(start.length)))
+        rmSync(join(dirname(file), name), { force: true });
   }
 
   setUrl(url: string): void {

@@ -18,7 +18,7 @@ function cache<T>(load: (version: number) => Promise<T>, o: Partial<NotifiedCach
 describe('NotifiedCache', () => {
   it('loads lazily once per version, shares a load between callers, and reloads after a change', async () => {
     let loads = 0;
-    const c = cache(async (v) => `value ${v} (load ${++loads})`);
+    const c = cache((v) => Promise.resolve(`value ${v} (load ${++loads})`));
     const [a, b] = await Promise.all([c.get(), c.get()]);
     expect(a).toBe('value 0 (load 1)');
     expect(b).toBe(a);
@@ -45,10 +45,7 @@ describe('NotifiedCache', () => {
 
   it('keeps the last good value when a reload fails; with none, the failure is thrown', async () => {
     let fail = true;
-    const c = cache(async (v) => {
-      if (fail) throw new Error('database down');
-      return v;
-    });
+    const c = cache((v) => (fail ? Promise.reject(new Error('database down')) : Promise.resolve(v)));
     await expect(c.get()).rejects.toThrow('database down');
     fail = false;
     expect(await c.get()).toBe(0);
@@ -61,7 +58,7 @@ describe('NotifiedCache', () => {
   it('an eager cache loads at start and reloads on every change; values reach onLoaded', async () => {
     const seen: Array<[number, number | undefined]> = [];
     let loads = 0;
-    const c = cache(async () => ++loads, { eager: true, onLoaded: (v, prev) => seen.push([v, prev]) });
+    const c = cache(() => Promise.resolve(++loads), { eager: true, onLoaded: (v, prev) => seen.push([v, prev]) });
     c.invalidate();
     expect(loads).toBe(0);
     await c.start();
@@ -77,9 +74,9 @@ describe('NotifiedCache', () => {
   });
 
   it('gives up after ten raced loads and keeps the stored value', async () => {
-    const c: NotifiedCache<number> = cache(async (v) => {
+    const c: NotifiedCache<number> = cache((v) => {
       c.invalidate();
-      return v;
+      return Promise.resolve(v);
     });
     await expect(c.refresh()).rejects.toThrow(/kept changing during 10 loads/);
     expect(c.value).toBeUndefined();

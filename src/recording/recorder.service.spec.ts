@@ -58,26 +58,26 @@ function setup(maxBuffered = 1000) {
   const logged: string[] = [];
   const calls: unknown[] = [];
   const analytics = {
-    recordModelCalls: async (c: unknown[]) => {
-      if (down) throw new Error('connection refused');
+    recordModelCalls: (c: unknown[]) => {
+      if (down) return Promise.reject(new Error('connection refused'));
       calls.push(...c);
-      return [];
+      return Promise.resolve([]);
     },
-    append: async (rows: { id: string }[]) => {
-      if (down) throw new Error('connection refused');
+    append: (rows: { id: string }[]) => {
+      if (down) return Promise.reject(new Error('connection refused'));
       logged.push(...rows.map((r) => r.id));
-      return rows.length;
+      return Promise.resolve(rows.length);
     },
   };
   const seen = new Set<string>();
   const bugs: Array<{ category: string; pattern: string }> = [];
   const bugPatterns = {
-    record: async (b: { category: string; pattern: string }) => {
-      if (down) throw new Error('connection refused');
+    record: (b: { category: string; pattern: string }) => {
+      if (down) return Promise.reject(new Error('connection refused'));
       bugs.push(b);
       const isNew = !seen.has(b.pattern);
       seen.add(b.pattern);
-      return { row: { fingerprint: `fp-${b.pattern.length}-${bugs.length}` }, isNew };
+      return Promise.resolve({ row: { fingerprint: `fp-${b.pattern.length}-${bugs.length}` }, isNew });
     },
   } as unknown as BugPatternsService;
   type ExportedTest = {
@@ -86,7 +86,10 @@ function setup(maxBuffered = 1000) {
   };
   const tests: ExportedTest[] = [];
   const regressionTests = {
-    createFromFailure: async (t: ExportedTest) => (tests.push(t), { created: true, test: t }),
+    createFromFailure: (t: ExportedTest) => {
+      tests.push(t);
+      return Promise.resolve({ created: true, test: t });
+    },
   } as unknown as RegressionTestsService;
   const health = { register: () => undefined } as unknown as HealthService;
   const metricsService = new MetricsService();

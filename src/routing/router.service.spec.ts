@@ -28,7 +28,9 @@ function router(
 ) {
   const cfg = { ...config, routing: { ...config.routing, escalate } };
   const catalogue = new ModelCatalogue(cfg);
-  const heuristics = { getMatcher: async () => RuleMatcher.compile(rules, 1) } as unknown as HeuristicsService;
+  const heuristics = {
+    getMatcher: () => Promise.resolve(RuleMatcher.compile(rules, 1)),
+  } as unknown as HeuristicsService;
   const snapshot = {
     version: 1,
     get: (m: string) => (stats[m] ? { ...stats[m], latencySumMs: 0, costSum: 0 } : undefined),

@@ -15,9 +15,9 @@ describe('ToolRegistry and ToolCaller', () => {
   it('parses input with defaults before the handler and checks the output', async () => {
     const reg = registry();
     const seen: unknown[] = [];
-    reg.register({ name: 'echo', description: 'd', input, output }, async (i) => {
+    reg.register({ name: 'echo', description: 'd', input, output }, (i) => {
       seen.push(i);
-      return { echoed: (i as { name: string }).name, count: (i as { count: number }).count };
+      return Promise.resolve({ echoed: (i as { name: string }).name, count: (i as { count: number }).count });
     });
     const caller = new ToolCaller(reg);
     await expect(caller.call('echo', { name: 'abc' }, { transport: 'internal' })).resolves.toMatchObject({
@@ -29,9 +29,9 @@ describe('ToolRegistry and ToolCaller', () => {
   it('maps bad input to invalid_input with one issue per field, without calling the handler', async () => {
     const reg = registry();
     let called = false;
-    reg.register({ name: 'echo', description: 'd', input, output }, async () => {
+    reg.register({ name: 'echo', description: 'd', input, output }, () => {
       called = true;
-      return { echoed: '', count: 0 };
+      return Promise.resolve({ echoed: '', count: 0 });
     });
     const outcome = await rejectionOf(
       new ToolCaller(reg).call('echo', { name: 'toolongname', count: -1, extra: 1 }, { transport: 'internal' }),
@@ -46,13 +46,13 @@ describe('ToolRegistry and ToolCaller', () => {
 
   it('passes a domain error on and makes an unexpected error an internal one without internals', async () => {
     const reg = registry();
-    reg.register({ name: 'conflict', description: 'd', input, output }, async () => {
-      throw new ConflictError('already there');
-    });
-    reg.register({ name: 'boom', description: 'd', input, output }, async () => {
-      throw new Error('secret internals');
-    });
-    reg.register({ name: 'liar', description: 'd', input, output }, async () => ({ echoed: 1 }));
+    reg.register({ name: 'conflict', description: 'd', input, output }, () =>
+      Promise.reject(new ConflictError('already there')),
+    );
+    reg.register({ name: 'boom', description: 'd', input, output }, () =>
+      Promise.reject(new Error('secret internals')),
+    );
+    reg.register({ name: 'liar', description: 'd', input, output }, () => Promise.resolve({ echoed: 1 }));
     const caller = new ToolCaller(reg);
     await expect(caller.call('conflict', { name: 'a' }, { transport: 'internal' })).rejects.toMatchObject({
       kind: 'conflict',
@@ -69,8 +69,8 @@ describe('ToolRegistry and ToolCaller', () => {
 
   it('refuses unknown tools, duplicate names and missing scopes', async () => {
     const reg = registry();
-    reg.register({ name: 'w', description: 'd', input, output }, async () => ({ echoed: '', count: 0 }));
-    expect(() => reg.register({ name: 'w', description: 'd', input, output }, async () => ({}))).toThrow(
+    reg.register({ name: 'w', description: 'd', input, output }, () => Promise.resolve({ echoed: '', count: 0 }));
+    expect(() => reg.register({ name: 'w', description: 'd', input, output }, () => Promise.resolve({}))).toThrow(
       /declared twice/,
     );
     const caller = new ToolCaller(reg);
@@ -85,10 +85,9 @@ describe('ToolRegistry and ToolCaller', () => {
 
   it('describes every tool with JSON Schemas of type object', () => {
     const reg = registry();
-    reg.register({ name: 'w', description: 'd', input, output, readOnly: true }, async () => ({
-      echoed: '',
-      count: 0,
-    }));
+    reg.register({ name: 'w', description: 'd', input, output, readOnly: true }, () =>
+      Promise.resolve({ echoed: '', count: 0 }),
+    );
     const [d] = reg.describe();
     expect(d).toMatchObject({
       name: 'w',

@@ -40,11 +40,15 @@ export function crossFormatConfig(cfg: GatewayConfig, fakeUrl: string): void {
       enabled: true,
     },
   ];
+  // Priced as real tiers are: with no evidence yet the learned policy takes the cheapest eligible model,
+  // so `auto` with an image goes to fake-vision, not the dearer claude-fake. No exploration: one answer.
+  const price = { fast: { input: 1, output: 2 }, balanced: { input: 2, output: 4 }, deep: { input: 15, output: 75 } };
+  cfg.optimizer.exploration = 0;
   const model = (id: string, provider: string, layer: 'fast' | 'balanced' | 'deep', vision = false) => ({
     id,
     provider,
     layer,
-    price: { input: 1, output: 2 },
+    price: price[layer],
     contextWindow: 16384,
     strengths: [],
     vision,

@@ -30,10 +30,16 @@ export function spawnEntry(entry: 'main' | 'cli' | 'mcp-stdio', args: string[], 
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe().catch(() => undefined);
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -43,7 +49,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
 /** Waits until the spawned gateway logs its URL, and returns it. */
 export function listeningUrl(proc: Spawned, timeoutMs = 20000): Promise<string> {
   return waitFor(
-    async () => proc.stdout().match(/listening on (http:\/\/[^\s"]+)/)?.[1],
+    () => proc.stdout().match(/listening on (http:\/\/[^\s"]+)/)?.[1],
     timeoutMs,
     `the gateway to listen (stderr: ${proc.stderr().slice(-500)})`,
   );

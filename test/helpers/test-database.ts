@@ -18,7 +18,7 @@ export const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.DATABASE_URL;
   const entities = gatewayEntities();
-  if (!base) return { target: { dataDir: IN_MEMORY, entities }, drop: async () => undefined };
+  if (!base) return { target: { dataDir: IN_MEMORY, entities }, drop: () => Promise.resolve() };
   const name = `gw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(base, `create database "${name}"`);
   const url = new URL(base);

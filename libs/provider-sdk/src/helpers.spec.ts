@@ -23,6 +23,8 @@ describe('estimateTokens', () => {
 });
 
 describe('collectStream and splitText', () => {
+  // A stream with nothing to wait for: the helpers take any AsyncIterable.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async function* deltas() {
     yield { content: 'Hel' };
     yield { toolCalls: [{ index: 1, id: 'b', type: 'function' as const, function: { name: 'g', arguments: '{"x"' } }] };

@@ -1,10 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ForbiddenError } from '../../errors';
 import { doorOfRequest } from './doors';
 import { writeError } from './error-shapes';
+import { ForbiddenError } from '../../errors';
+import { isLoopbackHost } from './loopback';
 
-/** config.security's host and origin lists. */
-type SecurityConfig = { allowedHosts: readonly string[]; allowedOrigins: readonly string[] };
+/** The part of the config these checks read (config security.allowedHosts, allowedOrigins and server.host). */
+interface SecurityConfig {
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+}
 
 /** Host header without its port, lower-cased. */
 function hostName(req: IncomingMessage): string {
@@ -37,11 +41,12 @@ export function originRefusal(req: IncomingMessage, security: SecurityConfig): s
 
 /**
  * Installed before every route and the auth check (bootstrap/gateway.ts): refuses with 403 in the door's
- * error shape a foreign Host (when `checkHost`: a loopback bind) or a foreign Origin (on any bind), on every door.
+ * error shape a foreign Host (on a loopback bind) or a foreign Origin (on any bind), on every door.
  */
-export function hostOriginGuard(security: SecurityConfig, checkHost: boolean) {
+export function hostOriginGuard(config: { server: { host: string }; security: SecurityConfig }) {
+  const checkHost = isLoopbackHost(config.server.host);
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    const refusal = (checkHost ? hostRefusal(req, security) : undefined) ?? originRefusal(req, security);
+    const refusal = (checkHost ? hostRefusal(req, config.security) : undefined) ?? originRefusal(req, config.security);
     if (!refusal) return next();
     const code = refusal.startsWith('Host') ? 'host_not_allowed' : 'origin_not_allowed';
     writeError(res, doorOfRequest(req), new ForbiddenError(refusal, { code }));
