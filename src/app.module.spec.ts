@@ -6,8 +6,13 @@ describe('gatewayEntities', () => {
     const tables = gatewayEntities().map((e) => MetadataStorage.getMetadataFromDecorator(e).tableName);
     expect(tables.sort()).toEqual([
       'ab_tests',
+      'alert_cooldowns',
+      'alerts',
       'api_keys',
+      'budget_spend',
       'bug_patterns',
+      'key_budgets',
+      'learner_state',
       'model_performance',
       'optimizer_runs',
       'performance_metrics',

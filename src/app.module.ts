@@ -23,6 +23,7 @@ import { OpenApiModule } from './openapi/openapi.module';
 import { HeuristicsModule } from './heuristics/heuristics.module';
 import { OptimizerModule } from './optimizer/optimizer.module';
 import { SecurityModule } from './security/security.module';
+import { RegressionReplayModule } from './regression-replay/regression-replay.module';
 import { RegressionTestsModule } from './regression-tests/regression-tests.module';
 import { ProvidersModule } from './providers/providers.module';
 import { RecordingModule } from './recording/recording.module';
@@ -49,6 +50,7 @@ const FEATURE_MODULES = [
   BudgetsModule,
   OptimizerModule,
   RoutingModule,
+  RegressionReplayModule,
   EmbeddingsModule,
   ConfigReloadModule,
   OpenApiModule,

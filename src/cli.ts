@@ -7,6 +7,13 @@ import { createGateway } from './bootstrap/gateway';
 import { createLogger } from './common/logging/logger';
 import { progressBar } from './common/progress';
 import { OPTIMIZE_HELP, runOptimizeCommand } from './optimizer/optimize.command';
+import {
+  REGRESSION_FLAGS,
+  REGRESSION_HELP,
+  REGRESSION_USAGE,
+  runRegressionCommand,
+} from './regression-replay/regression.command';
+import { RegressionReplayService } from './regression-replay/regression-replay.service';
 import { runSimulateCommand, SIMULATE_HELP } from './optimizer/simulation/simulate.command';
 import {
   EXPORT_TESTS_FLAGS,
@@ -122,8 +129,8 @@ registerCommand('simulate', {
 });
 registerCommand('keys', {
   help: KEYS_HELP,
-  usage: 'create --name N --scopes a,b | list [--json] | revoke <id|prefix>',
-  flags: ['name', 'scopes', 'json'],
+  usage: 'create --name N --scopes a,b [--budget-day USD] [--budget-month USD] | list [--json] | revoke <id|prefix>',
+  flags: ['name', 'scopes', 'json', 'budget-day', 'budget-month', 'budget-total'],
   run: (args) => runKeysCommand(args, openDatabase),
 });
 registerCommand('export-tests', {
@@ -135,6 +142,17 @@ registerCommand('export-tests', {
       // Logs on stderr: stdout carries the export.
       const gw = await createGateway({ config, logger: createLogger({ level: 'warn', fd: 2 }) });
       return { service: gw.app.get(RegressionTestsService), close: () => gw.close() };
+    }),
+});
+
+registerCommand('regression', {
+  help: REGRESSION_HELP,
+  usage: REGRESSION_USAGE,
+  flags: REGRESSION_FLAGS,
+  run: (args) =>
+    runRegressionCommand(args, async (config) => {
+      const gw = await createGateway({ config, logger: createLogger({ level: 'warn', fd: 2 }) });
+      return { replay: gw.app.get(RegressionReplayService), close: () => gw.close() };
     }),
 });
 

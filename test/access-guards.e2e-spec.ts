@@ -7,6 +7,7 @@ import { ApiKeysService } from '../src/auth/api-keys.service';
 import { queryRows } from '../src/database/query';
 import { RecorderService } from '../src/recording/recorder.service';
 import { HAVE_CHROMIUM, launchChromium } from './helpers/browser';
+import { connectHttp } from './helpers/mcp-client';
 import { upstreamConfig } from './helpers/fake-gateway';
 import { waitFor } from './helpers/process';
 import { startReplica } from './helpers/replicas';
@@ -46,6 +47,21 @@ describe('revoking the last key does not open the gateway', () => {
       .post('/v1/messages')
       .send({ ...CHAT, max_tokens: 10 })
       .expect(401);
+  });
+
+  it('MCP tools/list shows a key only the tools its scopes allow', async () => {
+    const keys = gw.app.get(ApiKeysService);
+    const { key } = await keys.create({ name: 'router', scopes: 'route' });
+    const { client } = await connectHttp(gw.url, { authorization: `Bearer ${key}` });
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain('route');
+      expect(names).not.toContain('run_optimizer');
+      expect(names).not.toContain('list_api_keys');
+      expect(names).not.toContain('get_request_log');
+    } finally {
+      await client.close();
+    }
   });
 
   it('security.open: true keeps a keyless loopback gateway open after its keys are revoked', async () => {

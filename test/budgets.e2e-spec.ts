@@ -95,6 +95,19 @@ describe('per-key budgets hold under concurrency, count streams, refuse in each 
       'the spend settled',
     );
     expect(spent).toBeLessThanOrEqual(BUDGET + estimate);
+    // Crossing 80% and 100% of the budget raised one alert each (kept in the table without a webhook).
+    const alerts = await waitFor(
+      async () => {
+        const res = await request(gw.url).get('/tools/get_alerts').set('authorization', `Bearer ${admin}`);
+        const mine = (res.body as { items: Array<{ kind: string; subject: string }> }).items.filter(
+          (a) => a.kind === 'budget_crossed' && a.subject.startsWith(`key:${id} day`),
+        );
+        return mine.length >= 1 ? mine : undefined;
+      },
+      5000,
+      'the budget alerts',
+    );
+    expect(alerts.map((a) => a.subject.split(' ').pop()).sort()).toEqual(spent >= BUDGET ? ['100%', '80%'] : ['80%']);
     const upstreamCalls = fake.requests.filter((r) => r.path === '/v1/chat/completions').length;
     // Every upstream call was paid for: the spend is the sum of the real costs of those calls.
     expect(spent).toBeGreaterThan(upstreamCalls * 80 * PRICE.output);

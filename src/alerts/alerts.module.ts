@@ -6,6 +6,7 @@ import { Alert, AlertCooldown } from './alert.entity';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { AlertsTools } from './alerts.tools';
+import { BudgetAlerts } from './budget-alerts';
 import { ModelHealthMonitor } from './model-health.monitor';
 import { WebhookSender } from './webhook-sender';
 
@@ -14,7 +15,7 @@ import { WebhookSender } from './webhook-sender';
 @ModuleEntities([Alert, AlertCooldown])
 @Module({
   imports: [RecordingModule],
-  providers: [Clock, AlertsRepository, AlertsService, AlertsTools, ModelHealthMonitor, WebhookSender],
+  providers: [Clock, AlertsRepository, AlertsService, AlertsTools, BudgetAlerts, ModelHealthMonitor, WebhookSender],
   exports: [AlertsService, Clock],
 })
 export class AlertsModule {}

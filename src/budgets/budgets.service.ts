@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
-import { AlertsService } from '../alerts/alerts.service';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { GatewayConfig } from '../config/config.schema';
@@ -16,6 +15,13 @@ export const BUDGETS_CHANNEL = 'key_budgets_changed';
 /** A call's reservation: settle it once with the real cost (0 when nothing was spent); never rejects. */
 export interface BudgetHold {
   settle(costUsd: number): Promise<void>;
+}
+
+/** A spend that crossed a share (0.8 or 1) of a limit, as one settled call carried it over. */
+export interface BudgetCrossing extends SpendSlot {
+  share: number;
+  spentUsd: number;
+  limitUsd: number;
 }
 
 /** A key's (or the gateway's) budget as the key listing shows it: the period closest to its limit. */
@@ -42,13 +48,13 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Budgets');
   private readonly limits: NotifiedCache<Map<number, Map<BudgetPeriod, number>>>;
   private readonly global: Limits;
+  private readonly crossingListeners: Array<(crossing: BudgetCrossing) => void> = [];
 
   constructor(
     private readonly repo: BudgetsRepository,
     private readonly clock: Clock,
     db: DatabaseService,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
-    @Optional() private readonly alerts?: AlertsService,
   ) {
     const global = new Map<BudgetPeriod, number>();
     for (const p of BUDGET_PERIODS) {
@@ -111,6 +117,22 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
     return { settle: (cost) => (settled ??= this.settle(held, limits, amount, Math.max(0, cost))) };
   }
 
+  /** `listener` hears of every crossing of 80% and 100% of a budget (exactly once per period, across replicas). */
+  onCrossing(listener: (crossing: BudgetCrossing) => void): void {
+    this.crossingListeners.push(listener);
+  }
+
+  /**
+   * Takes one unit of a daily count quota (e.g. `regression-replays`), atomically across replicas; false
+   * when the day's `limit` is used up.
+   */
+  async takeQuota(subject: string, limit: number): Promise<boolean> {
+    const slot: SpendSlot = { subject, period: 'day', periodStart: periodStart('day', this.clock.now()) };
+    if (!(await this.repo.reserve(slot, 1, limit))) return false;
+    await this.repo.settle(slot, 1, 1);
+    return true;
+  }
+
   /** The budget closest to its limit, with its spend; null when the key has none. */
   async summary(keyId: number): Promise<BudgetSummary | null> {
     return (await this.summaries([keyId])).get(keyId) ?? null;
@@ -167,25 +189,11 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** One alert when a call's spend carries the subject over 80% or 100% of its limit (the alert dedupes). */
+  /** Tells the listeners (the alerts) when a call's spend carries the subject over 80% or 100% of its limit. */
   private announceCrossing(slot: SpendSlot, limitUsd: number, before: number, after: number): void {
     const share = CROSSINGS.filter((c) => before < c * limitUsd && after >= c * limitUsd).pop();
-    if (share === undefined || !this.alerts) return;
-    this.alerts.raise({
-      kind: 'budget_crossed',
-      severity: share >= 1 ? 'critical' : 'warning',
-      subject: `${slot.subject} ${slot.period} ${slot.periodStart} ${Math.round(share * 100)}%`,
-      message: `${slot.subject} has spent $${after.toFixed(4)} of its ${slot.period} budget of $${limitUsd} (${Math.round(share * 100)}%)`,
-      value: after,
-      baseline: limitUsd,
-      window: `${slot.period} from ${slot.periodStart}`,
-      evidence: {
-        subject: slot.subject,
-        period: slot.period,
-        periodStart: slot.periodStart,
-        link: '/tools/list_api_keys',
-      },
-    });
+    if (share === undefined) return;
+    for (const listener of this.crossingListeners) listener({ ...slot, share, spentUsd: after, limitUsd });
   }
 }
 

@@ -119,6 +119,12 @@ const healthSchema = z.strictObject({
 
 const usd = z.number().positive().max(1_000_000);
 
+const regressionSchema = z.strictObject({
+  /** Replays per run (tool, CLI or after an optimizer run) and per day (UTC), across replicas. */
+  maxPerRun: z.number().int().positive().max(1000).default(20),
+  maxPerDay: z.number().int().positive().default(200),
+});
+
 const budgetsSchema = z.strictObject({
   /** USD limits for callers without a key (a gateway that runs open on loopback); per-key budgets are set by tool or CLI. */
   global: z.strictObject({ day: usd.optional(), month: usd.optional(), total: usd.optional() }).prefault({}),
@@ -191,6 +197,7 @@ export const gatewayConfigSchema = z
     health: healthSchema.prefault({}),
     cache: cacheSchema.prefault({}),
     budgets: budgetsSchema.prefault({}),
+    regression: regressionSchema.prefault({}),
     alerts: alertsSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {

@@ -71,4 +71,6 @@ export const optimizerSchema = z.strictObject({
       persistMs: z.number().int().min(0).default(30000),
     })
     .prefault({}),
+  /** Replay the regression tests after each run that changed something; a test that passed before and fails now rolls the run back. */
+  replayAfterRun: z.boolean().default(false),
 });

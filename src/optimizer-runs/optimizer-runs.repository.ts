@@ -42,6 +42,16 @@ export class OptimizerRunsRepository {
     ]);
   }
 
+  async findById(id: number): Promise<OptimizerRunRecord | null> {
+    const rows = await this.orm.rows('select * from optimizer_runs where id = ?', [id]);
+    return rows.length === 0 ? null : toRecord(rows[0]);
+  }
+
+  /** Replaces the audit of a finished run's changes (a rollback notes itself on each change). */
+  async updateChanges(id: number, changes: readonly unknown[]): Promise<void> {
+    await this.orm.rows('update optimizer_runs set changes = ?::jsonb where id = ?', [JSON.stringify(changes), id]);
+  }
+
   /** The run that started last. */
   async latest(): Promise<OptimizerRunRecord | null> {
     const rows = await this.orm.rows('select * from optimizer_runs order by started_at desc, id desc limit 1');

@@ -21,6 +21,15 @@ export class OptimizerRunsService {
     return this.runs.markFinished(id, changes, session);
   }
 
+  get(id: number): Promise<OptimizerRunRecord | null> {
+    return this.runs.findById(id);
+  }
+
+  /** Rewrites the audit of a run's changes (rollbacks). */
+  updateChanges(id: number, changes: readonly unknown[]): Promise<void> {
+    return this.runs.updateChanges(id, changes);
+  }
+
   /** The run that started last, or null before the first. */
   latest(): Promise<OptimizerRunRecord | null> {
     return this.runs.latest();

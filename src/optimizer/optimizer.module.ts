@@ -17,6 +17,7 @@ import { JudgeService } from './live/judge.service';
 import { LearnerState } from './live/learner-state.entity';
 import { LearnerStateRepository } from './live/learner-state.repository';
 import { LearnerService } from './live/learner.service';
+import { OptimizerRollback } from './optimizer-rollback';
 import { OptimizerScheduler } from './optimizer.scheduler';
 import { OptimizerService } from './optimizer.service';
 import { OptimizerTools } from './optimizer.tools';
@@ -51,6 +52,7 @@ import { PolicyTools } from './policy.tools';
     { provide: LEARNED_MODEL_POLICY, useExisting: LearnedModelPolicy },
     FeedbackService,
     OptimizerService,
+    OptimizerRollback,
     OptimizerScheduler,
     OptimizerTools,
     PolicyReportService,
@@ -62,6 +64,7 @@ import { PolicyTools } from './policy.tools';
     LearnerService,
     JudgeService,
     OptimizerService,
+    OptimizerRollback,
     FeedbackService,
     AbTestsService,
   ],

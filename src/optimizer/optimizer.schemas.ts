@@ -98,7 +98,15 @@ export const getOptimizerRunsOutput = z.object({
       tick: z.string().nullable(),
       startedAt: z.string(),
       finishedAt: z.string().nullable(),
-      changes: z.array(change),
+      changes: z.array(
+        change.extend({
+          rolledBack: z
+            .object({ at: z.string(), reason: z.string() })
+            .optional()
+            .describe('undone after a regression replay failed'),
+          notRolledBack: z.string().optional().describe('why a rollback left this change in place'),
+        }),
+      ),
     }),
   ),
   policy: z.array(policyView),

@@ -59,6 +59,8 @@ export class OptimizerService implements OnApplicationBootstrap {
   private readonly scoring: ScoringOptions;
   /** The policy as of the last run (or start): the `before` of policy.update changes. */
   private lastView: PolicyView[] = [];
+  /** Told of every run that applied changes (optimizer.replayAfterRun: the regression replay). */
+  private readonly afterRun: Array<(report: RunReport) => Promise<void>> = [];
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -94,8 +96,17 @@ export class OptimizerService implements OnApplicationBootstrap {
    * Runs once (serialised in this process); `ran: false` when another replica has the lock or the tick.
    * @throws ConflictError when a tool or CLI run loses the election to another replica
    */
-  run(opts: RunOptions): Promise<RunReport> {
-    return this.mutex.exclusive(() => this.runExclusive(opts));
+  async run(opts: RunOptions): Promise<RunReport> {
+    const report = await this.mutex.exclusive(() => this.runExclusive(opts));
+    if (!report.ran || report.dryRun || report.changes.length === 0) return report;
+    for (const listener of this.afterRun)
+      await listener(report).catch((err: Error) => this.logger.error(`after optimizer run: ${err.message}`));
+    return report;
+  }
+
+  /** `listener` runs after each run that applied changes, outside the run's lock. */
+  onApplied(listener: (report: RunReport) => Promise<void>): void {
+    this.afterRun.push(listener);
   }
 
   private async runExclusive(opts: RunOptions): Promise<RunReport> {

@@ -42,6 +42,10 @@ export class RegressionTest {
   @Property({ type: 'string', length: 20, nullable: true })
   lastResult?: string | null;
 
+  /** Why the last replay failed or was skipped (null when it passed). */
+  @Property({ type: 'text', nullable: true })
+  lastError?: string | null;
+
   @Property({ type: 'datetime', columnType: 'timestamptz', onCreate: () => new Date() })
   @Index({ name: 'regression_tests_created_at_idx' })
   createdAt: Date = new Date();

@@ -76,12 +76,17 @@ export class RegressionTestsRepository {
   }
 
   /** Stores the outcome of a replay; undefined for an unknown id. */
-  async recordRun(id: number, result: RegressionResult, at: Date): Promise<RegressionTestDto | undefined> {
+  async recordRun(
+    id: number,
+    result: RegressionResult,
+    at: Date,
+    error: string | null = null,
+  ): Promise<RegressionTestDto | undefined> {
     const em = this.db.fork();
     const rows = await queryRows(
       em,
-      'update regression_tests set last_run_at = ?, last_result = ?, updated_at = now() where id = ? returning *',
-      [at, result, id],
+      'update regression_tests set last_run_at = ?, last_result = ?, last_error = ?, updated_at = now() where id = ? returning *',
+      [at, result, error === null ? null : error.slice(0, 2000), id],
     );
     return rows.length === 0 ? undefined : toRegressionTestDto(em.map(RegressionTest, rows[0]));
   }
@@ -111,6 +116,7 @@ function toRegressionTestDto(row: RegressionTest): RegressionTestDto {
     replay: row.replay ?? null,
     lastRunAt: row.lastRunAt ? new Date(row.lastRunAt).toISOString() : null,
     lastResult: row.lastResult ?? null,
+    lastError: row.lastError ?? null,
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };

@@ -4,11 +4,22 @@ import { pageInput, storedJsonObject, storedText } from '../tools/schema-helpers
 
 const TEXT_MAX = 20_000;
 
-export const REGRESSION_RESULTS = ['pass', 'fail', 'error'] as const;
+export const REGRESSION_RESULTS = ['pass', 'fail', 'error', 'skipped'] as const;
 export type RegressionResult = (typeof REGRESSION_RESULTS)[number];
 
 /** JSON objects; their serialized size is capped by security.maxJsonFieldBytes in the service. */
 const jsonObject = () => z.record(z.string(), z.unknown());
+
+/**
+ * What a replayed answer must show (run_regression_tests), stored with the test as metadata.checks; the
+ * test's code is never run. Without stored checks, an answer passes when the call succeeds, non-empty.
+ */
+export const replayChecks = z.strictObject({
+  nonEmpty: z.boolean().default(true).describe('the answer has text or tool calls'),
+  finishReasons: z.array(z.string().min(1).max(40)).min(1).optional().describe('accepted finish reasons'),
+  pattern: z.string().min(1).max(1000).optional().describe('an RE2 regular expression the answer text must match'),
+  maxLatencyMs: z.number().positive().optional().describe('the most the call may take'),
+});
 
 export const generateRegressionTestInput = z.strictObject({
   testName: storedText()
@@ -22,6 +33,7 @@ export const generateRegressionTestInput = z.strictObject({
   expectedBehavior: storedText().min(1).max(TEXT_MAX),
   discoveredFrom: z.enum(DISCOVERED_FROM),
   metadata: storedJsonObject().optional().describe('free-form JSON object'),
+  checks: replayChecks.optional().describe('what a replay of the test must show (stored as metadata.checks)'),
 });
 export type GenerateRegressionTestInput = z.infer<typeof generateRegressionTestInput>;
 
@@ -42,7 +54,8 @@ export const regressionTestSchema = z.object({
   metadata: jsonObject(),
   replay: jsonObject().nullable(),
   lastRunAt: z.string().nullable(),
-  lastResult: z.string().nullable(),
+  lastResult: z.string().nullable().describe('pass, fail, error or skipped (last_status)'),
+  lastError: z.string().nullable().describe('why the last replay failed or was skipped'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

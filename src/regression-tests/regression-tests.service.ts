@@ -73,8 +73,13 @@ export class RegressionTestsService {
    * Records the outcome of a replay.
    * @throws NotFoundError for an unknown id.
    */
-  async markRun(id: number, result: RegressionResult, at: Date = new Date()): Promise<RegressionTestDto> {
-    const updated = await this.tests.recordRun(id, result, at);
+  async markRun(
+    id: number,
+    result: RegressionResult,
+    at: Date = new Date(),
+    error: string | null = null,
+  ): Promise<RegressionTestDto> {
+    const updated = await this.tests.recordRun(id, result, at, error);
     if (!updated) throw new NotFoundError(`regression test ${id} does not exist`);
     return updated;
   }

@@ -1,3 +1,5 @@
+import RE2 from 're2';
+import { InvalidInputError } from '../errors';
 import { Injectable } from '@nestjs/common';
 import { Tool } from '../tools/tool.decorator';
 import {
@@ -13,7 +15,9 @@ import {
 import { RegressionTestsService } from './regression-tests.service';
 
 function describeTest(t: RegressionTestDto): string {
-  const run = t.lastRunAt ? `last run ${t.lastRunAt}: ${t.lastResult ?? 'unknown'}` : 'never run';
+  const run = t.lastRunAt
+    ? `last run ${t.lastRunAt}: ${t.lastResult ?? 'unknown'}${t.lastError ? ` (${t.lastError})` : ''}`
+    : 'never run';
   return `#${t.id} ${t.testName} [${t.category}, from ${t.discoveredFrom}] ${run}`;
 }
 
@@ -32,7 +36,14 @@ export class RegressionTestsTools {
     text: (t) => `Stored regression test ${describeTest(t)}`,
   })
   async generateRegressionTest(input: GenerateRegressionTestInput): Promise<RegressionTestDto> {
-    return this.tests.create(input);
+    const { checks, ...test } = input;
+    if (checks?.pattern !== undefined)
+      try {
+        new RE2(checks.pattern);
+      } catch (err) {
+        throw InvalidInputError.field('checks.pattern', `RE2 rejects this pattern: ${(err as Error).message}`);
+      }
+    return this.tests.create(checks ? { ...test, metadata: { ...test.metadata, checks } } : test);
   }
 
   @Tool({

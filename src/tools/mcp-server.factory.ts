@@ -23,13 +23,17 @@ export class McpServerFactory {
       { capabilities: { tools: { listChanged: false } } },
     );
     server.setRequestHandler(ListToolsRequestSchema, () => ({
-      tools: this.registry.describe().map((t) => ({
-        name: t.name,
-        description: t.description,
-        inputSchema: t.inputSchema as { type: 'object' },
-        outputSchema: t.outputSchema as { type: 'object' },
-        annotations: { readOnlyHint: t.readOnly },
-      })),
+      // Only what the caller's key may call (the others would be refused).
+      tools: this.registry
+        .describe()
+        .filter((t) => ToolCaller.permits(context, t.scope))
+        .map((t) => ({
+          name: t.name,
+          description: t.description,
+          inputSchema: t.inputSchema as { type: 'object' },
+          outputSchema: t.outputSchema as { type: 'object' },
+          annotations: { readOnlyHint: t.readOnly },
+        })),
     }));
     server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
       const name = request.params.name;

@@ -17,6 +17,11 @@ export class ToolCaller {
 
   constructor(private readonly registry: ToolRegistry) {}
 
+  /** True when the caller may call a tool of this scope (no scopes: an open gateway or stdio; admin: all). */
+  static permits(ctx: Pick<ToolContext, 'scopes'>, scope: string): boolean {
+    return !ctx.scopes || ctx.scopes.includes(scope) || ctx.scopes.includes('admin');
+  }
+
   /**
    * Runs tool `name` for the caller in `ctx`.
    * @throws NotFoundError (code unknown_tool) for a name no tool has
@@ -27,7 +32,7 @@ export class ToolCaller {
   async call(name: string, input: unknown, ctx: ToolContext): Promise<ToolAnswer> {
     const tool = this.registry.get(name);
     if (!tool) throw new NotFoundError(`unknown tool "${name}"`, { code: 'unknown_tool' });
-    if (ctx.scopes && !ctx.scopes.includes(tool.scope) && !ctx.scopes.includes('admin'))
+    if (!ToolCaller.permits(ctx, tool.scope))
       throw new ForbiddenError(`tool "${name}" needs the "${tool.scope}" scope`, { code: 'insufficient_scope' });
     try {
       return { tool, result: await tool.invoke(input, ctx) };

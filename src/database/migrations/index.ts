@@ -5,6 +5,7 @@ import { Migration20261202104500RequestLogCached } from './Migration202612021045
 import { Migration20261202104700LearnerState } from './Migration20261202104700LearnerState';
 import { Migration20261202104800AbTestMaxSample } from './Migration20261202104800AbTestMaxSample';
 import { Migration20261202114300Guardrails } from './Migration20261202114300Guardrails';
+import { Migration20261202115900RegressionLastError } from './Migration20261202115900RegressionLastError';
 
 /** Listed explicitly so the same migrations run from ts-jest and from dist/ (no file globbing). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202104700LearnerState', class: Migration20261202104700LearnerState },
   { name: 'Migration20261202104800AbTestMaxSample', class: Migration20261202104800AbTestMaxSample },
   { name: 'Migration20261202114300Guardrails', class: Migration20261202114300Guardrails },
+  { name: 'Migration20261202115900RegressionLastError', class: Migration20261202115900RegressionLastError },
 ];
