@@ -132,7 +132,7 @@ describe('regression replay: a failure becomes a test that passes once fixed, an
       /regression replay failed where it passed before/,
     );
     const alert = await waitFor(
-      async () => hook.received.find((e) => e.kind === 'replay_failed'),
+      () => hook.received.find((e) => e.kind === 'replay_failed'),
       10_000,
       'the replay_failed alert',
     );

@@ -78,9 +78,14 @@ describe('routing through openai-compatible to a local OpenAI-style server', () 
     expect(await count(gw, 'select count(*)::int as n from request_log')).toBe(total);
     expect(await count(gw, 'select coalesce(sum(total_calls), 0)::int as n from model_performance')).toBe(total);
     expect(
-      await count(gw, "select count(*)::int as n from request_log where client_request_id like 'bulk-%' and success and attempts = 1"),
+      await count(
+        gw,
+        "select count(*)::int as n from request_log where client_request_id like 'bulk-%' and success and attempts = 1",
+      ),
     ).toBe(calls);
-    expect(await count(gw, "select count(*)::int as n from request_log where client_request_id like 'bulk-%' and stream")).toBe(4);
+    expect(
+      await count(gw, "select count(*)::int as n from request_log where client_request_id like 'bulk-%' and stream"),
+    ).toBe(4);
     expect(
       await count(
         gw,
