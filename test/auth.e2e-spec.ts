@@ -64,15 +64,18 @@ describe('auth: keys, scopes and the doors', () => {
     k.write = (await keys.create({ name: 'writer', scopes: 'tools:write' })).key;
   }
 
-  it('requires a bearer key on every route but GET /health and /metrics once a key exists', async () => {
+  it('requires a bearer key on every route but GET /health, /metrics and the API description once a key exists', async () => {
     await ensureKeys();
     await request(gw.url).get('/health').expect(200);
     await request(gw.url).get('/metrics').expect(200);
+    // The API description holds no data (like the console's static files): readable without a key.
+    await request(gw.url).get('/openapi.json').expect(200);
+    await request(gw.url).get('/docs/').expect(200);
     for (const [method, path] of [
       ['get', '/tools'],
       ['get', '/tools/auth_probe_read'],
       ['post', '/tools/auth_probe_write'],
-      ['get', '/docs'],
+      ['get', '/docsx'],
       ['get', '/nowhere'],
       ['post', '/health'],
     ] as const) {
