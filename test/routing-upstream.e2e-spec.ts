@@ -107,8 +107,8 @@ describe('routing through openai-compatible to a local OpenAI-style server', () 
       .post('/v1/chat/completions')
       .send({ model: 'auto', messages: [{ role: 'user', content: prompt }] })
       .expect(200);
+    // Without a rule the learned policy picks the model (it may explore either layer): no rule header.
     expect(before.headers['x-gateway-rule']).toBeUndefined();
-    expect(before.headers['x-gateway-layer']).toBe('fast');
     const created = await request(gw.url)
       .post('/tools/update_routing_heuristic')
       .send({ pattern: 'zebras?', preferredLayer: 'balanced', preferredModel: 'fake-large', reasoning: 'test' })
