@@ -5,12 +5,12 @@ import { InvalidInputError } from '../errors';
 import type { CatalogueModel } from '../providers/model-catalogue';
 import type { ClientLink } from './attempt-scope';
 import { countTokensRequest, messagesRequest } from './anthropic.schemas';
-import { qualityFloorOf } from './quality-floor-header';
+import { DoorOptions, withDoorOptions } from './door-options';
 import { chatMessages, functionTools, toMessage, toRouteRequest } from './anthropic.mapper';
 import { type ChatStream, streamOf } from './openai-api.service';
 import { describeRequestIssue } from './openai.schemas';
 import { RouterService } from './router.service';
-import type { Caller, RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
+import type { RouteDecision, RouteRequest } from './routing.types';
 
 /** A validated Messages request and where the router sends it. */
 export interface PreparedMessage {
@@ -55,15 +55,10 @@ export class AnthropicApiService {
     body: unknown,
     requestId: string,
     client?: ClientLink,
-    caller: Caller = {},
-    floorHeader?: string | string[],
-    cache?: RequestCacheOptions,
+    door: DoorOptions = {},
   ): Promise<PreparedMessage> {
-    const qualityFloor = qualityFloorOf(floorHeader);
     const { request, ignored } = toRouteRequest(parse(messagesRequest, body), requestId, client);
-    Object.assign(request, caller);
-    if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
-    request.cache = cache;
+    withDoorOptions(request, door);
     return { request, decision: await this.router.decide(request), ignored };
   }
 

@@ -41,7 +41,11 @@ export class AnthropicMessagesPresenter {
     res.setHeader('request-id', messageId(requestId));
     let decision: RouteDecision | undefined;
     try {
-      const prepared = await this.api.prepare(body, requestId, client, caller, floor, cacheOptions(res));
+      const prepared = await this.api.prepare(body, requestId, client, {
+        caller,
+        floorHeader: floor,
+        cache: cacheOptions(res),
+      });
       decision = prepared.decision;
       if (prepared.ignored.length) res.setHeader('x-gateway-ignored', prepared.ignored.join(', '));
       if (prepared.request.stream) await this.stream(prepared, res);

@@ -9,9 +9,9 @@ import type { ClientLink } from './attempt-scope';
 import { toCompletion, toRouteRequest } from './openai.mapper';
 import { fastChatRequest } from './openai.fast-schema';
 import { ChatCompletionRequest, chatCompletionRequest, describeRequestIssue } from './openai.schemas';
-import { qualityFloorOf } from './quality-floor-header';
+import { DoorOptions, withDoorOptions } from './door-options';
 import { RouterService } from './router.service';
-import type { Caller, RequestCacheOptions, RouteDecision, RouteRequest } from './routing.types';
+import type { RouteDecision, RouteRequest } from './routing.types';
 import type { ChatSession } from './cached-answers';
 
 const CREATED = Math.floor(STARTED_AT / 1000);
@@ -93,19 +93,9 @@ export class OpenAiApiService {
    * @throws InvalidInputError (code invalid_request, param = the first field at fault)
    * @throws NotFoundError (code model_not_found, param `model`)
    */
-  async prepare(
-    body: unknown,
-    requestId: string,
-    client?: ClientLink,
-    caller: Caller = {},
-    floorHeader?: string | string[],
-    cache?: RequestCacheOptions,
-  ): Promise<PreparedChat> {
-    const qualityFloor = qualityFloorOf(floorHeader);
+  async prepare(body: unknown, requestId: string, client?: ClientLink, door: DoorOptions = {}): Promise<PreparedChat> {
     const data = fastChatRequest(body) ?? parseChatRequest(body);
-    const request = Object.assign(toRouteRequest(data, requestId, client), caller);
-    if (qualityFloor !== undefined) request.qualityFloor = qualityFloor;
-    request.cache = cache;
+    const request = withDoorOptions(toRouteRequest(data, requestId, client), door);
     const decision = await this.router.decide(request);
     return { request, decision, includeUsage: data.stream_options?.include_usage === true };
   }

@@ -38,7 +38,11 @@ export class OpenAiChatPresenter {
     const client = linkClient(res);
     let decision: RouteDecision | undefined;
     try {
-      const chat = await this.api.prepare(body, requestId, client, caller, floor, cacheOptions(res));
+      const chat = await this.api.prepare(body, requestId, client, {
+        caller,
+        floorHeader: floor,
+        cache: cacheOptions(res),
+      });
       decision = chat.decision;
       if (chat.request.stream) await this.stream(chat, res);
       else await this.complete(chat, res);

@@ -49,7 +49,8 @@ export interface ReplayResult {
   finalLambda?: number;
 }
 
-function emptyTally(): Tally {
+/** A tally with nothing counted yet (the offline replay and the HTTP one count alike). */
+export function emptyTally(): Tally {
   return {
     requests: 0,
     strongCalls: 0,

@@ -20,7 +20,7 @@ import type { EvalDataset } from '../datasets';
 import { estimateTokens, loadDataset } from '../datasets';
 import { apgr, cpt, figures } from '../metrics';
 import type { Tally } from '../replay';
-import { PRICES, requestOrder } from '../replay';
+import { emptyTally, PRICES, requestOrder } from '../replay';
 import { FAKE_MODELS, FakeUpstream } from './fake-upstream';
 
 const USAGE =
@@ -123,21 +123,6 @@ async function startGateway(config: string, dir: string, url: string): Promise<C
   throw new Error('the gateway did not start');
 }
 
-function tally(): Tally {
-  return {
-    requests: 0,
-    strongCalls: 0,
-    quality: 0,
-    qualityWeak: 0,
-    qualityStrong: 0,
-    cost: 0,
-    costStrong: 0,
-    judgeCalls: 0,
-    judgeCost: 0,
-    explored: 0,
-  };
-}
-
 /** One run on a fresh gateway: the whole run's and the last half's tallies. */
 async function run(
   data: EvalDataset,
@@ -150,8 +135,8 @@ async function run(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = await startGateway(configYaml(await upstream.start(), port, a, floor), dir, url);
-  const whole = tally();
-  const lastHalf = tally();
+  const whole = emptyTally();
+  const lastHalf = emptyTally();
   try {
     const order = requestOrder(data.rows.length, a.requests, a.seed);
     const half = Math.floor(order.length / 2);
