@@ -28,7 +28,8 @@ export const runOptimizerInput = z.strictObject({
   dryRun: z.boolean().default(false).describe('compute and return the changes without writing anything'),
 });
 
-const change = z.object({
+/** One change of an optimizer run, as its audit shows it (also what a replay rolls back). */
+export const change = z.object({
   kind: z.string(),
   target: z.string(),
   before: z.unknown(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { change } from '../optimizer/optimizer.schemas';
 import { storedText } from '../tools/schema-helpers';
 
 export const runRegressionTestsInput = z.strictObject({
@@ -22,14 +23,6 @@ const result = z.object({
   model: z.string().nullable(),
   costUsd: z.number(),
   latencyMs: z.number().nullable(),
-});
-
-const change = z.object({
-  kind: z.string(),
-  target: z.string(),
-  before: z.unknown(),
-  after: z.unknown(),
-  evidence: z.record(z.string(), z.unknown()),
 });
 
 export const runRegressionTestsOutput = z.object({
