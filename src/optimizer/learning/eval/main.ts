@@ -17,6 +17,8 @@ import { loadDataset } from './datasets';
 import type { EvalDataset } from './datasets';
 import { apgr, cpt, figures } from './metrics';
 import type { CurvePoint, Figures } from './metrics';
+import { tagOracle } from './oracle';
+import type { TagOracle } from './oracle';
 import { replay } from './replay';
 import type { ReplayOptions } from './replay';
 
@@ -41,6 +43,8 @@ export interface CaseResult {
   lastHalf: Figures;
   distinctPrompts: number;
   lambda?: number;
+  /** The best routing by tag alone at the floor, knowing the true accuracies (datasets with 2+ tags). */
+  oracle?: TagOracle;
   sweep?: { points: CurvePoint[]; apgr: number; cpt50: number; cpt80: number };
 }
 
@@ -76,6 +80,10 @@ export function runCase(spec: CaseSpec, seed: number): CaseResult {
     distinctPrompts: r.distinctPrompts,
     lambda: r.finalLambda,
   };
+  if (spec.objective.kind === 'quality-floor') {
+    const oracle = tagOracle(data, spec.objective.floor);
+    if (oracle.tags > 1) result.oracle = oracle;
+  }
   if (spec.sweep) {
     const scope = spec.objective.kind === 'quality-floor' ? spec.objective.scope : 'traffic';
     const points = SWEEP_FLOORS.map((floor) => {
@@ -100,7 +108,8 @@ export function row(r: CaseResult): string {
   const sweep = r.sweep
     ? ` APGR ${r.sweep.apgr.toFixed(3)}, CPT50 ${pct(r.sweep.cpt50)}, CPT80 ${pct(r.sweep.cpt80)}`
     : '';
-  return `| ${r.label} | ${r.seed} | ${f(r.whole)} | ${f(r.lastHalf)} |${judge}${sweep} |`;
+  const oracle = r.oracle ? ` per-${r.oracle.tags}-tag oracle ${pct(r.oracle.cost)} cost;` : '';
+  return `| ${r.label} | ${r.seed} | ${f(r.whole)} | ${f(r.lastHalf)} |${oracle}${judge}${sweep} |`;
 }
 
 export const TABLE_HEAD =

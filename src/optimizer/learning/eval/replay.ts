@@ -65,7 +65,7 @@ export function emptyTally(): Tally {
   };
 }
 
-function callCost(side: 'weak' | 'strong', inputTokens: number, outputTokens: number): number {
+export function callCost(side: 'weak' | 'strong', inputTokens: number, outputTokens: number): number {
   return (PRICES[side].input * inputTokens + PRICES[side].output * outputTokens) / 1e6;
 }
 
