@@ -1,6 +1,7 @@
 import type { CandidateEstimate, ScoredEstimate } from './objective';
 import type { CalibratorOptions, CalibratorState, Candidate, RequestFeatures } from './types';
 import { referenceIndex } from './objective';
+import type { Recall } from './prompt-memory';
 
 export type { CalibratorOptions, CalibratorState };
 
@@ -28,10 +29,16 @@ function scored(estimates: readonly CandidateEstimate[]): Entry {
 interface Recorded {
   request: RequestFeatures;
   candidates: readonly Candidate[];
+  /** What the prompt memory knew of each candidate when the request was decided (never what came after). */
+  recall?: ReadonlyArray<Recall | undefined>;
 }
 
 /** The learner's current estimates of a request's candidates (no random draws). */
-export type Estimator = (request: RequestFeatures, candidates: readonly Candidate[]) => CandidateEstimate[];
+export type Estimator = (
+  request: RequestFeatures,
+  candidates: readonly Candidate[],
+  recall?: ReadonlyArray<Recall | undefined>,
+) => CandidateEstimate[];
 
 /** What to add to estimates when counting a cheaper model's choice (see ResidualTracker). */
 export type Correction = (model: string) => { asChosen: number; asBest: number };
@@ -67,14 +74,19 @@ export class FloorCalibrator {
   }
 
   /** Remembers a request of the window, with the estimates its decision had (refreshed later). */
-  record(request: RequestFeatures, candidates: readonly Candidate[], estimates: readonly CandidateEstimate[]): void {
+  record(
+    request: RequestFeatures,
+    candidates: readonly Candidate[],
+    estimates: readonly CandidateEstimate[],
+    recall?: ReadonlyArray<Recall | undefined>,
+  ): void {
     if (candidates.length < 2) return;
     const entry = scored(estimates);
     if (this.recorded.length < this.options.window) {
-      this.recorded.push({ request, candidates });
+      this.recorded.push({ request, candidates, recall });
       this.entries.push(entry);
     } else {
-      this.recorded[this.next] = { request, candidates };
+      this.recorded[this.next] = { request, candidates, recall };
       this.entries[this.next] = entry;
     }
     this.next = (this.next + 1) % this.options.window;
@@ -94,7 +106,7 @@ export class FloorCalibrator {
     for (let k = 0; k < slice && k < n; k++) {
       this.cursor = (this.cursor + 1) % n;
       const r = this.recorded[this.cursor];
-      this.entries[this.cursor] = scored(this.estimator(r.request, r.candidates));
+      this.entries[this.cursor] = scored(this.estimator(r.request, r.candidates, r.recall));
     }
     if (this.sinceRefresh < this.options.every) return;
     this.sinceRefresh = 0;
@@ -103,7 +115,7 @@ export class FloorCalibrator {
 
   /** Re-estimates the whole window and re-solves every known floor now. */
   refresh(): void {
-    this.entries = this.recorded.map((r) => scored(this.estimator(r.request, r.candidates)));
+    this.entries = this.recorded.map((r) => scored(this.estimator(r.request, r.candidates, r.recall)));
     this.sinceRefresh = 0;
     for (const floor of this.lambdas.keys()) this.lambdas.set(floor, this.solve(floor));
   }

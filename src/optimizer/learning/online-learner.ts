@@ -7,6 +7,8 @@ import { PromptFeaturizer } from './features';
 import { FloorCalibrator } from './floor-calibrator';
 import type { CandidateEstimate, Objective, ObjectiveChoice } from './objective';
 import { referenceIndex, checkObjective, chooseByUtility, chooseForRequest, chooseForTraffic } from './objective';
+import type { Recall } from './prompt-memory';
+import { PromptMemory, promptKey } from './prompt-memory';
 import { ResidualTracker } from './residuals';
 import type { Reward } from './reward';
 import { checkGrade, resolveReward } from './reward';
@@ -29,6 +31,7 @@ export class OnlineLearner {
   private readonly availability = new Map<string, AvailabilityStats>();
   private readonly residuals: ResidualTracker;
   private readonly calibrator: FloorCalibrator;
+  private readonly memory: PromptMemory;
   private readonly rng: Rng;
   /** Recent share of floor decisions that chose a cheaper model than the best (decayed). */
   private cheaperShare = 0;
@@ -43,18 +46,30 @@ export class OnlineLearner {
       this.options.calibration,
       exploration,
       (id) => this.residuals.correction(id, confidenceZ),
-      (request, candidates) => this.estimate(request, candidates, false),
+      (request, candidates, recall) => this.estimate(request, candidates, false, recall ?? []),
     );
+    this.memory = new PromptMemory(this.options.promptMemory);
     this.rng = this.options.seed === undefined ? Math.random : seededRng(this.options.seed);
   }
 
   /** A request's features (computed once; keep them with the call until its outcome and grades arrive). */
   features(prompt: string, taskType?: string): RequestFeatures {
-    return { vector: this.featurizer.featurize(prompt), taskType: taskType || undefined };
+    const key = this.memory.options.maxPrompts > 0 ? promptKey(prompt, taskType || undefined) : undefined;
+    return { vector: this.featurizer.featurize(prompt), taskType: taskType || undefined, key };
   }
 
-  /** What the learner believes of each candidate for this request (`draw`: a Thompson sample too, else 0). */
-  estimate(request: RequestFeatures, candidates: readonly Candidate[], draw = true): CandidateEstimate[] {
+  /**
+   * What the learner believes of each candidate for this request (`draw`: a Thompson sample too, else 0).
+   * `recall`: the prompt memory as it was when the request was decided (the floor's calibration re-estimates
+   * past requests: with what came after, hindsight would make any price of quality look safe); by default
+   * the memory as it is now.
+   */
+  estimate(
+    request: RequestFeatures,
+    candidates: readonly Candidate[],
+    draw = true,
+    recall: ReadonlyArray<Recall | undefined> = this.recall(request, candidates),
+  ): CandidateEstimate[] {
     let maxCost = 0;
     for (const c of candidates) {
       if (!Number.isFinite(c.cost) || c.cost < 0)
@@ -63,13 +78,17 @@ export class OnlineLearner {
     }
     const z = this.options.confidenceZ;
     const shared = this.shared.predict(request.vector, request.taskType);
-    return candidates.map((c) => {
+    return candidates.map((c, i) => {
       const own = this.model(c.id).predict(request.vector, request.taskType);
       const logit = this.offset(c.prior) + shared.mean + own.mean;
       // Bounds from the model's own uncertainty: the shared part moves every model alike.
       const sd = Math.sqrt(own.variance);
       const answered = this.avail(c.id).mean();
-      const at = (x: number) => answered * sigmoid(x);
+      // This very prompt's grades of the model, when it answered it before, pull the estimate their way.
+      const seen = recall[i];
+      const at = seen
+        ? (x: number) => answered * ((1 - seen.weight) * sigmoid(x) + seen.weight * seen.mean)
+        : (x: number) => answered * sigmoid(x);
       return {
         id: c.id,
         relativeCost: maxCost > 0 ? c.cost / maxCost : 0,
@@ -78,9 +97,7 @@ export class OnlineLearner {
         upper: at(logit + z * sd),
         // Thompson draws from the bias and task-type uncertainty (what more outcomes resolve), not from the
         // prior of words never seen (a novel prompt would otherwise make every draw a coin toss).
-        sample: draw
-          ? answered * sigmoid(logit + Math.sqrt(own.coarseVariance + shared.coarseVariance) * standardNormal(this.rng))
-          : 0,
+        sample: draw ? at(logit + Math.sqrt(own.coarseVariance + shared.coarseVariance) * standardNormal(this.rng)) : 0,
         penalty: c.penalty ?? 0,
       };
     });
@@ -90,7 +107,8 @@ export class OnlineLearner {
   decide(request: RequestFeatures, candidates: readonly Candidate[], objective: Objective): Decision {
     if (candidates.length === 0) throw InvalidInputError.field('candidates', 'must not be empty');
     checkObjective(objective);
-    const estimates = this.estimate(request, candidates);
+    const recall = this.recall(request, candidates);
+    const estimates = this.estimate(request, candidates, true, recall);
     if (candidates.length === 1) return this.decision(objective, estimates, { index: 0, reason: 'only-candidate' });
     let lambda: number | undefined;
     let choice: ObjectiveChoice;
@@ -99,12 +117,17 @@ export class OnlineLearner {
     else {
       lambda = this.calibrator.lambdaFor(objective.floor);
       choice = chooseForTraffic(estimates, lambda);
-      this.calibrator.record(request, candidates, estimates);
+      this.calibrator.record(request, candidates, estimates, recall);
     }
     const rule = estimates[choice.index].id;
     const explored = this.explore(estimates, choice.index, objective);
     if (explored !== undefined) choice = { index: explored, reason: 'explore' };
     return { ...this.decision(objective, estimates, choice, lambda), ruleChoice: rule };
+  }
+
+  /** What the prompt memory holds of each candidate for this very prompt. */
+  private recall(request: RequestFeatures, candidates: readonly Candidate[]): Array<Recall | undefined> {
+    return candidates.map((c) => this.memory.recall(request.key, c.id));
   }
 
   /** Learns one outcome at once; returns what it learned (store it: a later grade of the call corrects it). */
@@ -118,7 +141,19 @@ export class OnlineLearner {
     if (reward.quality !== undefined) {
       const sets = [this.shared, this.model(o.model)];
       const offset = this.offset(o.prior);
-      const { vector, taskType } = o.request;
+      const { vector, taskType, key } = o.request;
+      if (key !== undefined) {
+        // A repeat's grade against the estimate without the memory measures how alike repeats are.
+        const general =
+          before === undefined && this.memory.recall(key, o.model)
+            ? sigmoid(
+                this.offset(o.prior) +
+                  this.shared.predict(vector, taskType).mean +
+                  this.model(o.model).predict(vector, taskType).mean,
+              )
+            : undefined;
+        this.memory.grade(key, o.model, reward.quality, before?.quality, general);
+      }
       if (before?.quality !== undefined) relabelOutcome(sets, vector, taskType, offset, before.quality, reward.quality);
       else {
         if (o.decision) this.measure(o.model, reward.quality, o.decision);
@@ -152,6 +187,7 @@ export class OnlineLearner {
       })),
       residuals: this.residuals.snapshot(),
       calibrator: this.calibrator.snapshot(),
+      prompts: this.memory.snapshot(),
     };
   }
 
@@ -172,6 +208,7 @@ export class OnlineLearner {
       });
       this.residuals.restore(snapshot.residuals);
       this.calibrator.restore(snapshot.calibrator);
+      this.memory.restore(snapshot.prompts);
       this.shared = shared;
       this.quality.clear();
       this.availability.clear();

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../../errors';
 import type { WeightPrior, WeightSetState } from './bayes-logistic';
 import type { FeatureOptions, FeatureVector } from './features';
 import type { CandidateEstimate, ChoiceReason, Objective } from './objective';
+import type { PromptMemoryOptions, PromptMemoryState } from './prompt-memory';
 import type { ResidualState } from './residuals';
 import type { OutcomeSignals, Reward } from './reward';
 
@@ -23,6 +24,8 @@ export interface CalibratorState {
 export interface RequestFeatures {
   readonly vector: FeatureVector;
   readonly taskType?: string;
+  /** The prompt's digest (prompt-memory.ts), when the prompt memory is on. */
+  readonly key?: string;
 }
 
 /** A model the request may go to. */
@@ -43,6 +46,8 @@ export interface LearnerOptions {
   /** Prior variances of the weights every model shares (how hard a kind of prompt is). */
   sharedPrior: WeightPrior;
   calibration: Partial<CalibratorOptions>;
+  /** The memory of grades per exact prompt (prompt-memory.ts). */
+  promptMemory: Partial<PromptMemoryOptions>;
   /** Share of decisions sent to another candidate than the objective's, so every model keeps getting evidence. */
   exploration: number;
   /** Prior standard deviation of the estimates' bias where the floor trades quality (0..1 points). */
@@ -60,6 +65,7 @@ export const DEFAULT_LEARNER_OPTIONS: LearnerOptions = {
   modelPrior: { biasVariance: 1, tagVariance: 0.5, lexicalVariance: 0.2 },
   sharedPrior: { biasVariance: 0, tagVariance: 1, lexicalVariance: 1 },
   calibration: {},
+  promptMemory: {},
   exploration: 0.05,
   estimateBiasSd: 0.05,
   confidenceZ: 1,
@@ -96,6 +102,8 @@ export interface LearnerSnapshot {
   models: Array<{ id: string; quality: WeightSetState; availability: [number, number] }>;
   residuals: ResidualState;
   calibrator: CalibratorState;
+  /** Grades per exact prompt (absent in snapshots taken before the prompt memory). */
+  prompts?: PromptMemoryState;
 }
 
 /** Most models the learner keeps state for (each costs 2 x 2^bits float32). */
