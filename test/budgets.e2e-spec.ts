@@ -113,6 +113,31 @@ describe('per-key budgets hold under concurrency, count streams, refuse in each 
     expect(spent).toBeGreaterThan(upstreamCalls * 80 * PRICE.output);
   });
 
+  it('past 80% of its budget a key is routed more cheaply: its quality floor drops by budgets.nearLimit.floorStep', async () => {
+    const { key, id } = await budgetedKey(gw, admin, 'near');
+    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
+    const auto = async () => {
+      const { response } = await client.chat.completions
+        .create(
+          { model: 'auto', max_tokens: 5, messages: [{ role: 'user', content: 'Say hello to the team' }] },
+          { headers: { 'x-gateway-quality-floor': '0.95' } },
+        )
+        .withResponse();
+      return response.headers.get('x-gateway-objective');
+    };
+    expect(await auto()).toBe('quality-floor=0.95;scope=traffic');
+    // About $0.0015 a call: 6 calls pass 80% of $0.01 without reaching it.
+    while ((await spentOf(gw.url, admin, id)) < BUDGET * 0.8) await client.chat.completions.create(ask('spend'));
+    expect(await auto()).toBe('quality-floor=0.9;scope=traffic;budget=near');
+    // Another key is not affected.
+    const other = await budgetedKey(gw, admin, 'far');
+    const far = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: other.key, maxRetries: 0 });
+    const { response } = await far.chat.completions
+      .create({ model: 'auto', max_tokens: 5, messages: [{ role: 'user', content: 'Say hello' }] })
+      .withResponse();
+    expect(response.headers.get('x-gateway-objective')).not.toMatch(/budget=near/);
+  });
+
   it('the Anthropic door refuses an exhausted key with 429 rate_limit_error in its own shape', async () => {
     const { key } = await budgetedKey(gw, admin, 'anthropic');
     const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });

@@ -49,6 +49,9 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
   private readonly limits: NotifiedCache<Map<number, Map<BudgetPeriod, number>>>;
   private readonly global: Limits;
   private readonly crossingListeners: Array<(crossing: BudgetCrossing) => void> = [];
+  /** Subjects that spent budgets.nearLimit.share of a limit, until when (ms; the period's end). */
+  private readonly near = new Map<string, number>();
+  private readonly nearShare: number;
 
   constructor(
     private readonly repo: BudgetsRepository,
@@ -62,6 +65,7 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
       if (limit !== undefined) global.set(p, limit);
     }
     this.global = global;
+    this.nearShare = config.budgets.nearLimit.share;
     this.limits = new NotifiedCache(db, config.database.url, {
       channel: BUDGETS_CHANNEL,
       eager: true,
@@ -117,6 +121,21 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
     return { settle: (cost) => (settled ??= this.settle(held, limits, amount, Math.max(0, cost))) };
   }
 
+  /**
+   * Has this caller spent budgets.nearLimit.share of one of its limits in the current period? Known from
+   * the spend every settled call returns (the database's total, whichever replica spent it), so a replica
+   * learns it on its first call past the mark. An in-memory lookup: routing asks on every request.
+   */
+  isNearLimit(keyId: number | undefined): boolean {
+    if (this.near.size === 0) return false;
+    const subject = subjectOf(keyId);
+    const until = this.near.get(subject);
+    if (until === undefined) return false;
+    if (this.clock.now().getTime() < until) return true;
+    this.near.delete(subject);
+    return false;
+  }
+
   /** `listener` hears of every crossing of 80% and 100% of a budget (exactly once per period, across replicas). */
   onCrossing(listener: (crossing: BudgetCrossing) => void): void {
     this.crossingListeners.push(listener);
@@ -165,6 +184,8 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
     const cache = this.limits.value;
     if (cache && budget) cache.set(keyId, new Map(cache.get(keyId)).set(budget.period, budget.limitUsd));
     else cache?.delete(keyId);
+    // A new limit: whether the key is near it is learned again from its next call.
+    this.near.delete(subjectOf(keyId));
     await this.limits.changed(`key:${keyId}`);
   }
 
@@ -182,11 +203,18 @@ export class BudgetsService implements OnModuleInit, OnModuleDestroy {
     try {
       for (const slot of slots) {
         const after = await this.repo.settle(slot, reserved, cost);
-        this.announceCrossing(slot, limits.get(slot.period) ?? Infinity, after - cost, after);
+        const limitUsd = limits.get(slot.period) ?? Infinity;
+        if (after >= this.nearShare * limitUsd) this.markNear(slot);
+        this.announceCrossing(slot, limitUsd, after - cost, after);
       }
     } catch (err) {
       this.logger.error(`settling a budget reservation failed: ${(err as Error).message}`);
     }
+  }
+
+  private markNear(slot: SpendSlot): void {
+    const end = periodEnd(slot.period, this.clock.now())?.getTime() ?? Infinity;
+    this.near.set(slot.subject, Math.max(this.near.get(slot.subject) ?? 0, end));
   }
 
   /** Tells the listeners (the alerts) when a call's spend carries the subject over 80% or 100% of its limit. */

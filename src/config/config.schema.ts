@@ -128,6 +128,18 @@ const regressionSchema = z.strictObject({
 const budgetsSchema = z.strictObject({
   /** USD limits for callers without a key (a gateway that runs open on loopback); per-key budgets are set by tool or CLI. */
   global: z.strictObject({ day: usd.optional(), month: usd.optional(), total: usd.optional() }).prefault({}),
+  /**
+   * Near a budget (spent at least `share` of a limit), the learned policy routes that caller more cheaply
+   * until the period ends: a quality floor in force drops by `floorStep`; the cost-weight objective's
+   * costWeight is multiplied by `costWeightFactor`.
+   */
+  nearLimit: z
+    .strictObject({
+      share: z.number().gt(0).max(1).default(0.8),
+      floorStep: z.number().min(0).max(1).default(0.05),
+      costWeightFactor: z.number().min(1).max(100).default(2),
+    })
+    .prefault({}),
 });
 
 const alertsSchema = z.strictObject({

@@ -70,6 +70,8 @@ export interface PolicyContext {
   maxTokens?: number;
   /** The request's own quality floor (header x-gateway-quality-floor), overriding the config's. */
   qualityFloor?: number;
+  /** The caller has spent budgets.nearLimit.share of a budget: route it more cheaply. */
+  nearBudget?: boolean;
 }
 
 /** A routed request's end, as the policy learns from it. */

@@ -118,6 +118,7 @@ export class RouterService {
               promptTokens,
               maxTokens: req.params.max_completion_tokens ?? req.params.max_tokens,
               qualityFloor: req.qualityFloor,
+              nearBudget: this.budgets?.isNearLimit(req.keyId),
             });
         ({ layer, model: preferred, arm: strategyArm, objective } = choice);
         reason = 'policy';

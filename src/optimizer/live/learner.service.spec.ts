@@ -115,4 +115,16 @@ describe('LearnerService', () => {
     expect(svc.learner.view()).toEqual(other.learner.view());
     expect((svc as unknown as { version: number }).version).toBe(7);
   });
+
+  it('relaxes the objective for a caller near its budget: the floor by floorStep, the cost weight by its factor', () => {
+    const { svc } = service(0.95);
+    expect(svc.objectiveLabel()).toBe('quality-floor=0.95;scope=traffic');
+    expect(svc.objectiveLabel(undefined, true)).toBe('quality-floor=0.9;scope=traffic;budget=near');
+    expect(svc.objective(0.02, true)).toMatchObject({ kind: 'quality-floor', floor: 0 });
+    const open = service().svc;
+    const weight = (open.objective() as { costWeight: number }).costWeight;
+    expect(open.objective(undefined, true)).toMatchObject({ kind: 'cost-weight', costWeight: weight * 2 });
+    const pick = svc.decide('r-near', 'math', { ...context, nearBudget: true });
+    expect(pick?.objective).toBe('quality-floor=0.9;scope=traffic;budget=near');
+  });
 });

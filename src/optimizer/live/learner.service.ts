@@ -78,18 +78,22 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
     return id === this.judgeModel;
   }
 
-  /** The objective of a request: its own floor, else the config's floor, else the cost-weight utility. */
-  objective(floor?: number): Objective {
+  /**
+   * The objective of a request: its own floor, else the config's floor, else the cost-weight utility;
+   * relaxed by budgets.nearLimit when its caller is near a budget.
+   */
+  objective(floor?: number, nearBudget = false): Objective {
     const o = this.config.optimizer;
+    const near = nearBudget ? this.config.budgets.nearLimit : undefined;
     const f = floor ?? o.objective.qualityFloor;
     return f === undefined
-      ? { kind: 'cost-weight', costWeight: o.costWeight, margin: o.margin }
-      : { kind: 'quality-floor', floor: f, scope: o.objective.scope };
+      ? { kind: 'cost-weight', costWeight: o.costWeight * (near?.costWeightFactor ?? 1), margin: o.margin }
+      : { kind: 'quality-floor', floor: Math.max(0, round(f - (near?.floorStep ?? 0))), scope: o.objective.scope };
   }
 
   /** The objective as the x-gateway-objective header says it (for explain_route). */
-  objectiveLabel(floor?: number): string {
-    return objectiveLabel(this.objective(floor));
+  objectiveLabel(floor?: number, nearBudget = false): string {
+    return label(this.objective(floor, nearBudget), nearBudget);
   }
 
   /** The learner's choice for a request (kept until its outcome); undefined with fewer than two models. */
@@ -105,11 +109,11 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
       cost: this.catalogue.estimateCost(m, context.promptTokens, context.maxTokens),
       prior: m.strengths.includes(taskType) ? STRONG_PRIOR : undefined,
     }));
-    const objective = this.objective(context.qualityFloor);
+    const objective = this.objective(context.qualityFloor, context.nearBudget);
     const decision = this.learner.decide(request, candidates, objective);
     this.pending.set(requestId, { request, decision });
     const model = this.models.find((m) => m.id === decision.model)!;
-    return { model, objective: objectiveLabel(objective) };
+    return { model, objective: label(objective, context.nearBudget) };
   }
 
   /** A routed request's outcome: learned at once (what the model did only; see outcomeClassOf). */
@@ -190,4 +194,14 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
     this.version = stored.version;
     this.dirty = 0;
   }
+}
+
+/** The x-gateway-objective header: the objective, and whether a budget relaxed it. */
+function label(objective: Objective, nearBudget?: boolean): string {
+  return objectiveLabel(objective) + (nearBudget ? ';budget=near' : '');
+}
+
+/** A floor after a step, without binary noise (0.95 - 0.05 is 0.8999999999999999). */
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }
