@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import pino from 'pino';
+import { ModelHealthMonitor } from '../src/alerts/model-health.monitor';
 import { createGateway, GatewayHandle } from '../src/bootstrap/gateway';
 import { PROJECT_ROOT } from '../src/common/app-info';
 import { loadConfig } from '../src/config/config.loader';
@@ -89,6 +90,8 @@ describe('the learning loop without feedback (e2e, default config)', () => {
     expect(new Set(picks.slice(300).map((p) => p.model)).size).toBeGreaterThan(1);
     // The judge is never routed to.
     expect(picks.some((p) => p.model === 'sim-judge')).toBe(false);
+    // Its grades are watched for drops (alerts.judge), per graded model.
+    expect(gw.app.get(ModelHealthMonitor).judgedModels()).toEqual(expect.arrayContaining(['sim-fast']));
 
     // Judge calls are in request_log as such, with their cost.
     await gw.app.get(RecorderService).flush();

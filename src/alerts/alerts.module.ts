@@ -16,6 +16,6 @@ import { WebhookSender } from './webhook-sender';
 @Module({
   imports: [RecordingModule],
   providers: [Clock, AlertsRepository, AlertsService, AlertsTools, BudgetAlerts, ModelHealthMonitor, WebhookSender],
-  exports: [AlertsService, Clock],
+  exports: [AlertsService, Clock, ModelHealthMonitor],
 })
 export class AlertsModule {}

@@ -5,16 +5,19 @@ import { GatewayConfig } from '../config/config.schema';
 import { RecorderService } from '../recording/recorder.service';
 import { AlertsService } from './alerts.service';
 import { CallWindows, Degradation } from './call-windows';
+import { ScoreWindows } from './score-windows';
 
 /**
  * Watches every model call this replica makes (through the recorder, O(1) per call) and, every
  * alerts.checkIntervalMs, raises an alert for each model whose recent success rate or p95 latency
- * degraded against its own trailing baseline; and one when the recorder dropped records. Replicas watch
+ * degraded against its own trailing baseline; one for each model whose judge grades (judgeGraded, from
+ * the learned policy's judge sampling) dropped against their own; and one when the recorder dropped records. Replicas watch
  * their own traffic; the alert's cool-down in the database makes one event of what several see.
  */
 @Injectable()
 export class ModelHealthMonitor implements OnModuleInit, OnModuleDestroy {
   private readonly windows: CallWindows;
+  private readonly grades: ScoreWindows;
   private timer?: NodeJS.Timeout;
   private droppedSeen = 0;
   private readonly degraded = new Set<string>();
@@ -26,6 +29,17 @@ export class ModelHealthMonitor implements OnModuleInit, OnModuleDestroy {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.windows = new CallWindows(config.alerts);
+    this.grades = new ScoreWindows(config.alerts.judge);
+  }
+
+  /** A judge's grade (0..1) of one of the model's answers. */
+  judgeGraded(model: string, score: number): void {
+    this.grades.add(model, score, this.clock.now().getTime());
+  }
+
+  /** The models whose judge grades are being watched. */
+  judgedModels(): string[] {
+    return this.grades.subjects();
   }
 
   onModuleInit(): void {
@@ -54,7 +68,37 @@ export class ModelHealthMonitor implements OnModuleInit, OnModuleDestroy {
         else if (this.degraded.delete(key)) this.alerts.resolve(kind, model);
       }
     }
+    this.checkGrades(now);
     this.checkDrops();
+  }
+
+  private checkGrades(now: number): void {
+    const j = this.config.alerts.judge;
+    for (const model of this.grades.subjects()) {
+      const drop = this.grades.judge(model, now);
+      const key = `judge_score_dropped|${model}`;
+      if (!drop) {
+        if (this.degraded.delete(key)) this.alerts.resolve('judge_score_dropped', model);
+        continue;
+      }
+      this.degraded.add(key);
+      const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+      this.alerts.raise({
+        kind: 'judge_score_dropped',
+        severity: 'warning',
+        subject: model,
+        message: `${model}: the judge's mean grade was ${pct(drop.value)} over ${drop.window.grades} answers in the last ${j.windowMs / 60000} min, against ${pct(drop.baseline)} before`,
+        value: drop.value,
+        baseline: drop.baseline,
+        window: `${j.windowMs / 1000}s against the ${j.baselineMs / 1000}s before`,
+        evidence: {
+          model,
+          window: drop.window,
+          baseline: drop.trailing,
+          link: `/tools/get_request_log?model=${encodeURIComponent(model)}`,
+        },
+      });
+    }
   }
 
   private raise(model: string, d: Degradation, window: string): void {

@@ -158,6 +158,15 @@ const alertsSchema = z.strictObject({
   successDrop: z.number().gt(0).max(1).default(0.2),
   /** Alert when the window's p95 latency is this many times the baseline's. */
   latencyFactor: z.number().gt(1).default(2),
+  /** The judge's grades of each model (optimizer.judge): alert when the recent mean drops by scoreDrop. */
+  judge: z
+    .strictObject({
+      windowMs: z.number().int().positive().default(900_000),
+      baselineMs: z.number().int().positive().default(21_600_000),
+      minSamples: z.number().int().positive().default(20),
+      scoreDrop: z.number().gt(0).max(1).default(0.15),
+    })
+    .prefault({}),
   delivery: z
     .strictObject({
       timeoutMs: z.number().int().positive().default(5000),

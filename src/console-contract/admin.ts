@@ -11,6 +11,7 @@ export const ALERT_KINDS = [
   'budget_crossed',
   'replay_failed',
   'recorder_dropped',
+  'judge_score_dropped',
 ] as const;
 
 export const getAlertsInput = z.strictObject({

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { ModelHealthMonitor } from '../alerts/model-health.monitor';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig, LayerName } from '../config/config.schema';
 import type { CatalogueModel } from '../providers/model-catalogue';
@@ -71,6 +72,7 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     private readonly abTests: AbTestsService,
     private readonly learner: LearnerService,
     private readonly judge: JudgeService,
+    @Optional() private readonly health?: ModelHealthMonitor,
   ) {
     const o = config.optimizer;
     this.minSample = o.minSample;
@@ -188,7 +190,9 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     if (!call || !outcome.success || !outcome.answer || !this.judge.sampled()) return;
     const { requestId } = outcome;
     void this.judge.grade(requestId, userText(outcome.messages), outcome.answer).then((v) => {
-      if (v.kind === 'score') this.learner.grade(requestId, 'judge', v.score);
+      if (v.kind !== 'score') return;
+      this.learner.grade(requestId, 'judge', v.score);
+      this.health?.judgeGraded(outcome.model, v.score);
     });
   }
 
