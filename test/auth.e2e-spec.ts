@@ -102,8 +102,17 @@ describe('auth: keys, scopes and the doors', () => {
   it('the tool listing needs tools:read; each tool needs its own scope; admin passes everything', async () => {
     await ensureKeys();
     await request(gw.url).get('/tools').set(bearer(k.route)).expect(403);
-    await request(gw.url).get('/tools').set(bearer(k.read)).expect(200);
-    await request(gw.url).get('/tools').set(bearer(k.admin)).expect(200);
+    // The listing shows what the key may call, as MCP's tools/list does.
+    const names = async (key: string) =>
+      (
+        (await request(gw.url).get('/tools').set(bearer(key)).expect(200)).body as { tools: Array<{ name: string }> }
+      ).tools.map((t) => t.name);
+    const readable = await names(k.read);
+    const all = await names(k.admin);
+    expect(readable).toContain('auth_probe_read');
+    expect(readable).not.toContain('set_key_budget');
+    expect(all).toEqual(expect.arrayContaining([...readable, 'set_key_budget']));
+    expect(all.length).toBeGreaterThan(readable.length);
     const read = await request(gw.url).get('/tools/auth_probe_read').set(bearer(k.read)).expect(200);
     expect(read.body).toEqual({ keyId: expect.any(Number), scopes: ['tools:read'] });
     const denied = await request(gw.url).get('/tools/auth_probe_read').set(bearer(k.write)).expect(403);

@@ -23,9 +23,11 @@ export class ToolsController {
     private readonly caller: ToolCaller,
   ) {}
 
+  /** The tools the caller's key may call (as MCP's tools/list): the others would be refused. */
   @Get()
-  list(): { tools: unknown[] } {
-    return { tools: this.registry.describe() };
+  list(@Req() req: CallerRequest): { tools: unknown[] } {
+    const context = contextOf(req);
+    return { tools: this.registry.describe().filter((t) => ToolCaller.permits(context, t.scope)) };
   }
 
   @Get(':name')
