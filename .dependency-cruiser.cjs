@@ -16,8 +16,6 @@ const RECORD_KEEPING = [
 
 /** What a module may take from src/tools/: the declaration API, not the REST or MCP doors. */
 const TOOL_DECLARATION = '^src/tools/(tool[.]decorator|tool[.]types|schema-helpers)[.]ts$';
-/** The console's tool contract: zod schemas only (a rule below keeps it so), shared by the modules that serve them. */
-const CONSOLE_CONTRACT = '^src/console-contract/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -45,18 +43,41 @@ module.exports = {
       to: { path: '^libs/provider-sdk/', pathNot: '^libs/provider-sdk/src/(testing/)?index[.]ts$' },
     },
     {
-      name: 'sdk-imports-nothing-of-ours',
-      comment: 'libs/provider-sdk imports nothing from the gateway, the plugins, the console or the tests.',
+      name: 'libs-import-nothing-of-the-gateway',
+      comment:
+        'A lib is a package beside the gateway: it imports nothing from src/, the plugins, the benches or the tests.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^(src|plugins|bench|test)/' },
+    },
+    {
+      name: 'libs-use-each-other-by-package-name',
+      comment:
+        'One lib takes another by its package name (@ai-mcp-gateway/...), never by a relative path into its files.',
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/' },
+      to: { path: '^libs/', pathNot: '^libs/$1/', dependencyTypesNot: ['aliased'] },
+    },
+    {
+      name: 'gateway-uses-libs-by-package-name',
+      comment: 'The gateway takes a lib by its package name, as its compiled output resolves it (node_modules).',
+      severity: 'error',
+      from: { path: '^(src|bench)/' },
+      to: { path: '^libs/', dependencyTypesNot: ['aliased'] },
+    },
+    {
+      name: 'sdk-imports-no-other-lib',
+      comment: 'libs/provider-sdk is published on its own: it imports no other lib (the console nor its contract).',
       severity: 'error',
       from: { path: '^libs/provider-sdk/' },
-      to: { path: '^(src|plugins|bench|test|libs/console-ui)/' },
+      to: { path: '^libs/', pathNot: '^libs/provider-sdk/' },
     },
     {
       name: 'console-ui-takes-only-the-contract',
-      comment: 'The SPA shares the console contract (types) with the gateway and nothing else of it.',
+      comment: 'The SPA shares the console contract (types) with the gateway and no other lib.',
       severity: 'error',
       from: { path: '^libs/console-ui/' },
-      to: { path: '^(src|plugins|bench|test)/', pathNot: CONSOLE_CONTRACT },
+      to: { path: '^libs/', pathNot: '^libs/(console-ui|console-contract)/' },
     },
     {
       name: 'record-keeping-knows-no-routing-optimizer-or-transport',
@@ -71,15 +92,15 @@ module.exports = {
           '^src/tools/',
           'node_modules/(@modelcontextprotocol|express|@nestjs/platform-express)/',
         ],
-        pathNot: [TOOL_DECLARATION, CONSOLE_CONTRACT],
+        pathNot: TOOL_DECLARATION,
       },
     },
     {
       name: 'console-contract-is-pure',
-      comment: 'The console SPA imports the contract too: zod and the contract files only.',
+      comment: 'The console SPA imports the contract too: zod and the contract files only (no Node, Nest or ORM).',
       severity: 'error',
-      from: { path: CONSOLE_CONTRACT },
-      to: { pathNot: [CONSOLE_CONTRACT, 'node_modules/zod/'] },
+      from: { path: '^libs/console-contract/' },
+      to: { pathNot: ['^libs/console-contract/', 'node_modules/zod/'] },
     },
     {
       name: 'providers-know-no-router',

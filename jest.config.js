@@ -10,8 +10,10 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // Specs run the SDK from its sources (as tsconfig "paths" does for the type check), not its compiled dist/.
+  // Specs run the SDK and the console contract from their sources (as tsconfig "paths" does for the type
+  // check), not their compiled dist/.
   moduleNameMapper: {
+    '^@ai-mcp-gateway/console-contract$': '<rootDir>/libs/console-contract/src/index.ts',
     '^@ai-mcp-gateway/provider-sdk$': '<rootDir>/libs/provider-sdk/src/index.ts',
     '^@ai-mcp-gateway/provider-sdk/testing$': '<rootDir>/libs/provider-sdk/src/testing/index.ts',
   },

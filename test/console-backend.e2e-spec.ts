@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { PROJECT_ROOT } from '../src/common/app-info';
-import { CONSOLE_TOOLS, RequestLogRow } from '../src/console-contract/console-tools.contract';
+import { CONSOLE_TOOLS, RequestLogRow } from '@ai-mcp-gateway/console-contract';
 import { queryRows } from '../src/database/query';
 import { RecorderService } from '../src/recording/recorder.service';
 import { sendTraffic, tool } from './helpers/console-fixtures';

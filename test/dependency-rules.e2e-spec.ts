@@ -60,9 +60,25 @@ describe('dependency rules (SPEC section 2)', () => {
         path: `plugins/anthropic/${tag}.ts`,
         source: `import { ProviderError } from '../../libs/provider-sdk/src/errors';\nexport const x = ProviderError;\n`,
       },
-      'sdk-imports-nothing-of-ours': {
-        path: `libs/provider-sdk/src/${tag}.ts`,
+      'libs-import-nothing-of-the-gateway': {
+        path: `libs/console-ui/src/${tag}.ts`,
         source: `import { LAYERS } from '../../../src/config/config.schema';\nexport const x = LAYERS;\n`,
+      },
+      'libs-use-each-other-by-package-name': {
+        path: `libs/console-ui/src/${tag}-relative.ts`,
+        source: `import type { RequestLogRow } from '../../console-contract/src/index';\nexport type X = RequestLogRow;\n`,
+      },
+      'gateway-uses-libs-by-package-name': {
+        path: `src/request-log/${tag}.ts`,
+        source: `import { WINDOWS } from '../../libs/console-contract/src/primitives';\nexport const x = WINDOWS;\n`,
+      },
+      'sdk-imports-no-other-lib': {
+        path: `libs/provider-sdk/src/${tag}.ts`,
+        source: `import { WINDOWS } from '@ai-mcp-gateway/console-contract';\nexport const x = WINDOWS;\n`,
+      },
+      'console-contract-is-pure': {
+        path: `libs/console-contract/src/${tag}.ts`,
+        source: `import { join } from 'node:path';\nexport const x = join;\n`,
       },
       'record-keeping-knows-no-routing-optimizer-or-transport': {
         path: `src/metrics/${tag}.ts`,

@@ -61,6 +61,25 @@ describe('workspace packages, from the compiled output (npm run build first)', (
     expect(testing).toBe(join(PROJECT_ROOT, 'libs/provider-sdk/dist/testing/index.js'));
   });
 
+  it('the gateway takes the console contract from its package: compiled dist/, depending on zod alone', () => {
+    const out = runNode(`
+      require('./dist/src/routing/explain-route.tools.js');
+      const contract = require('@ai-mcp-gateway/console-contract');
+      const files = Object.keys(require.cache).filter((f) => /console-contract/.test(f));
+      console.log(JSON.stringify({ tools: Object.keys(contract.CONSOLE_TOOLS), files }));
+    `);
+    const { tools, files } = JSON.parse(out) as { tools: string[]; files: string[] };
+    expect(tools).toEqual(expect.arrayContaining(['whoami', 'get_policy', 'explain_route']));
+    const contractDist = join(PROJECT_ROOT, 'libs/console-contract/dist');
+    expect(files.length).toBeGreaterThan(3);
+    for (const file of files) expect(file.startsWith(contractDist)).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'libs/console-contract/package.json'), 'utf8'));
+    expect({ dependencies: pkg.dependencies, peers: Object.keys(pkg.peerDependencies) }).toEqual({
+      dependencies: undefined,
+      peers: ['zod'],
+    });
+  });
+
   it('each plugin is a package that names the SDK as a peer and ships its compiled entry', () => {
     for (const name of ['simulated', 'openai-compatible', 'anthropic']) {
       const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'plugins', name, 'package.json'), 'utf8'));

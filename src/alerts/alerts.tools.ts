@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
-import {
-  ALERT_KINDS,
-  CONSOLE_TOOLS,
-  ConsoleToolOutput,
-  getAlertsInput,
-} from '../console-contract/console-tools.contract';
+import { ALERT_KINDS, CONSOLE_TOOLS, ConsoleToolOutput, getAlertsInput } from '@ai-mcp-gateway/console-contract';
 import { Tool } from '../tools/tool.decorator';
 import type { AlertRecord } from './alerts.repository';
 import { AlertsService } from './alerts.service';

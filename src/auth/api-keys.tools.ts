@@ -8,7 +8,7 @@ import {
   listApiKeysInput,
   revokeApiKeyInput,
   setKeyBudgetInput,
-} from '../console-contract/console-tools.contract';
+} from '@ai-mcp-gateway/console-contract';
 import { BudgetsService, BudgetSummary } from '../budgets/budgets.service';
 import { NotFoundError } from '../errors';
 import { Tool } from '../tools/tool.decorator';

@@ -18,7 +18,7 @@ import type {
 } from '../optimizer/optimizer.schemas';
 import type { listModelsOutput } from '../providers/providers.tools';
 import type { getRegressionTestsOutput } from '../regression-tests/regression-tests.schemas';
-import { REQUEST_EVENT_NAME, REQUEST_EVENTS_PATH } from '../console-contract/console-tools.contract';
+import { REQUEST_EVENT_NAME, REQUEST_EVENTS_PATH } from '@ai-mcp-gateway/console-contract';
 
 /**
  * The console (libs/console-ui) states the shapes it reads from the existing tools in gateway-types.ts.

@@ -1,7 +1,7 @@
 import { Controller, Get, OnApplicationShutdown, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { holdOpen } from '../common/http/long-lived';
-import { REQUEST_EVENT_NAME, REQUEST_EVENTS_PATH } from '../console-contract/console-tools.contract';
+import { REQUEST_EVENT_NAME, REQUEST_EVENTS_PATH } from '@ai-mcp-gateway/console-contract';
 import { RequestLogService } from '../request-log/request-log.service';
 import type { LoggedRequest } from '../request-log/request-log.types';
 import { toRequestLogRow } from '../request-log/request-log.tools';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
-import type { ConsoleToolOutput } from '../console-contract/console-tools.contract';
+import type { ConsoleToolOutput } from '@ai-mcp-gateway/console-contract';
 import { ModelCatalogue } from '../providers/model-catalogue';
 import { objectiveInForce, ObjectiveInForce } from '../routing/objective';
 import { decideAbTest } from './ab-decision';

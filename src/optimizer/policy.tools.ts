@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
-import { CONSOLE_TOOLS, ConsoleToolOutput, getPolicyInput } from '../console-contract/console-tools.contract';
+import { CONSOLE_TOOLS, ConsoleToolOutput, getPolicyInput } from '@ai-mcp-gateway/console-contract';
 import { InvalidInputError } from '../errors';
 import { NUL_REFUSAL } from '../tools/schema-helpers';
 import { Tool } from '../tools/tool.decorator';

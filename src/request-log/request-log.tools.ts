@@ -7,7 +7,7 @@ import {
   getRequestLogInput,
   getUsageSeriesInput,
   RequestLogRow,
-} from '../console-contract/console-tools.contract';
+} from '@ai-mcp-gateway/console-contract';
 import { InvalidInputError } from '../errors';
 import { NUL_REFUSAL } from '../tools/schema-helpers';
 import { Tool } from '../tools/tool.decorator';

@@ -1,4 +1,4 @@
-import { BUCKET_SECONDS, WINDOWS } from '../console-contract/console-tools.contract';
+import { BUCKET_SECONDS, WINDOWS } from '@ai-mcp-gateway/console-contract';
 
 export type UsageWindow = (typeof WINDOWS)[number];
 

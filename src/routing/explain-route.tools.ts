@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
-import { CONSOLE_TOOLS, ConsoleToolOutput, explainRouteInput } from '../console-contract/console-tools.contract';
+import { CONSOLE_TOOLS, ConsoleToolOutput, explainRouteInput } from '@ai-mcp-gateway/console-contract';
 import { InvalidInputError } from '../errors';
 import { ModelCatalogue } from '../providers/model-catalogue';
 import { ModelReadiness } from '../providers/model-readiness';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { objective } from '../console-contract/console-tools.contract';
+import type { objective } from '@ai-mcp-gateway/console-contract';
 import type { GatewayConfig } from '../config/config.schema';
 
 export type ObjectiveInForce = z.output<typeof objective>;

@@ -1,8 +1,4 @@
-import type {
-  ConsoleToolInput,
-  ConsoleToolName,
-  ConsoleToolOutput,
-} from '../../../../src/console-contract/console-tools.contract';
+import type { ConsoleToolInput, ConsoleToolName, ConsoleToolOutput } from '@ai-mcp-gateway/console-contract';
 import type { HealthReport, ToolErrorBody, ToolInfo } from './gateway-types';
 
 /** A tool door answered with an error: status, the door's kind and the per-field issues. */

@@ -3,7 +3,7 @@
  * (src/heuristics, bug-patterns, regression-tests, analytics, optimizer, providers). The backend files
  * carry ORM and Nest imports that a browser build cannot type-check, so the console states what it
  * relies on here; src/console/console-ui-types.spec.ts checks at typecheck time that the backend still
- * produces these shapes. The new tools' types come from src/console-contract/console-tools.contract.ts.
+ * produces these shapes. The new tools' types come from @ai-mcp-gateway/console-contract.
  */
 export type Layer = 'fast' | 'balanced' | 'deep';
 export type Scope = 'route' | 'tools:read' | 'tools:write' | 'admin';

@@ -1,4 +1,4 @@
-import type { ConsoleToolOutput } from '../../../../src/console-contract/console-tools.contract';
+import type { ConsoleToolOutput } from '@ai-mcp-gateway/console-contract';
 import type { OptimizerRunsResult, PolicyView } from '../api/gateway-types';
 import { Loaded, useTool } from '../api/hooks';
 import { useSession } from '../api/session';

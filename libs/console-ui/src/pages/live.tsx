@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { RequestLogRow } from '../../../../src/console-contract/console-tools.contract';
+import type { RequestLogRow } from '@ai-mcp-gateway/console-contract';
 import { REQUEST_EVENT_NAME, REQUEST_EVENTS_PATH } from '../api/events';
 import { followEvents, StreamStatus } from '../api/sse';
 import { useSession } from '../api/session';

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { ConsoleToolOutput } from '../../../../src/console-contract/console-tools.contract';
+import type { ConsoleToolOutput } from '@ai-mcp-gateway/console-contract';
 import type { AnalyzeMetricsResult, ListModelsResult } from '../api/gateway-types';
 import { useTool } from '../api/hooks';
 import { useSession } from '../api/session';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ConsoleToolOutput } from '../../../../src/console-contract/console-tools.contract';
+import type { ConsoleToolOutput } from '@ai-mcp-gateway/console-contract';
 import { ToolCallError } from '../api/client';
 import { useAction } from '../api/hooks';
 import { useSession } from '../api/session';

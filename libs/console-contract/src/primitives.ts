@@ -1,7 +1,10 @@
-// Part of the console contract (console-tools.contract.ts): zod only, no Nest, ORM or Node APIs.
+// Part of the console contract (index.ts): zod only, no Nest, ORM or Node APIs.
 import { z } from 'zod';
 
-/** The same lists as SCOPES (auth/api-key.entity.ts) and LAYERS (config); a spec checks they agree. */
+/**
+ * The gateway's SCOPES (src/auth), LAYERS (src/config) and A/B strategies, repeated: the contract imports
+ * nothing of the gateway; src/console/console-contract.spec.ts checks that they agree.
+ */
 export const CONSOLE_SCOPES = ['route', 'tools:read', 'tools:write', 'admin'] as const;
 export const CONSOLE_LAYERS = ['fast', 'balanced', 'deep'] as const;
 export const STRATEGY_NAMES = ['learned', 'static', 'cheapest', 'greedy'] as const;

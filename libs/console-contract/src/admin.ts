@@ -1,4 +1,4 @@
-// Part of the console contract (console-tools.contract.ts): zod only, no Nest, ORM or Node APIs.
+// Part of the console contract (index.ts): zod only, no Nest, ORM or Node APIs.
 import { z } from 'zod';
 import { count, id, page, scope, timestamp, usd } from './primitives';
 

@@ -1,8 +1,9 @@
 /**
  * The contract of the tools the operator's console (libs/console-ui) needs beyond the existing ones:
  * names, scopes, zod input and output schemas. The backend declares each tool with these schemas
- * (`@Tool({ name, ...CONSOLE_TOOLS.get_policy, ... })`); the SPA imports only the types (`import type`),
- * so this file must stay free of Nest, the ORM and Node APIs. libs/console-ui/README.md documents it.
+ * (`@Tool({ name, ...CONSOLE_TOOLS.get_policy, ... })`); the SPA imports only the types (`import type`).
+ * Both import it by its package name, @ai-mcp-gateway/console-contract; it depends on zod alone and stays
+ * free of Nest, the ORM and Node APIs. libs/console-ui/README.md documents it.
  */
 import { z } from 'zod';
 import { CONSOLE_SCOPES } from './primitives';
