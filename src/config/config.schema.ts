@@ -174,7 +174,7 @@ export const gatewayConfigSchema = z
         dataDir: z.string().min(1).default('data'),
         /**
          * PGlite: V8 compiles its WebAssembly with the baseline compiler only: ~100 MB less RSS, but slower
-         * database writes on the event loop under a sustained load (higher request latency). Default off.
+         * statements in PGlite's worker thread (the recorder's buffer drains slower under load). Default off.
          */
         pgliteLowMemory: z.boolean().optional(),
       })

@@ -1,6 +1,5 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { yieldToEventLoop } from '../common/event-loop';
 import { DatabaseService } from '../database/database.service';
 import { queryRows } from '../database/query';
 import type {
@@ -11,18 +10,14 @@ import type {
   StrategyArmMoments,
 } from './request-log.types';
 
-/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 18 columns. */
+/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 18 columns (a recorder batch is 200). */
 const INSERT_CHUNK = 1000;
-/** Rows per insert on the embedded PGlite, whose statements hold the event loop while they run. */
-const PGLITE_INSERT_CHUNK = 100;
 const COLUMNS =
   'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream, cached, client_request_id';
 /** One row's placeholders, one per column (derived: a column added to COLUMNS cannot leave it short). */
 const ROW_PLACEHOLDERS = `(${COLUMNS.split(',')
   .map(() => '?')
   .join(', ')})`;
-const JSON_INSERT = `insert into request_log (${COLUMNS})
-  select ${COLUMNS} from json_populate_recordset(null::request_log, ?::json) on conflict (id) do nothing returning id`;
 /** The reward of one row, in SQL (see ModelOutcomes). */
 const REWARD = 'case when success then coalesce(feedback_score, 1) else 0 end';
 
@@ -38,10 +33,20 @@ export class RequestLogRepository {
 
   /** As insert; returns the ids of the rows inserted (not those skipped as already logged). */
   async insertReturningIds(rows: readonly RequestLogInput[]): Promise<string[]> {
+    // One statement per recorder batch on both databases: the embedded PGlite runs it in its own thread.
     const em = this.db.fork();
-    // PGlite runs each statement on this thread: small statements, with the event loop free in between.
-    if (this.db.kind === 'pglite') return this.insertAsJson(em, rows);
-    return this.insertAsParams(em, rows);
+    const inserted: string[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const values = chunk.map(() => ROW_PLACEHOLDERS).join(', ');
+      const result = await queryRows<{ id: string }>(
+        em,
+        `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
+        chunk.flatMap(requestLogParams),
+      );
+      for (const r of result) inserted.push(r.id);
+    }
+    return inserted;
   }
 
   /** Per (task type, model) outcomes of the rows with since <= ts < until (requests that reached a model). */
@@ -122,41 +127,6 @@ export class RequestLogRepository {
       score,
     };
   }
-
-  private async insertAsParams(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
-    const inserted: string[] = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values = chunk.map(() => ROW_PLACEHOLDERS).join(', ');
-      const result = await queryRows<{ id: string }>(
-        em,
-        `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
-        chunk.flatMap(requestLogParams),
-      );
-      for (const r of result) inserted.push(r.id);
-    }
-    return inserted;
-  }
-
-  /**
-   * The same rows on the embedded PGlite, whose statements run on this thread: one JSON parameter per
-   * statement instead of 17 per row (a third less CPU), in small statements with the event loop free
-   * in between, so that a flush never holds requests up for long.
-   */
-  private async insertAsJson(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
-    const inserted: string[] = [];
-    for (let i = 0; i < rows.length; i += PGLITE_INSERT_CHUNK) {
-      if (i > 0) await yieldToEventLoop();
-      const chunk = rows.slice(i, i + PGLITE_INSERT_CHUNK);
-      if (!chunk.every(jsonSafe)) {
-        inserted.push(...(await this.insertAsParams(em, chunk)));
-        continue;
-      }
-      const result = await queryRows<{ id: string }>(em, JSON_INSERT, [JSON.stringify(chunk.map(requestLogJson))]);
-      for (const r of result) inserted.push(r.id);
-    }
-    return inserted;
-  }
 }
 
 function requestLogParams(r: RequestLogInput): Knex.Value[] {
@@ -180,56 +150,4 @@ function requestLogParams(r: RequestLogInput): Knex.Value[] {
     r.cached ?? false,
     r.clientRequestId ?? null,
   ];
-}
-
-/** A string as its UTF-8 encoding would send it as a parameter: a lone surrogate (which JSON keeps as an escape Postgres refuses) becomes U+FFFD. */
-function wellFormed(value: string): string;
-function wellFormed(value: string | null): string | null;
-function wellFormed(value: string | null): string | null {
-  const s = value as (string & { isWellFormed(): boolean; toWellFormed(): string }) | null;
-  return s === null || s.isWellFormed() ? s : s.toWellFormed();
-}
-
-function finiteOrAbsent(v: number | null | undefined): boolean {
-  return v === undefined || v === null || Number.isFinite(v);
-}
-
-/** JSON has no NaN or Infinity (a bound parameter does) and no invalid date: such a row goes the parameter way. */
-function jsonSafe(r: RequestLogInput): boolean {
-  return (
-    r.ts instanceof Date &&
-    Number.isFinite(r.ts.getTime()) &&
-    finiteOrAbsent(r.ruleId) &&
-    finiteOrAbsent(r.tokensIn) &&
-    finiteOrAbsent(r.tokensOut) &&
-    finiteOrAbsent(r.cost) &&
-    finiteOrAbsent(r.latencyMs) &&
-    finiteOrAbsent(r.feedbackScore) &&
-    finiteOrAbsent(r.attempts) &&
-    typeof r.success === 'boolean'
-  );
-}
-
-/** requestLogParams as one JSON object per row, keyed by column (values and defaults identical). */
-function requestLogJson(r: RequestLogInput): Record<string, unknown> {
-  return {
-    id: wellFormed(r.id),
-    ts: r.ts,
-    task_type: wellFormed(r.taskType),
-    layer: wellFormed(r.layer),
-    model: wellFormed(r.model),
-    rule_id: r.ruleId ?? null,
-    strategy_arm: wellFormed(r.strategyArm ?? null),
-    tokens_in: r.tokensIn ?? 0,
-    tokens_out: r.tokensOut ?? 0,
-    cost: r.cost ?? 0,
-    latency_ms: r.latencyMs ?? 0,
-    success: r.success,
-    error_class: wellFormed(r.errorClass ?? null),
-    feedback_score: r.feedbackScore ?? null,
-    attempts: r.attempts ?? 1,
-    stream: r.stream ?? false,
-    cached: r.cached ?? false,
-    client_request_id: wellFormed(r.clientRequestId ?? null),
-  };
 }
