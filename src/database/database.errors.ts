@@ -66,13 +66,11 @@ export function databaseUnavailableReason(err: unknown, depth = 0): string | und
     cause?: unknown;
     previous?: unknown;
     errors?: unknown;
-    syscall?: unknown;
   };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = typeof e.message === 'string' ? e.message : '';
   if (e.name === 'KnexTimeoutError' || e.name === 'ConnectionException') return message || String(e.name);
-  // connect() failing at all (ENOENT: the embedded PGlite's socket is gone with its worker thread).
-  if (code && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || e.syscall === 'connect'))
+  if (code && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)))
     return message ? `${code} ${message}` : code;
   if (UNAVAILABLE_MESSAGES.some((re) => re.test(message))) return message;
   if (Array.isArray(e.errors))

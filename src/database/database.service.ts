@@ -53,7 +53,7 @@ export class DatabaseService {
     try {
       const dir = target.dataDir === IN_MEMORY ? null : join(resolve(target.dataDir), 'pglite');
       pglite = await PgliteWorker.start(dir, target.pgliteLowMemory);
-      const orm = await MikroORM.init(pgliteOptions(pglite.socketDir, target.entities));
+      const orm = await MikroORM.init(pgliteOptions(pglite.asPGlite(), target.entities));
       return new DatabaseService('pglite', orm, target, pglite, lock);
     } catch (err) {
       await pglite?.close();

@@ -1,9 +1,16 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { MIGRATIONS } from './migrations';
 import type { EntityType } from './module-entities';
-import { PGLITE_SOCKET_PORT } from './pglite-worker';
+import { patchPGliteDialect } from './pglite-dialect-fix';
+import type * as PGliteOrm from 'mikro-orm-pglite' with { 'resolution-mode': 'import' };
+
+// The package's types are ESM-only while its runtime ships a CommonJS build; require it with ESM types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PGliteDriver, PGliteKnexDialect } = require('mikro-orm-pglite') as typeof PGliteOrm;
+patchPGliteDialect(PGliteKnexDialect);
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -24,7 +31,6 @@ const common: Options = {
   // Services fork their own entity manager; using the global one is a bug we want to hear about.
   allowGlobalContext: false,
   debug: false,
-  driver: PostgreSqlDriver,
 };
 
 /** `entities`: the tables of every feature module (collectEntities over the app's module tree). */
@@ -32,26 +38,20 @@ export function postgresOptions(url: string, entities: readonly EntityType[]): O
   return {
     ...common,
     entities: [...entities],
+    driver: PostgreSqlDriver,
     clientUrl: url,
     pool: { min: 0, max: 10, acquireTimeoutMillis: 10000, idleTimeoutMillis: 10000 },
     driverOptions: { connection: { connectionTimeoutMillis: 5000, keepAlive: true } },
   };
 }
 
-/**
- * The embedded PGlite, served by its worker thread on a unix socket in `socketDir` (see PgliteWorker).
- * One connection: PGlite is a single session, so two connections would share its transaction state;
- * the pool queues statements instead, as Postgres' own locks would.
- */
-export function pgliteOptions(socketDir: string, entities: readonly EntityType[]): Options {
+/** `instance`: the PGlite in its worker thread (PgliteWorker.asPGlite()); we start and close it ourselves. */
+export function pgliteOptions(instance: PGlite, entities: readonly EntityType[]): Options {
   return {
     ...common,
     entities: [...entities],
-    host: socketDir,
-    port: PGLITE_SOCKET_PORT,
-    user: 'postgres',
+    driver: PGliteDriver,
     dbName: 'postgres',
-    pool: { min: 0, max: 1, acquireTimeoutMillis: 10000 },
-    driverOptions: { connection: { connectionTimeoutMillis: 5000 } },
+    driverOptions: { connection: { pglite: () => instance } },
   };
 }

@@ -2,42 +2,72 @@
 export interface PgliteWorkerData {
   /** The PGlite directory; null for an in-memory database. */
   dataDir: string | null;
-  /** The unix socket the worker serves the Postgres wire protocol on. */
-  socketPath: string;
-  /** Connections the socket server accepts at once (the host's pool uses one; the rest is slack for reconnects). */
-  maxConnections: number;
-  /** Resolved module paths: an eval'd worker resolves bare names from the working directory, not from here. */
-  modules: { pglite: string; socket: string };
+  /** Resolved path of @electric-sql/pglite: an eval'd worker resolves bare names from the working directory. */
+  pgliteModule: string;
 }
 
-/** 'ready': the worker serves; 'close': the host asks it to close PGlite and end (errors end the thread too). */
-export type PgliteWorkerMessage = 'ready' | 'close';
+/** The host's requests: one statement (query: with bound parameters; exec: a script), or close. */
+export type PgliteRequest =
+  | { id: number; op: 'query'; sql: string; params: unknown[] }
+  | { id: number; op: 'exec'; sql: string }
+  | { id: number; op: 'close' };
+
+/** The fields of a PGlite (pg-protocol) DatabaseError worth sending back: MikroORM and the gateway read them. */
+export interface PgliteErrorFields {
+  message: string;
+  name?: string;
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+  severity?: string;
+}
+
+/** The worker's answers: 'ready' once, then one reply per request (results are structured-cloned). */
+export type PgliteReply = 'ready' | { id: number; result: unknown } | { id: number; error: PgliteErrorFields };
 
 /**
- * The worker thread's program: opens PGlite, serves it on a unix socket (@electric-sql/pglite-socket) and
- * closes both when the host says 'close'. The host runs this function's source text with `eval`, so it
- * must be self-contained: no imports (only types), no helpers from this file, only require() of the paths
- * it is given. A failure rejects, which ends the thread with an 'error' event at the host.
+ * The worker thread's program: opens PGlite, runs each request on it and answers, and closes it when
+ * asked. The host runs this function's source text with `eval`, so it must be self-contained: no
+ * imports (only types), no helpers from this file, only require(). A failure to open rejects, which ends
+ * the thread with an 'error' event at the host.
  */
 export async function pgliteWorkerMain(): Promise<void> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const threads = require('node:worker_threads') as typeof import('node:worker_threads');
   const data = threads.workerData as PgliteWorkerData;
-  const port = threads.parentPort!;
-  const { PGlite } = require(data.modules.pglite) as typeof import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = require(data.modules.socket) as typeof import('@electric-sql/pglite-socket');
+  const { PGlite } = require(data.pgliteModule) as typeof import('@electric-sql/pglite');
   /* eslint-enable @typescript-eslint/no-require-imports */
+  const port = threads.parentPort!;
   const db = data.dataDir === null ? new PGlite() : new PGlite(data.dataDir);
   await db.waitReady;
-  const server = new PGLiteSocketServer({ db, path: data.socketPath, maxConnections: data.maxConnections });
-  await server.start();
-  port.on('message', (message: PgliteWorkerMessage) => {
-    if (message !== 'close') return;
-    void (async () => {
-      await server.stop();
-      await db.close();
-      port.close(); // nothing keeps the thread alive any more: it exits with code 0
-    })();
+  const reply = (message: PgliteReply) => port.postMessage(message);
+  port.on('message', (request: PgliteRequest) => {
+    const run =
+      request.op === 'query'
+        ? db.query(request.sql, request.params)
+        : request.op === 'exec'
+          ? db.exec(request.sql)
+          : db.close();
+    run.then(
+      (result) => {
+        try {
+          reply({ id: request.id, result });
+        } catch (err) {
+          reply({ id: request.id, error: { message: `PGlite's result cannot be sent: ${(err as Error).message}` } });
+        }
+        if (request.op === 'close') port.close(); // nothing keeps the thread alive any more: it exits with 0
+      },
+      (err: Error & Omit<PgliteErrorFields, 'message'>) => {
+        const { name, code, detail, hint, position, schema, table, column, constraint, severity } = err;
+        const fields = { name, code, detail, hint, position, schema, table, column, constraint, severity };
+        reply({ id: request.id, error: { message: err.message, ...fields } });
+      },
+    );
   });
-  port.postMessage('ready' satisfies PgliteWorkerMessage);
+  reply('ready');
 }

@@ -1,87 +1,98 @@
+import type { PGlite, Results } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { PgliteWorkerData, PgliteWorkerMessage, pgliteWorkerMain } from './pglite-worker-main';
+import {
+  PgliteErrorFields,
+  PgliteReply,
+  PgliteRequest,
+  PgliteWorkerData,
+  pgliteWorkerMain,
+} from './pglite-worker-main';
 
-/** libpq's name for a server socket in a directory: pg connects to `<host>/.s.PGSQL.<port>` when host is a path. */
-export const PGLITE_SOCKET_PORT = 5432;
-const SOCKET_FILE = `.s.PGSQL.${PGLITE_SOCKET_PORT}`;
-/** The pool uses one connection; a reconnect may overlap the old one's teardown at the server. */
-const SERVER_MAX_CONNECTIONS = 4;
 /** Closing writes what PGlite holds back; past this the thread is stopped anyway (never hang a shutdown). */
 const CLOSE_TIMEOUT_MS = 30_000;
 
+type Pending = { resolve: (result: unknown) => void; reject: (err: Error) => void };
+type Request = PgliteRequest extends infer R ? (R extends PgliteRequest ? Omit<R, 'id'> : never) : never;
+
 /**
- * The embedded PGlite in a worker thread that owns it and serves the Postgres wire protocol on a unix
- * socket in a private (0700) temporary directory. The gateway talks to it with the regular Postgres
- * driver, so PGlite's statements run off the request thread. A worker that dies is logged as such; the
- * database then refuses connections (the health check says so) until the gateway restarts.
+ * The embedded PGlite in a worker thread that owns it: PGlite's statements run there, off the request
+ * thread. This object stands in for the PGlite instance where the ORM's driver (mikro-orm-pglite) uses
+ * one: query(), exec(), waitReady and close() go to the worker as messages; results come back
+ * structured-cloned. If the thread dies, that is logged as an error and every statement fails at once
+ * with a "Connection terminated" error (the recorder keeps its rows, /health reports the database down).
  */
 export class PgliteWorker {
   private readonly logger = new Logger('Database');
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
   private closing = false;
-  private exited: Promise<number>;
+  private readonly exited: Promise<number>;
   /** Why the thread ended when nobody asked it to; undefined while it runs. */
   failure?: string;
+  readonly waitReady = Promise.resolve();
 
-  private constructor(
-    private readonly worker: Worker,
-    /** Where the socket is: the `host` to give pg. */
-    readonly socketDir: string,
-  ) {
+  private constructor(private readonly worker: Worker) {
     let lastError: Error | undefined;
     worker.on('error', (err) => (lastError = err));
+    worker.on('message', (reply: PgliteReply) => this.settle(reply));
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
     void this.exited.then((code) => {
-      rmSync(socketDir, { recursive: true, force: true });
-      if (this.closing) return;
-      this.failure = `the embedded PGlite database (worker thread) stopped with exit code ${code}${lastError ? `: ${lastError.stack ?? lastError.message}` : ''}`;
-      this.logger.error(`${this.failure}; database queries fail until the gateway restarts`);
+      const reason = lastError ? `: ${lastError.stack ?? lastError.message}` : '';
+      if (!this.closing) {
+        this.failure = `the embedded PGlite database (worker thread) stopped with exit code ${code}${reason}`;
+        this.logger.error(`${this.failure}; database statements fail until the gateway restarts`);
+      } else if (lastError) this.logger.error(`closing the embedded PGlite database failed${reason}`);
+      for (const p of this.pending.values()) p.reject(this.stoppedError());
+      this.pending.clear();
     });
   }
 
-  /** `dataDir`: PGlite's directory, or null for an in-memory database. Resolves once the socket accepts connections. */
+  /** `dataDir`: PGlite's directory, or null for an in-memory database. Resolves once PGlite is open. */
   static async start(dataDir: string | null, lowMemory = false): Promise<PgliteWorker> {
     wasmBaselineOnly(lowMemory);
-    const socketDir = mkdtempSync(join(tmpdir(), 'gateway-pglite-'));
-    const data: PgliteWorkerData = {
-      dataDir,
-      socketPath: join(socketDir, SOCKET_FILE),
-      maxConnections: SERVER_MAX_CONNECTIONS,
-      modules: {
-        pglite: require.resolve('@electric-sql/pglite'),
-        socket: require.resolve('@electric-sql/pglite-socket'),
-      },
-    };
+    const data: PgliteWorkerData = { dataDir, pgliteModule: require.resolve('@electric-sql/pglite') };
     const worker = new Worker(`(${pgliteWorkerMain.toString()})()`, { eval: true, workerData: data });
     try {
       await ready(worker);
     } catch (err) {
       await worker.terminate();
-      rmSync(socketDir, { recursive: true, force: true });
       throw err;
     }
-    return new PgliteWorker(worker, socketDir);
+    return new PgliteWorker(worker);
   }
 
-  get alive(): boolean {
-    return this.failure === undefined && !this.closing;
+  /** The instance mikro-orm-pglite is given (it calls query, exec, waitReady; close only on what it owns). */
+  asPGlite(): PGlite {
+    return this as unknown as PGlite;
   }
 
-  /** Closes PGlite (flushing it to its directory) and ends the thread. Connections should be closed first. */
+  get closed(): boolean {
+    return this.closing || this.failure !== undefined;
+  }
+
+  query<T>(sql: string, params: unknown[] = []): Promise<Results<T>> {
+    return this.send({ op: 'query', sql, params }) as Promise<Results<T>>;
+  }
+
+  exec(sql: string): Promise<Results[]> {
+    return this.send({ op: 'exec', sql }) as Promise<Results[]>;
+  }
+
+  /** Closes PGlite (flushing it to its directory) and ends the thread. The ORM should be closed first. */
   async close(): Promise<void> {
-    if (this.closing) return void (await this.exited);
+    if (this.closed) return void (await this.exited);
+    const closing = this.send({ op: 'close' });
     this.closing = true;
-    if (this.failure) return;
     const timer = setTimeout(() => {
       this.logger.error(`PGlite did not close within ${CLOSE_TIMEOUT_MS} ms; stopping its thread`);
       void this.worker.terminate();
     }, CLOSE_TIMEOUT_MS);
-    this.worker.postMessage('close' satisfies PgliteWorkerMessage);
     try {
+      await closing.catch((err: Error) =>
+        this.logger.error(`closing the embedded PGlite database failed: ${err.message}`),
+      );
       await this.exited;
     } finally {
       clearTimeout(timer);
@@ -93,12 +104,62 @@ export class PgliteWorker {
     await this.worker.terminate();
     await this.exited;
   }
+
+  private send(request: Request): Promise<unknown> {
+    if (this.closed) return Promise.reject(this.stoppedError());
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  private settle(reply: PgliteReply): void {
+    if (reply === 'ready') return;
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if ('error' in reply) pending.reject(databaseError(reply.error));
+    else pending.resolve(Array.isArray(reply.result) ? reply.result.map(ownRealm) : ownRealm(reply.result));
+  }
+
+  /** Matches databaseUnavailableReason ("Connection terminated"): callers treat it as the database being down. */
+  private stoppedError(): Error {
+    return new Error(`Connection terminated: ${this.failure ?? 'the embedded PGlite database is closed'}`);
+  }
+}
+
+/**
+ * Dates and byte arrays in the rows, made with this realm's constructors. Structured cloning builds them
+ * with the main context's ones, which is not this one where a vm context loads the code (jest): there an
+ * `instanceof Date` (the ORM's hydration) would fail. Elsewhere nothing is copied.
+ */
+function ownRealm(result: unknown): unknown {
+  const rows = (result as Partial<Results> | null)?.rows;
+  if (!Array.isArray(rows)) return result;
+  for (const row of rows as Record<string, unknown>[])
+    for (const key in row) {
+      const value = row[key];
+      if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof Uint8Array) continue;
+      const tag = Object.prototype.toString.call(value);
+      if (tag === '[object Date]') row[key] = new Date((value as Date).getTime());
+      else if (tag === '[object Uint8Array]') row[key] = new Uint8Array(value as Uint8Array);
+    }
+  return result;
+}
+
+/** PGlite's error, rebuilt with the fields the ORM's exception converter and the gateway read (code, detail...). */
+function databaseError(fields: PgliteErrorFields): Error {
+  const { message, name, ...rest } = fields;
+  const err = Object.assign(new Error(message), rest);
+  if (name) err.name = name;
+  return err;
 }
 
 /** Resolves on the worker's 'ready'; rejects with its error (or exit) before that. */
 function ready(worker: Worker): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onMessage = (message: PgliteWorkerMessage) => {
+    const onMessage = (message: PgliteReply) => {
       if (message !== 'ready') return;
       cleanup();
       resolve();

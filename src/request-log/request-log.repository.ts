@@ -1,4 +1,4 @@
-import type { Knex } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../database/database.service';
 import { queryRows } from '../database/query';
@@ -10,7 +10,7 @@ import type {
   StrategyArmMoments,
 } from './request-log.types';
 
-/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 18 columns (a recorder batch is 200). */
+/** Rows per insert: well under Postgres' 65,535 bind parameters at 18 columns (a recorder batch is 200). */
 const INSERT_CHUNK = 1000;
 const COLUMNS =
   'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream, cached, client_request_id';
@@ -18,6 +18,8 @@ const COLUMNS =
 const ROW_PLACEHOLDERS = `(${COLUMNS.split(',')
   .map(() => '?')
   .join(', ')})`;
+const JSON_INSERT = `insert into request_log (${COLUMNS})
+  select ${COLUMNS} from json_populate_recordset(null::request_log, ?::json) on conflict (id) do nothing returning id`;
 /** The reward of one row, in SQL (see ModelOutcomes). */
 const REWARD = 'case when success then coalesce(feedback_score, 1) else 0 end';
 
@@ -26,25 +28,19 @@ const REWARD = 'case when success then coalesce(feedback_score, 1) else 0 end';
 export class RequestLogRepository {
   constructor(private readonly db: DatabaseService) {}
 
-  /** One multi-row insert per chunk; a request id already logged is skipped. Returns the rows inserted. */
+  /** One insert per chunk (a recorder batch is one); a request id already logged is skipped. Returns the rows inserted. */
   async insert(rows: readonly RequestLogInput[]): Promise<number> {
     return (await this.insertReturningIds(rows)).length;
   }
 
   /** As insert; returns the ids of the rows inserted (not those skipped as already logged). */
   async insertReturningIds(rows: readonly RequestLogInput[]): Promise<string[]> {
-    // One statement per recorder batch on both databases: the embedded PGlite runs it in its own thread.
     const em = this.db.fork();
     const inserted: string[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values = chunk.map(() => ROW_PLACEHOLDERS).join(', ');
-      const result = await queryRows<{ id: string }>(
-        em,
-        `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
-        chunk.flatMap(requestLogParams),
-      );
-      for (const r of result) inserted.push(r.id);
+      const ids = chunk.every(jsonSafe) ? await this.insertAsJson(em, chunk) : await this.insertAsParams(em, chunk);
+      inserted.push(...ids);
     }
     return inserted;
   }
@@ -127,6 +123,26 @@ export class RequestLogRepository {
       score,
     };
   }
+
+  /** One value per column and row: for rows that JSON cannot carry (see jsonSafe). */
+  private async insertAsParams(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
+    const values = rows.map(() => ROW_PLACEHOLDERS).join(', ');
+    const result = await queryRows<{ id: string }>(
+      em,
+      `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
+      rows.flatMap(requestLogParams),
+    );
+    return result.map((r) => r.id);
+  }
+
+  /**
+   * The rows as one JSON parameter instead of 18 per row: about half the CPU on the gateway's side (no
+   * per-value encoding; bench: recording inserts through the PGlite worker) and a third less in the database.
+   */
+  private async insertAsJson(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
+    const result = await queryRows<{ id: string }>(em, JSON_INSERT, [JSON.stringify(rows.map(requestLogJson))]);
+    return result.map((r) => r.id);
+  }
 }
 
 function requestLogParams(r: RequestLogInput): Knex.Value[] {
@@ -150,4 +166,56 @@ function requestLogParams(r: RequestLogInput): Knex.Value[] {
     r.cached ?? false,
     r.clientRequestId ?? null,
   ];
+}
+
+/** A string as its UTF-8 encoding would send it as a parameter: a lone surrogate (which JSON keeps as an escape Postgres refuses) becomes U+FFFD. */
+function wellFormed(value: string): string;
+function wellFormed(value: string | null): string | null;
+function wellFormed(value: string | null): string | null {
+  const s = value as (string & { isWellFormed(): boolean; toWellFormed(): string }) | null;
+  return s === null || s.isWellFormed() ? s : s.toWellFormed();
+}
+
+function finiteOrAbsent(v: number | null | undefined): boolean {
+  return v === undefined || v === null || Number.isFinite(v);
+}
+
+/** JSON has no NaN or Infinity (a bound parameter does) and no invalid date: such a row goes the parameter way. */
+function jsonSafe(r: RequestLogInput): boolean {
+  return (
+    r.ts instanceof Date &&
+    Number.isFinite(r.ts.getTime()) &&
+    finiteOrAbsent(r.ruleId) &&
+    finiteOrAbsent(r.tokensIn) &&
+    finiteOrAbsent(r.tokensOut) &&
+    finiteOrAbsent(r.cost) &&
+    finiteOrAbsent(r.latencyMs) &&
+    finiteOrAbsent(r.feedbackScore) &&
+    finiteOrAbsent(r.attempts) &&
+    typeof r.success === 'boolean'
+  );
+}
+
+/** requestLogParams as one JSON object per row, keyed by column (values and defaults identical). */
+function requestLogJson(r: RequestLogInput): Record<string, unknown> {
+  return {
+    id: wellFormed(r.id),
+    ts: r.ts,
+    task_type: wellFormed(r.taskType),
+    layer: wellFormed(r.layer),
+    model: wellFormed(r.model),
+    rule_id: r.ruleId ?? null,
+    strategy_arm: wellFormed(r.strategyArm ?? null),
+    tokens_in: r.tokensIn ?? 0,
+    tokens_out: r.tokensOut ?? 0,
+    cost: r.cost ?? 0,
+    latency_ms: r.latencyMs ?? 0,
+    success: r.success,
+    error_class: wellFormed(r.errorClass ?? null),
+    feedback_score: r.feedbackScore ?? null,
+    attempts: r.attempts ?? 1,
+    stream: r.stream ?? false,
+    cached: r.cached ?? false,
+    client_request_id: wellFormed(r.clientRequestId ?? null),
+  };
 }
