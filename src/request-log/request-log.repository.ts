@@ -136,8 +136,8 @@ export class RequestLogRepository {
   }
 
   /**
-   * The rows as one JSON parameter instead of 18 per row: about half the CPU on the gateway's side (no
-   * per-value encoding; bench: recording inserts through the PGlite worker) and a third less in the database.
+   * The rows as one JSON parameter instead of 18 per row. Measured with the pg driver, 200-row batches: about
+   * 18 instead of 64 us per row on the gateway's thread (no per-value encoding), half the CPU in all.
    */
   private async insertAsJson(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
     const result = await queryRows<{ id: string }>(em, JSON_INSERT, [JSON.stringify(rows.map(requestLogJson))]);
