@@ -6,7 +6,7 @@
  *
  *   npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
  *                             [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
- *                             [--database-url postgres://...] [--workers N] [--pglite-low-memory]
+ *                             [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-thread]
  *
  * Processes: this one (load generator, undici keep-alive pools), the fake upstream, the bare proxy, the
  * gateway (`node dist/src/main.js`, LOG_LEVEL=warn, temporary DATA_DIR and config). --stream sends
@@ -25,7 +25,7 @@ import { chatBody, JSON_HEADERS, MODEL, startBareProxy, startGateway, startUpstr
 
 const USAGE = `usage: npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
          [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
-         [--database-url postgres://...] [--workers N] [--pglite-low-memory]
+         [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-thread]
 the gateway's overhead over a local fake upstream (and over a bare undici proxy with --target bare),
 at fixed rates (and at saturation with --max)`;
 
@@ -43,6 +43,7 @@ interface Options {
   workers: number;
   profileDir: string;
   pgliteLowMemory: boolean;
+  pgliteThread: boolean;
 }
 
 function options(): Options {
@@ -74,6 +75,7 @@ function options(): Options {
     workers,
     profileDir: profile ? resolve(profile) : '',
     pgliteLowMemory: flag('pglite-low-memory'),
+    pgliteThread: flag('pglite-thread'),
   };
 }
 

@@ -195,8 +195,8 @@ function main(): void {
     ),
   );
 
-  // Stretches of consecutive samples inside the database (PGlite runs synchronously on the event loop):
-  // how long a recording flush holds every request up.
+  // Stretches of consecutive samples inside PGlite in this profile (it runs in its own worker thread, so the
+  // main thread should show none): how long a flush holds every request up.
   {
     const inDb = (sample: number) => {
       for (let id: number | undefined = sample; id !== undefined; id = parent.get(id))

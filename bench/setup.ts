@@ -25,12 +25,14 @@ export function chatBody(stream = false): string {
   });
 }
 
-export function gatewayConfig(upstreamUrl: string, pgliteLowMemory = false): string {
+export function gatewayConfig(upstreamUrl: string, pgliteLowMemory = false, pgliteThread = false): string {
   // YAML is a superset of JSON.
   const config = {
     server: { host: '127.0.0.1', port: 3000 },
     logLevel: 'warn',
-    ...(pgliteLowMemory ? { database: { pgliteLowMemory: true } } : {}),
+    ...(pgliteLowMemory || pgliteThread
+      ? { database: { ...(pgliteLowMemory ? { pgliteLowMemory } : {}), ...(pgliteThread ? { pgliteThread } : {}) } }
+      : {}),
     providers: [
       {
         id: 'bench',
@@ -98,6 +100,8 @@ export interface GatewayOptions {
   workers?: number;
   /** database.pgliteLowMemory: PGlite's WebAssembly on V8's baseline compiler only (less RSS, slower queries). */
   pgliteLowMemory?: boolean;
+  /** database.pgliteThread: PGlite in a worker thread. */
+  pgliteThread?: boolean;
   /** Runs the gateway under `node --cpu-prof`, the profile written there. */
   profileDir?: string;
 }
@@ -106,7 +110,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ child: Child; u
   const dataDir = join(o.work, 'data');
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(o.work, 'gateway.yaml');
-  writeFileSync(configFile, gatewayConfig(o.upstreamUrl, o.pgliteLowMemory));
+  writeFileSync(configFile, gatewayConfig(o.upstreamUrl, o.pgliteLowMemory, o.pgliteThread));
   const port = await freePort();
   const nodeArgs = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
   if (o.profileDir) mkdirSync(o.profileDir, { recursive: true });

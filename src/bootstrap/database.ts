@@ -8,6 +8,7 @@ export function openDatabase(database: GatewayConfig['database']): Promise<Datab
     url: database.url,
     dataDir: database.dataDir,
     pgliteLowMemory: database.pgliteLowMemory,
+    pgliteThread: database.pgliteThread,
     entities: gatewayEntities(),
   });
 }

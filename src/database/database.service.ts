@@ -1,13 +1,15 @@
-import { PGlite } from '@electric-sql/pglite';
 import { MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Logger } from '@nestjs/common';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataDirLock } from './data-dir-lock';
 import { DatabaseUnreachableError, redactUrl } from './database.errors';
 import type { EntityType } from './module-entities';
-import { DatabaseKind, IN_MEMORY, openPglite, pgliteOptions, postgresOptions } from './orm-options';
+import { DatabaseKind, IN_MEMORY, pgliteOptions, postgresOptions } from './orm-options';
+import { openPglite, PgliteWorker } from './pglite-worker';
+import type { PglitePort } from './pglite-worker';
 
 /** Arbitrary but fixed: the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_KEY = 727_100_001;
@@ -20,13 +22,15 @@ export interface DatabaseTarget {
   entities: readonly EntityType[];
   /** PGlite: V8's baseline WebAssembly compiler only (database.pgliteLowMemory; see wasmBaselineOnly). */
   pgliteLowMemory?: boolean;
+  /** PGlite in a worker thread (database.pgliteThread) rather than on the event loop. */
+  pgliteThread?: boolean;
 }
 
 export interface MigrationResult {
   applied: string[];
 }
 
-/** Owns the ORM, the embedded PGlite (if any) and the data directory lock. */
+/** Owns the ORM, the embedded PGlite's worker thread (if any) and the data directory lock. */
 export class DatabaseService {
   private readonly logger = new Logger('Database');
   private closed = false;
@@ -35,7 +39,7 @@ export class DatabaseService {
     readonly kind: DatabaseKind,
     readonly orm: MikroORM,
     private readonly target: DatabaseTarget,
-    private readonly pglite?: PGlite,
+    readonly pglite?: PglitePort,
     readonly dataDirLock?: DataDirLock,
   ) {}
 
@@ -48,14 +52,24 @@ export class DatabaseService {
     }
     const lock = target.dataDir === IN_MEMORY ? undefined : new DataDirLock(target.dataDir);
     lock?.acquire();
+    let pglite: PglitePort | undefined;
     try {
-      const pglite = await openPglite(target.dataDir, target.pgliteLowMemory);
-      const orm = await MikroORM.init(pgliteOptions(pglite, target.entities));
+      const dir = target.dataDir === IN_MEMORY ? null : join(resolve(target.dataDir), 'pglite');
+      pglite = target.pgliteThread
+        ? await PgliteWorker.start(dir, target.pgliteLowMemory)
+        : await openPglite(dir, target.pgliteLowMemory);
+      const orm = await MikroORM.init(pgliteOptions(pglite.asPGlite(), target.entities));
       return new DatabaseService('pglite', orm, target, pglite, lock);
     } catch (err) {
+      await pglite?.close();
       lock?.release();
       throw err;
     }
+  }
+
+  /** PGlite on this thread: each statement holds the event loop while it runs (keep them small). */
+  get statementsHoldEventLoop(): boolean {
+    return this.kind === 'pglite' && !(this.pglite instanceof PgliteWorker);
   }
 
   get em(): EntityManager {
@@ -108,7 +122,7 @@ export class DatabaseService {
     this.closed = true;
     try {
       await this.orm.close(true);
-      if (this.pglite && !this.pglite.closed) await this.pglite.close();
+      await this.pglite?.close();
     } catch (err) {
       this.logger.error(`closing the database failed: ${(err as Error).message}`);
     } finally {

@@ -1,9 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
-import { setFlagsFromString } from 'node:v8';
+import type { PGlite } from '@electric-sql/pglite';
 import { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { join, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations';
 import type { EntityType } from './module-entities';
 import { patchPGliteDialect } from './pglite-dialect-fix';
@@ -47,7 +45,7 @@ export function postgresOptions(url: string, entities: readonly EntityType[]): O
   };
 }
 
-/** PGlite runs in this process; we create the instance so we control its directory and closing. */
+/** `instance`: the PGlite in its worker thread (PgliteWorker.asPGlite()); we start and close it ourselves. */
 export function pgliteOptions(instance: PGlite, entities: readonly EntityType[]): Options {
   return {
     ...common,
@@ -56,23 +54,4 @@ export function pgliteOptions(instance: PGlite, entities: readonly EntityType[])
     dbName: 'postgres',
     driverOptions: { connection: { pglite: () => instance } },
   };
-}
-
-/**
- * V8 compiles WebAssembly with its baseline compiler (Liftoff) first and recompiles hot functions with
- * its optimizing one (TurboFan). PGlite's start runs enough of Postgres to tier up much of it: ~100 MB of
- * optimized code and compiler memory that the gateway keeps. Liftoff only (database.pgliteLowMemory) keeps
- * that memory, but PGlite's statements then run slower on the event loop: under a sustained load the
- * request latency suffers (bench:overhead at 300 req/s: p50 1.5-2.4 ms with tier-up, 6-21 ms without).
- * It applies to WebAssembly compiled from now on, process-wide.
- */
-export function wasmBaselineOnly(enabled: boolean): void {
-  if (enabled) setFlagsFromString('--liftoff-only');
-}
-
-export async function openPglite(dataDir: string, lowMemory = false): Promise<PGlite> {
-  wasmBaselineOnly(lowMemory);
-  const db = dataDir === IN_MEMORY ? new PGlite() : new PGlite(join(resolve(dataDir), 'pglite'));
-  await db.waitReady;
-  return db;
 }

@@ -128,7 +128,8 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     this.meter();
     let ok = true;
     for (let first = true; ok && this.requests.length > 0; first = false) {
-      // Requests waiting on the event loop go first: each batch is a statement that may hold it (PGlite).
+      // Requests waiting on the event loop go first: each batch is serialised on this thread (and, with PGlite in
+      // process, its statement runs on it).
       if (!first) await yieldToEventLoop();
       ok = await this.writeBatch();
     }

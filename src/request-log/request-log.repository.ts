@@ -11,10 +11,10 @@ import type {
   StrategyArmMoments,
 } from './request-log.types';
 
-/** Rows per multi-row insert: well under Postgres' 65,535 bind parameters at 18 columns. */
+/** Rows per insert: well under Postgres' 65,535 bind parameters at 18 columns (a recorder batch is 200). */
 const INSERT_CHUNK = 1000;
-/** Rows per insert on the embedded PGlite, whose statements hold the event loop while they run. */
-const PGLITE_INSERT_CHUNK = 100;
+/** Rows per insert on PGlite in this thread, whose statements hold the event loop: yields in between. */
+const EVENT_LOOP_CHUNK = 100;
 const COLUMNS =
   'id, ts, task_type, layer, model, rule_id, strategy_arm, tokens_in, tokens_out, cost, latency_ms, success, error_class, feedback_score, attempts, stream, cached, client_request_id';
 /** One row's placeholders, one per column (derived: a column added to COLUMNS cannot leave it short). */
@@ -31,7 +31,7 @@ const REWARD = 'case when success then coalesce(feedback_score, 1) else 0 end';
 export class RequestLogRepository {
   constructor(private readonly db: DatabaseService) {}
 
-  /** One multi-row insert per chunk; a request id already logged is skipped. Returns the rows inserted. */
+  /** One insert per chunk (a recorder batch is one); a request id already logged is skipped. Returns the rows inserted. */
   async insert(rows: readonly RequestLogInput[]): Promise<number> {
     return (await this.insertReturningIds(rows)).length;
   }
@@ -39,9 +39,16 @@ export class RequestLogRepository {
   /** As insert; returns the ids of the rows inserted (not those skipped as already logged). */
   async insertReturningIds(rows: readonly RequestLogInput[]): Promise<string[]> {
     const em = this.db.fork();
-    // PGlite runs each statement on this thread: small statements, with the event loop free in between.
-    if (this.db.kind === 'pglite') return this.insertAsJson(em, rows);
-    return this.insertAsParams(em, rows);
+    const inserted: string[] = [];
+    const onLoop = this.db.statementsHoldEventLoop;
+    const size = onLoop ? EVENT_LOOP_CHUNK : INSERT_CHUNK;
+    for (let i = 0; i < rows.length; i += size) {
+      if (onLoop && i > 0) await yieldToEventLoop();
+      const chunk = rows.slice(i, i + size);
+      const ids = chunk.every(jsonSafe) ? await this.insertAsJson(em, chunk) : await this.insertAsParams(em, chunk);
+      inserted.push(...ids);
+    }
+    return inserted;
   }
 
   /** Per (task type, model) outcomes of the rows with since <= ts < until (requests that reached a model). */
@@ -123,39 +130,24 @@ export class RequestLogRepository {
     };
   }
 
+  /** One value per column and row: for rows that JSON cannot carry (see jsonSafe). */
   private async insertAsParams(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
-    const inserted: string[] = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values = chunk.map(() => ROW_PLACEHOLDERS).join(', ');
-      const result = await queryRows<{ id: string }>(
-        em,
-        `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
-        chunk.flatMap(requestLogParams),
-      );
-      for (const r of result) inserted.push(r.id);
-    }
-    return inserted;
+    const values = rows.map(() => ROW_PLACEHOLDERS).join(', ');
+    const result = await queryRows<{ id: string }>(
+      em,
+      `insert into request_log (${COLUMNS}) values ${values} on conflict (id) do nothing returning id`,
+      rows.flatMap(requestLogParams),
+    );
+    return result.map((r) => r.id);
   }
 
   /**
-   * The same rows on the embedded PGlite, whose statements run on this thread: one JSON parameter per
-   * statement instead of 17 per row (a third less CPU), in small statements with the event loop free
-   * in between, so that a flush never holds requests up for long.
+   * The rows as one JSON parameter instead of 18 per row. Measured with the pg driver, 200-row batches: about
+   * 18 instead of 64 us per row on the gateway's thread (no per-value encoding), half the CPU in all.
    */
   private async insertAsJson(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
-    const inserted: string[] = [];
-    for (let i = 0; i < rows.length; i += PGLITE_INSERT_CHUNK) {
-      if (i > 0) await yieldToEventLoop();
-      const chunk = rows.slice(i, i + PGLITE_INSERT_CHUNK);
-      if (!chunk.every(jsonSafe)) {
-        inserted.push(...(await this.insertAsParams(em, chunk)));
-        continue;
-      }
-      const result = await queryRows<{ id: string }>(em, JSON_INSERT, [JSON.stringify(chunk.map(requestLogJson))]);
-      for (const r of result) inserted.push(r.id);
-    }
-    return inserted;
+    const result = await queryRows<{ id: string }>(em, JSON_INSERT, [JSON.stringify(rows.map(requestLogJson))]);
+    return result.map((r) => r.id);
   }
 }
 

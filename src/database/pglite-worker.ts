@@ -1,0 +1,207 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Results } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import {
+  PgliteErrorFields,
+  PgliteReply,
+  PgliteRequest,
+  PgliteWorkerData,
+  pgliteWorkerMain,
+} from './pglite-worker-main';
+
+/** Closing writes what PGlite holds back; past this the thread is stopped anyway (never hang a shutdown). */
+const CLOSE_TIMEOUT_MS = 30_000;
+
+type Pending = { resolve: (result: unknown) => void; reject: (err: Error) => void };
+type Request = PgliteRequest extends infer R ? (R extends PgliteRequest ? Omit<R, 'id'> : never) : never;
+
+/** The embedded PGlite as the database service holds it: in this thread or in a worker thread. */
+export interface PglitePort {
+  /** The instance mikro-orm-pglite is given. */
+  asPGlite(): PGlite;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded PGlite on this thread (the default): its statements run on the event loop. `dataDir`: its
+ * directory, or null for an in-memory database.
+ */
+export async function openPglite(dataDir: string | null, lowMemory = false): Promise<PglitePort> {
+  wasmBaselineOnly(lowMemory);
+  const db = dataDir === null ? new PGlite() : new PGlite(dataDir);
+  await db.waitReady;
+  return { asPGlite: () => db, close: async () => void (db.closed ? undefined : await db.close()) };
+}
+
+/**
+ * The embedded PGlite in a worker thread that owns it (database.pgliteThread): PGlite's statements run there, off the request
+ * thread. This object stands in for the PGlite instance where the ORM's driver (mikro-orm-pglite) uses
+ * one: query(), exec(), waitReady and close() go to the worker as messages; results come back
+ * structured-cloned. If the thread dies, that is logged as an error and every statement fails at once
+ * with a "Connection terminated" error (the recorder keeps its rows, /health reports the database down).
+ */
+export class PgliteWorker implements PglitePort {
+  private readonly logger = new Logger('Database');
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private closing = false;
+  private readonly exited: Promise<number>;
+  /** Why the thread ended when nobody asked it to; undefined while it runs. */
+  failure?: string;
+  readonly waitReady = Promise.resolve();
+
+  private constructor(private readonly worker: Worker) {
+    let lastError: Error | undefined;
+    worker.on('error', (err) => (lastError = err));
+    worker.on('message', (reply: PgliteReply) => this.settle(reply));
+    this.exited = new Promise((resolve) => worker.once('exit', resolve));
+    void this.exited.then((code) => {
+      const reason = lastError ? `: ${lastError.stack ?? lastError.message}` : '';
+      if (!this.closing) {
+        this.failure = `the embedded PGlite database (worker thread) stopped with exit code ${code}${reason}`;
+        this.logger.error(`${this.failure}; database statements fail until the gateway restarts`);
+      } else if (lastError) this.logger.error(`closing the embedded PGlite database failed${reason}`);
+      for (const p of this.pending.values()) p.reject(this.stoppedError());
+      this.pending.clear();
+    });
+  }
+
+  /** `dataDir`: PGlite's directory, or null for an in-memory database. Resolves once PGlite is open. */
+  static async start(dataDir: string | null, lowMemory = false): Promise<PgliteWorker> {
+    wasmBaselineOnly(lowMemory);
+    const data: PgliteWorkerData = { dataDir, pgliteModule: require.resolve('@electric-sql/pglite') };
+    const worker = new Worker(`(${pgliteWorkerMain.toString()})()`, { eval: true, workerData: data });
+    try {
+      await ready(worker);
+    } catch (err) {
+      await worker.terminate();
+      throw err;
+    }
+    return new PgliteWorker(worker);
+  }
+
+  /** The instance mikro-orm-pglite is given (it calls query, exec, waitReady; close only on what it owns). */
+  asPGlite(): PGlite {
+    return this as unknown as PGlite;
+  }
+
+  get closed(): boolean {
+    return this.closing || this.failure !== undefined;
+  }
+
+  query<T>(sql: string, params: unknown[] = []): Promise<Results<T>> {
+    return this.send({ op: 'query', sql, params }) as Promise<Results<T>>;
+  }
+
+  exec(sql: string): Promise<Results[]> {
+    return this.send({ op: 'exec', sql }) as Promise<Results[]>;
+  }
+
+  /** Closes PGlite (flushing it to its directory) and ends the thread. The ORM should be closed first. */
+  async close(): Promise<void> {
+    if (this.closed) return void (await this.exited);
+    const closing = this.send({ op: 'close' });
+    this.closing = true;
+    const timer = setTimeout(() => {
+      this.logger.error(`PGlite did not close within ${CLOSE_TIMEOUT_MS} ms; stopping its thread`);
+      void this.worker.terminate();
+    }, CLOSE_TIMEOUT_MS);
+    try {
+      await closing.catch((err: Error) =>
+        this.logger.error(`closing the embedded PGlite database failed: ${err.message}`),
+      );
+      await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends the thread at once, as a crash would (specs of the failure path). */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+    await this.exited;
+  }
+
+  private send(request: Request): Promise<unknown> {
+    if (this.closed) return Promise.reject(this.stoppedError());
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  private settle(reply: PgliteReply): void {
+    if (reply === 'ready') return;
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if ('error' in reply) pending.reject(databaseError(reply.error));
+    else pending.resolve(Array.isArray(reply.result) ? reply.result.map(ownRealm) : ownRealm(reply.result));
+  }
+
+  /** Matches databaseUnavailableReason ("Connection terminated"): callers treat it as the database being down. */
+  private stoppedError(): Error {
+    return new Error(`Connection terminated: ${this.failure ?? 'the embedded PGlite database is closed'}`);
+  }
+}
+
+/**
+ * Dates and byte arrays in the rows, made with this realm's constructors. Structured cloning builds them
+ * with the main context's ones, which is not this one where a vm context loads the code (jest): there an
+ * `instanceof Date` (the ORM's hydration) would fail. Elsewhere nothing is copied.
+ */
+function ownRealm(result: unknown): unknown {
+  const rows = (result as Partial<Results> | null)?.rows;
+  if (!Array.isArray(rows)) return result;
+  for (const row of rows as Record<string, unknown>[])
+    for (const key in row) {
+      const value = row[key];
+      if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof Uint8Array) continue;
+      const tag = Object.prototype.toString.call(value);
+      if (tag === '[object Date]') row[key] = new Date((value as Date).getTime());
+      else if (tag === '[object Uint8Array]') row[key] = new Uint8Array(value as Uint8Array);
+    }
+  return result;
+}
+
+/** PGlite's error, rebuilt with the fields the ORM's exception converter and the gateway read (code, detail...). */
+function databaseError(fields: PgliteErrorFields): Error {
+  const { message, name, ...rest } = fields;
+  const err = Object.assign(new Error(message), rest);
+  if (name) err.name = name;
+  return err;
+}
+
+/** Resolves on the worker's 'ready'; rejects with its error (or exit) before that. */
+function ready(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: PgliteReply) => {
+      if (message !== 'ready') return;
+      cleanup();
+      resolve();
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(new Error(`the embedded PGlite database could not start: ${err.message}`, { cause: err }));
+    };
+    const onExit = (code: number) => onError(new Error(`its worker thread exited with code ${code}`));
+    const cleanup = () => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}
+
+/**
+ * V8 compiles WebAssembly with its baseline compiler (Liftoff) first and recompiles hot functions with
+ * its optimizing one (TurboFan). PGlite's start runs enough of Postgres to tier up much of it: ~100 MB of
+ * optimized code and compiler memory that the gateway keeps. Liftoff only (database.pgliteLowMemory) keeps
+ * that memory, but PGlite's statements then run slower (in its worker thread, off the request path).
+ * It applies to WebAssembly compiled from now on, process-wide (worker threads included).
+ */
+export function wasmBaselineOnly(enabled: boolean): void {
+  if (enabled) setFlagsFromString('--liftoff-only');
+}
