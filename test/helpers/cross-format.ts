@@ -40,10 +40,12 @@ export function crossFormatConfig(cfg: GatewayConfig, fakeUrl: string): void {
       enabled: true,
     },
   ];
-  // Priced as real tiers are: with no evidence yet the learned policy takes the cheapest eligible model,
-  // so `auto` with an image goes to fake-vision, not the dearer claude-fake. No exploration: one answer.
+  // Priced as real tiers are, and cost weighing as much as the whole quality scale: the learned policy takes the
+  // cheapest eligible model whatever its Thompson draws (the earlier calls teach only answer rates), so `auto`
+  // with an image goes to fake-vision, not the dearer claude-fake. No exploration: one answer.
   const price = { fast: { input: 1, output: 2 }, balanced: { input: 2, output: 4 }, deep: { input: 15, output: 75 } };
   cfg.optimizer.exploration = 0;
+  cfg.optimizer.costWeight = 1;
   const model = (id: string, provider: string, layer: 'fast' | 'balanced' | 'deep', vision = false) => ({
     id,
     provider,
