@@ -1,4 +1,6 @@
+import Anthropic from '@anthropic-ai/sdk';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import OpenAI from 'openai';
 import request from 'supertest';
 import { connectHttp } from './helpers/mcp-client';
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
@@ -87,6 +89,60 @@ describe('errors at every door: one catalogue, one shape per door, no SQL', () =
     });
     expect(res.text).not.toMatch(SQL_TEXT);
     expect(await counts()).toEqual(before);
+  });
+
+  describe('values nested 2,000 levels deep (they broke the embedded database; past ~3,000 levels they killed the process)', () => {
+    const deep = (depth: number): unknown => {
+      let v: unknown = 1;
+      for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { a: v };
+      return v;
+    };
+    const REASON = 'nests objects and arrays deeper than 64 levels';
+
+    it('are refused at every door naming the field, write nothing, and the database keeps working', async () => {
+      const before = await counts();
+      const input = { name: 'latency', value: 1, unit: 'ms', context: { deep: deep(2000) } };
+      const rest = await request(gw.url).post('/tools/record_metric').send(input).expect(400);
+      expect(rest.body).toMatchObject({
+        kind: 'invalid_input',
+        issues: [{ path: 'context.deep.0.a...', message: REASON }],
+      });
+      const viaMcp = (await mcp.callTool({ name: 'record_metric', arguments: input })) as ToolResult;
+      expect(viaMcp.isError).toBe(true);
+      expect(viaMcp.content[0].text).toContain(`context.deep.0.a...: ${REASON}`);
+
+      const openai = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 });
+      const chat = { model: 'auto', messages: [{ role: 'user' as const, content: 'hi' }], metadata: deep(2000) };
+      const openaiErr = await openai.chat.completions.create(chat as never).then(
+        () => undefined,
+        (e: InstanceType<typeof OpenAI.APIError>) => e,
+      );
+      expect(openaiErr).toMatchObject({ status: 400, code: 'too_deeply_nested', param: 'metadata.0.a.0...' });
+      const anthropic = new Anthropic({ baseURL: gw.url, apiKey: 'x', maxRetries: 0 });
+      const message = {
+        model: 'auto',
+        max_tokens: 16,
+        messages: [{ role: 'user', content: 'hi' }],
+        metadata: deep(2000),
+      };
+      const anthropicErr = await anthropic.messages.create(message as never).then(
+        () => undefined,
+        (e: InstanceType<typeof Anthropic.APIError>) => e,
+      );
+      expect(anthropicErr).toMatchObject({
+        status: 400,
+        error: { type: 'error', error: { type: 'invalid_request_error' } },
+      });
+      expect(anthropicErr?.message).toContain(REASON);
+
+      expect(await counts()).toEqual(before);
+      await request(gw.url)
+        .post('/tools/record_metric')
+        .send({ ...input, context: { deep: deep(60) } })
+        .expect(200);
+      expect((await counts()).metrics).toBe(before.metrics + 1);
+      expect((await request(gw.url).get('/health').expect(200)).body.status).toBe('ok');
+    });
   });
 
   describe('bodies that are not JSON objects', () => {

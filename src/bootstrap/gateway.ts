@@ -14,7 +14,7 @@ import { RateLimitMiddleware } from '../security/rate-limit.middleware';
 import { openDatabase } from './database';
 import { accessLog } from '../common/http/access-log';
 import { DomainExceptionFilter } from '../common/http/errors.filter';
-import { bodyParserErrors, requireJsonBody } from '../common/http/json-body';
+import { bodyParserErrors, refuseDeepJson, requireJsonBody } from '../common/http/json-body';
 import { InFlightTracker } from './in-flight-tracker';
 import { bindRequestLogger, installLeanRoutes, Layer, LeanRoute } from '../common/http/lean-route';
 import { OpenAiApiController } from '../routing/openai-api.controller';
@@ -99,7 +99,7 @@ function configureHttp(
   app.use(CHAT_DOORS, ...chatBody);
   app.useBodyParser('json', { limit: bodyLimit });
   // (The body parser above skips a body the chat parser has read, or one it skipped for its Content-Type.)
-  const anyBody = [bodyParserErrors(bodyLimit), requireJsonBody()];
+  const anyBody = [bodyParserErrors(bodyLimit), requireJsonBody(), refuseDeepJson()];
   app.use(...anyBody);
   app.useGlobalFilters(new DomainExceptionFilter());
   return [access, hostOrigin, ...guards, ...chatBody, ...anyBody] as Layer[];

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ForbiddenError, InternalError, NotFoundError, toDomainError } from '../errors';
+import { deepJsonError, tooDeepPath } from '../common/json-depth';
 import { logFailure } from '../common/logging/log-failure';
 import { ToolRegistry } from './tool-registry';
 import { RegisteredTool, ToolContext } from './tool.types';
@@ -26,6 +27,7 @@ export class ToolCaller {
    * Runs tool `name` for the caller in `ctx`.
    * @throws NotFoundError (code unknown_tool) for a name no tool has
    * @throws ForbiddenError (code insufficient_scope) when the caller's key lacks the tool's scope
+   * @throws InvalidInputError (code too_deeply_nested) for arguments nested deeper than MAX_JSON_DEPTH
    * @throws DomainError whatever the tool throws: InvalidInputError for input its schema refuses,
    *   UnavailableError while the database is down, InternalError (logged) for anything unforeseen
    */
@@ -34,6 +36,9 @@ export class ToolCaller {
     if (!tool) throw new NotFoundError(`unknown tool "${name}"`, { code: 'unknown_tool' });
     if (!ToolCaller.permits(ctx, tool.scope))
       throw new ForbiddenError(`tool "${name}" needs the "${tool.scope}" scope`, { code: 'insufficient_scope' });
+    // REST and OpenAI/Anthropic bodies are checked as they arrive (refuseDeepJson); MCP's arguments here.
+    const deep = tooDeepPath(input, '');
+    if (deep) throw deepJsonError(deep);
     try {
       return { tool, result: await tool.invoke(input, ctx) };
     } catch (err) {

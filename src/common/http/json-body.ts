@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError, InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
+import { deepJsonError, tooDeepPath } from '../json-depth';
 import { doorOfRequest } from './doors';
 import { writeError } from './error-shapes';
 
@@ -33,6 +34,20 @@ export function requireJsonBody(): RequestHandler {
         { code: 'unsupported_media_type' },
       ),
     );
+  };
+}
+
+/**
+ * Installed after the JSON body parsers: a body nested deeper than MAX_JSON_DEPTH is refused (see there
+ * why). Not on the MCP door: a tool's arguments are checked where every tool call passes (ToolCaller), so
+ * that MCP clients get the tool result with isError they expect, over HTTP and stdio alike.
+ */
+export function refuseDeepJson(): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const door = doorOfRequest(req);
+    const path = door === 'mcp' ? undefined : tooDeepPath(req.body, '');
+    if (!path) return next();
+    writeError(res, door, deepJsonError(path));
   };
 }
 
