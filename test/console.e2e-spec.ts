@@ -105,7 +105,7 @@ describeInBrowser('the operator console in a real browser', () => {
 
     it('Overview: traffic from get_usage_series, the models table with calls and readiness as the tools report them', async () => {
       await page.goto(`${url}/console`);
-      await page.locator('[data-testid="models-table"]').waitFor();
+      await page.locator('[data-testid="models-table"][data-metrics="loaded"]').waitFor();
       expect(await page.locator('[data-testid="key-status"]').getAttribute('data-access')).toBe('admin');
       const { body } = await tool<{ models: { modelId: string; totalCalls: number }[] }>(url, 'analyze_metrics', {
         includeReport: false,

@@ -96,7 +96,8 @@ function ModelsTable({
   if (ids.length === 0) return <Empty>No models are configured.</Empty>;
   return (
     <div class="table-wrap">
-      <table data-testid="models-table">
+      {/* data-metrics: the call figures are in (until then they read "…", never a false 0). */}
+      <table data-testid="models-table" data-metrics={metrics ? 'loaded' : 'loading'}>
         <thead>
           <tr>
             <th>Model</th>
@@ -136,7 +137,7 @@ function ModelsTable({
                   {m && m.reasons.length > 0 && <div class="muted small">{m.reasons.join('; ')}</div>}
                 </td>
                 <td class="num" data-testid="model-calls">
-                  {fmtInt(p?.totalCalls ?? 0)}
+                  {p ? fmtInt(p.totalCalls) : metrics ? '0' : '…'}
                 </td>
                 <td class="num">{p ? fmtPercent(p.successRate) : '—'}</td>
                 <td class="num">{p ? fmtMs(p.avgLatencyMs) : '—'}</td>
