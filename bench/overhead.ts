@@ -6,7 +6,7 @@
  *
  *   npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
  *                             [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
- *                             [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-thread]
+ *                             [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-on-loop]
  *
  * Processes: this one (load generator, undici keep-alive pools), the fake upstream, the bare proxy, the
  * gateway (`node dist/src/main.js`, LOG_LEVEL=warn, temporary DATA_DIR and config). --stream sends
@@ -25,7 +25,7 @@ import { chatBody, JSON_HEADERS, MODEL, startBareProxy, startGateway, startUpstr
 
 const USAGE = `usage: npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
          [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
-         [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-thread]
+         [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-on-loop]
 the gateway's overhead over a local fake upstream (and over a bare undici proxy with --target bare),
 at fixed rates (and at saturation with --max)`;
 
@@ -75,7 +75,7 @@ function options(): Options {
     workers,
     profileDir: profile ? resolve(profile) : '',
     pgliteLowMemory: flag('pglite-low-memory'),
-    pgliteThread: flag('pglite-thread'),
+    pgliteThread: !flag('pglite-on-loop'),
   };
 }
 
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     const gw = await startGateway({ ...o, upstreamUrl: upstream.url, work });
     gateway = gw.child;
     console.log(
-      `upstream ${upstream.url}${bare ? `, bare proxy ${bare.url}` : ''}, gateway ${gw.url} (${o.workers} worker${o.workers > 1 ? 's' : ''}), database ${o.databaseUrl ? 'PostgreSQL (--database-url)' : 'embedded PGlite'}${o.stream ? ', streaming' : ''}${o.profileDir ? ` (cpu profile -> ${o.profileDir})` : ''}`,
+      `upstream ${upstream.url}${bare ? `, bare proxy ${bare.url}` : ''}, gateway ${gw.url} (${o.workers} worker${o.workers > 1 ? 's' : ''}), database ${o.databaseUrl ? 'PostgreSQL (--database-url)' : `embedded PGlite (${o.pgliteThread ? 'its own thread' : 'on the event loop'})`}${o.stream ? ', streaming' : ''}${o.profileDir ? ` (cpu profile -> ${o.profileDir})` : ''}`,
     );
 
     const poolOpts = {

@@ -25,13 +25,13 @@ export function chatBody(stream = false): string {
   });
 }
 
-export function gatewayConfig(upstreamUrl: string, pgliteLowMemory = false, pgliteThread = false): string {
+export function gatewayConfig(upstreamUrl: string, pgliteLowMemory = false, pgliteThread = true): string {
   // YAML is a superset of JSON.
   const config = {
     server: { host: '127.0.0.1', port: 3000 },
     logLevel: 'warn',
-    ...(pgliteLowMemory || pgliteThread
-      ? { database: { ...(pgliteLowMemory ? { pgliteLowMemory } : {}), ...(pgliteThread ? { pgliteThread } : {}) } }
+    ...(pgliteLowMemory || !pgliteThread
+      ? { database: { ...(pgliteLowMemory ? { pgliteLowMemory } : {}), ...(pgliteThread ? {} : { pgliteThread }) } }
       : {}),
     providers: [
       {
@@ -100,7 +100,7 @@ export interface GatewayOptions {
   workers?: number;
   /** database.pgliteLowMemory: PGlite's WebAssembly on V8's baseline compiler only (less RSS, slower queries). */
   pgliteLowMemory?: boolean;
-  /** database.pgliteThread: PGlite in a worker thread. */
+  /** database.pgliteThread: PGlite in a worker thread (the default) or, false, on the event loop. */
   pgliteThread?: boolean;
   /** Runs the gateway under `node --cpu-prof`, the profile written there. */
   profileDir?: string;

@@ -7,7 +7,7 @@
  * the first window's (the first window is the warm-up every later one is compared with), or on errors.
  *
  *   npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--database-url postgres://...]
- *                         [--pglite-low-memory] [--pglite-thread]
+ *                         [--pglite-low-memory] [--pglite-on-loop]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ import {
 import { chatBody, JSON_HEADERS, startGateway, startUpstream } from './setup';
 
 const USAGE = `usage: npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--database-url postgres://...]
-         [--pglite-low-memory] [--pglite-thread]
+         [--pglite-low-memory] [--pglite-on-loop]
 the gateway's RSS, heap and event-loop lag per window under a constant load; fails on growth over 5 % after the first window`;
 
 const GROWTH_LIMIT = 0.05;
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       work,
       databaseUrl,
       pgliteLowMemory: flag('pglite-low-memory'),
-      pgliteThread: flag('pglite-thread'),
+      pgliteThread: !flag('pglite-on-loop'),
     });
     children.unshift(gw.child);
     const pid = gw.child.proc.pid!;

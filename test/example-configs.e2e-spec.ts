@@ -32,7 +32,7 @@ async function startExample(file: string, fake: FakeUpstream): Promise<Started> 
   const { config } = loadConfigFile(join(DIR, file), { ...process.env, ...KEYS });
   const tdb = await createTestDatabase();
   config.server = { host: '127.0.0.1', port: 0 };
-  config.database = { url: tdb.target.url, dataDir: tdb.target.dataDir };
+  config.database = { ...config.database, url: tdb.target.url, dataDir: tdb.target.dataDir };
   const upstreams = new Set<string>();
   for (const p of config.providers) {
     const anthropic = p.plugin === 'anthropic';

@@ -27,7 +27,7 @@ describe('learning controls (e2e)', () => {
     const { config: cfg } = loadConfig({ GATEWAY_CONFIG: join(PROJECT_ROOT, 'test/fixtures/gateway.test.yaml') });
     cfg.server = { host: '127.0.0.1', port: 0 };
     // On PGlite, a data directory on disk: the restart below must find what the first start saved.
-    cfg.database = { url: tdb.target.url, dataDir: tdb.target.url ? tdb.target.dataDir : dataDir };
+    cfg.database = { ...cfg.database, url: tdb.target.url, dataDir: tdb.target.url ? tdb.target.dataDir : dataDir };
     cfg.optimizer.seed = 3;
     cfg.optimizer.objective = { qualityFloor: 0.9, scope: 'traffic' };
     cfg.optimizer.abTests = [

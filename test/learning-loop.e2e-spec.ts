@@ -37,7 +37,7 @@ describe('the learning loop without feedback (e2e, default config)', () => {
     tdb = await createTestDatabase();
     const { config } = loadConfig({ GATEWAY_CONFIG: join(PROJECT_ROOT, 'config/gateway.yaml') });
     config.server = { host: '127.0.0.1', port: 0 };
-    config.database = { url: tdb.target.url, dataDir: tdb.target.dataDir };
+    config.database = { ...config.database, url: tdb.target.url, dataDir: tdb.target.dataDir };
     config.optimizer.seed = 11;
     const sim = config.providers.find((p) => p.id === 'sim')!;
     sim.options = { ...sim.options, latencyScale: 0 };

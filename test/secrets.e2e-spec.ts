@@ -43,7 +43,7 @@ describe('secrets never leak', () => {
     tdb = await createTestDatabase();
     const config = testConfig((cfg) => {
       cfg.server = { host: '127.0.0.1', port: 0 };
-      cfg.database = { url: tdb.target.url, dataDir: tdb.target.dataDir };
+      cfg.database = { ...cfg.database, url: tdb.target.url, dataDir: tdb.target.dataDir };
       cfg.providers = [
         {
           id: 'up',

@@ -23,7 +23,7 @@ export async function startTestGateway(mutate?: (cfg: GatewayConfig) => void): P
   const tdb = await createTestDatabase();
   const config = testConfig((cfg) => {
     cfg.server = { host: '127.0.0.1', port: 0 };
-    cfg.database = { url: tdb.target.url, dataDir: tdb.target.dataDir };
+    cfg.database = { ...cfg.database, url: tdb.target.url, dataDir: tdb.target.dataDir };
     mutate?.(cfg);
   });
   const logger = pino({
