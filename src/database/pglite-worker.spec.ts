@@ -60,6 +60,63 @@ describe('PgliteWorker', () => {
     }
   });
 
+  describe('with a data directory, a thread that ends on its own is started again', () => {
+    let dir: string;
+    let errors: string[];
+    let spy: jest.SpyInstance;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'pglite-worker-spec-'));
+      errors = [];
+      spy = jest.spyOn(Logger.prototype, 'error').mockImplementation((m: unknown) => void errors.push(String(m)));
+    });
+    afterEach(() => {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** The first answer to `sql` once the thread runs again (statements fail at once until then). */
+    async function whenBack(worker: PgliteWorker, sql: string): Promise<unknown[]> {
+      for (let i = 0; i < 100; i++) {
+        const rows = await worker.query(sql).then(
+          (r) => r.rows,
+          (err: Error) => void expect(err.message).toMatch(/^Connection terminated/),
+        );
+        if (rows) return rows;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the PGlite thread did not come back within 10 s');
+    }
+
+    it('after a crash: statements fail at once, then the thread and its data are back', async () => {
+      const worker = await PgliteWorker.start(join(dir, 'pglite'));
+      try {
+        await worker.exec('create table kept (n int); insert into kept values (7)');
+        await worker.kill();
+        await expect(worker.query('select 1')).rejects.toThrow(/Connection terminated: .*stopped with exit code/);
+        expect(errors.join('\n')).toMatch(/stopped with exit code 1; database statements fail while it starts again/);
+        expect(await whenBack(worker, 'select n from kept')).toEqual([{ n: 7 }]);
+        expect(worker.failure).toBeUndefined();
+      } finally {
+        await worker.close();
+      }
+    });
+
+    it('after a trap in its WebAssembly (jsonb nested 2,000 levels overflows its stack): the thread is replaced', async () => {
+      const worker = await PgliteWorker.start(join(dir, 'pglite'));
+      try {
+        await worker.exec('create table docs (d jsonb); insert into docs values (\'{"ok": 1}\')');
+        const deep = '['.repeat(2000) + ']'.repeat(2000);
+        await expect(worker.query('insert into docs values ($1::jsonb)', [deep])).rejects.toThrow(
+          /memory access out of bounds/,
+        );
+        expect(worker.failure).toMatch(/trapped in its WebAssembly/);
+        expect(await whenBack(worker, 'select d from docs')).toEqual([{ d: { ok: 1 } }]);
+      } finally {
+        await worker.close();
+      }
+    });
+  });
+
   it('stays on this thread unless database.pgliteThread asks for it', async () => {
     const db = await DatabaseService.connect({ dataDir: IN_MEMORY, entities: [] });
     try {

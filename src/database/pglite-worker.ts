@@ -36,50 +36,98 @@ export async function openPglite(dataDir: string | null, lowMemory = false): Pro
 }
 
 /**
- * The embedded PGlite in a worker thread that owns it (database.pgliteThread): PGlite's statements run there, off the request
- * thread. This object stands in for the PGlite instance where the ORM's driver (mikro-orm-pglite) uses
- * one: query(), exec(), waitReady and close() go to the worker as messages; results come back
- * structured-cloned. If the thread dies, that is logged as an error and every statement fails at once
+ * The embedded PGlite in a worker thread that owns it (database.pgliteThread, the default): PGlite's
+ * statements run there, off the request thread. This object stands in for the PGlite instance where the
+ * ORM's driver (mikro-orm-pglite) uses one: query(), exec(), waitReady and close() go to the worker as
+ * messages; results come back structured-cloned.
+ *
+ * If the thread dies, or PGlite's WebAssembly traps (a trap can leave it answering every later statement
+ * with an error, so the thread is ended), that is logged as an error and every statement fails at once
  * with a "Connection terminated" error (the recorder keeps its rows, /health reports the database down).
+ * With a data directory the thread is started again, after 0.5 s and then backing off to 30 s, and
+ * Postgres recovers the directory as after a crash; an in-memory database stays down (a new one would be
+ * empty).
  */
 export class PgliteWorker implements PglitePort {
   private readonly logger = new Logger('Database');
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closing = false;
-  private readonly exited: Promise<number>;
-  /** Why the thread ended when nobody asked it to; undefined while it runs. */
+  private worker!: Worker;
+  private exited!: Promise<number>;
+  private restarts = 0;
+  private restartTimer?: NodeJS.Timeout;
+  /** A restart under way (close() waits for it: its thread must not outlive the data directory's lock). */
+  private restarting?: Promise<void>;
+  /** Why the thread is down when nobody asked it to stop; undefined while it runs. */
   failure?: string;
   readonly waitReady = Promise.resolve();
 
-  private constructor(private readonly worker: Worker) {
-    let lastError: Error | undefined;
-    worker.on('error', (err) => (lastError = err));
-    worker.on('message', (reply: PgliteReply) => this.settle(reply));
-    this.exited = new Promise((resolve) => worker.once('exit', resolve));
-    void this.exited.then((code) => {
-      const reason = lastError ? `: ${lastError.stack ?? lastError.message}` : '';
-      if (!this.closing) {
-        this.failure = `the embedded PGlite database (worker thread) stopped with exit code ${code}${reason}`;
-        this.logger.error(`${this.failure}; database statements fail until the gateway restarts`);
-      } else if (lastError) this.logger.error(`closing the embedded PGlite database failed${reason}`);
-      for (const p of this.pending.values()) p.reject(this.stoppedError());
-      this.pending.clear();
-    });
+  private constructor(
+    worker: Worker,
+    private readonly data: PgliteWorkerData,
+  ) {
+    this.attach(worker);
   }
 
   /** `dataDir`: PGlite's directory, or null for an in-memory database. Resolves once PGlite is open. */
   static async start(dataDir: string | null, lowMemory = false): Promise<PgliteWorker> {
     wasmBaselineOnly(lowMemory);
     const data: PgliteWorkerData = { dataDir, pgliteModule: require.resolve('@electric-sql/pglite') };
-    const worker = new Worker(`(${pgliteWorkerMain.toString()})()`, { eval: true, workerData: data });
-    try {
-      await ready(worker);
-    } catch (err) {
-      await worker.terminate();
-      throw err;
+    return new PgliteWorker(await spawnReady(data), data);
+  }
+
+  /** How many times the thread was started again since it last ran (0 while it runs). */
+  get restartAttempts(): number {
+    return this.restarts;
+  }
+
+  private attach(worker: Worker): void {
+    let lastError: Error | undefined;
+    this.worker = worker;
+    worker.on('error', (err) => (lastError = err));
+    worker.on('message', (reply: PgliteReply) => this.settle(reply));
+    this.exited = new Promise((resolve) => worker.once('exit', resolve));
+    void this.exited.then((code) => this.ended(code, lastError));
+  }
+
+  private ended(code: number, lastError: Error | undefined): void {
+    const reason = lastError ? `: ${lastError.stack ?? lastError.message}` : '';
+    if (this.closing) {
+      if (lastError) this.logger.error(`closing the embedded PGlite database failed${reason}`);
+    } else {
+      this.failure ??= `the embedded PGlite database (worker thread) stopped with exit code ${code}${reason}`;
+      const next = this.data.dataDir === null ? 'until the gateway restarts' : 'while it starts again';
+      this.logger.error(`${this.failure}; database statements fail ${next}`);
     }
-    return new PgliteWorker(worker);
+    for (const p of this.pending.values()) p.reject(this.stoppedError());
+    this.pending.clear();
+    if (!this.closing && this.data.dataDir !== null) this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const delay = Math.min(30_000, 500 * 2 ** this.restarts);
+    this.restarts += 1;
+    this.restartTimer = setTimeout(() => {
+      this.restarting = this.restart();
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  private async restart(): Promise<void> {
+    if (this.closing) return;
+    let worker: Worker;
+    try {
+      worker = await spawnReady(this.data);
+    } catch (err) {
+      this.logger.error(`the embedded PGlite database did not start again: ${(err as Error).message}`);
+      return this.scheduleRestart();
+    }
+    if (this.closing) return void (await worker.terminate());
+    this.attach(worker);
+    this.failure = undefined;
+    this.restarts = 0;
+    this.logger.log('the embedded PGlite database (worker thread) runs again');
   }
 
   /** The instance mikro-orm-pglite is given (it calls query, exec, waitReady; close only on what it owns). */
@@ -101,7 +149,12 @@ export class PgliteWorker implements PglitePort {
 
   /** Closes PGlite (flushing it to its directory) and ends the thread. The ORM should be closed first. */
   async close(): Promise<void> {
-    if (this.closed) return void (await this.exited);
+    clearTimeout(this.restartTimer);
+    if (this.closed) {
+      this.closing = true; // no restart after this
+      await this.restarting;
+      return void (await this.exited);
+    }
     const closing = this.send({ op: 'close' });
     this.closing = true;
     const timer = setTimeout(() => {
@@ -138,8 +191,16 @@ export class PgliteWorker implements PglitePort {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     this.pending.delete(reply.id);
-    if ('error' in reply) pending.reject(databaseError(reply.error));
-    else pending.resolve(Array.isArray(reply.result) ? reply.result.map(ownRealm) : ownRealm(reply.result));
+    if ('error' in reply) {
+      pending.reject(databaseError(reply.error));
+      // A trap inside Postgres's WebAssembly (its stack overflowed, say) can leave PGlite broken for good.
+      if (reply.error.name === 'RuntimeError' && !this.closed) this.trapped(reply.error.message);
+    } else pending.resolve(Array.isArray(reply.result) ? reply.result.map(ownRealm) : ownRealm(reply.result));
+  }
+
+  private trapped(message: string): void {
+    this.failure = `the embedded PGlite database (worker thread) trapped in its WebAssembly (${message})`;
+    void this.worker.terminate();
   }
 
   /** Matches databaseUnavailableReason ("Connection terminated"): callers treat it as the database being down. */
@@ -173,6 +234,18 @@ function databaseError(fields: PgliteErrorFields): Error {
   const err = Object.assign(new Error(message), rest);
   if (name) err.name = name;
   return err;
+}
+
+/** A worker thread running pgliteWorkerMain, once PGlite is open in it. */
+async function spawnReady(data: PgliteWorkerData): Promise<Worker> {
+  const worker = new Worker(`(${pgliteWorkerMain.toString()})()`, { eval: true, workerData: data });
+  try {
+    await ready(worker);
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  return worker;
 }
 
 /** Resolves on the worker's 'ready'; rejects with its error (or exit) before that. */
