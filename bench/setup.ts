@@ -30,9 +30,7 @@ export function gatewayConfig(upstreamUrl: string, pgliteLowMemory = false, pgli
   const config = {
     server: { host: '127.0.0.1', port: 3000 },
     logLevel: 'warn',
-    ...(pgliteLowMemory || !pgliteThread
-      ? { database: { ...(pgliteLowMemory ? { pgliteLowMemory } : {}), ...(pgliteThread ? {} : { pgliteThread }) } }
-      : {}),
+    database: { pgliteLowMemory, pgliteThread },
     providers: [
       {
         id: 'bench',

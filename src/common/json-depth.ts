@@ -13,14 +13,13 @@ export const MAX_JSON_DEPTH = 64;
 const SHOWN_SEGMENTS = 4;
 
 /**
- * The path (dotted, from `root`) to the first value nested deeper than `max` objects and arrays, or
- * undefined when the value stays within it. Stops at max + 1 levels, so its own recursion is bounded.
+ * The dotted path to the first value nested deeper than `max` objects and arrays, or undefined when the
+ * value stays within it. Stops at max + 1 levels, so its own recursion is bounded.
  */
-export function tooDeepPath(value: unknown, root: string, max = MAX_JSON_DEPTH): string | undefined {
+export function tooDeepPath(value: unknown, max = MAX_JSON_DEPTH): string | undefined {
   const path = deeperThan(value, max);
   if (!path) return undefined;
-  const shown = path.slice(0, SHOWN_SEGMENTS).map(String);
-  return [root, ...shown].filter(Boolean).join('.') + (path.length > SHOWN_SEGMENTS ? '...' : '');
+  return path.slice(0, SHOWN_SEGMENTS).join('.') + (path.length > SHOWN_SEGMENTS ? '...' : '');
 }
 
 function deeperThan(value: unknown, levels: number): PropertyKey[] | undefined {

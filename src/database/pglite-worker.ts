@@ -77,11 +77,6 @@ export class PgliteWorker implements PglitePort {
     return new PgliteWorker(await spawnReady(data), data);
   }
 
-  /** How many times the thread was started again since it last ran (0 while it runs). */
-  get restartAttempts(): number {
-    return this.restarts;
-  }
-
   private attach(worker: Worker): void {
     let lastError: Error | undefined;
     this.worker = worker;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_JSON_DEPTH } from '../common/json-depth';
 import { InvalidInputError } from '../errors';
 
 /**
@@ -36,7 +37,7 @@ export function storedJsonObject(): z.ZodRecord<z.ZodString, z.ZodUnknown> {
 /** The path of the first key or string holding U+0000, or undefined. */
 function nulPath(value: unknown, path: PropertyKey[], depth: number): PropertyKey[] | undefined {
   if (typeof value === 'string') return hasNoNul(value) ? undefined : path;
-  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  if (value === null || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = nulPath(value[i], [...path, i], depth + 1);

@@ -37,7 +37,7 @@ export class ToolCaller {
     if (!ToolCaller.permits(ctx, tool.scope))
       throw new ForbiddenError(`tool "${name}" needs the "${tool.scope}" scope`, { code: 'insufficient_scope' });
     // REST and OpenAI/Anthropic bodies are checked as they arrive (refuseDeepJson); MCP's arguments here.
-    const deep = tooDeepPath(input, '');
+    const deep = tooDeepPath(input);
     if (deep) throw deepJsonError(deep);
     try {
       return { tool, result: await tool.invoke(input, ctx) };

@@ -45,7 +45,7 @@ export function requireJsonBody(): RequestHandler {
 export function refuseDeepJson(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
     const door = doorOfRequest(req);
-    const path = door === 'mcp' ? undefined : tooDeepPath(req.body, '');
+    const path = door === 'mcp' ? undefined : tooDeepPath(req.body);
     if (!path) return next();
     writeError(res, door, deepJsonError(path));
   };
