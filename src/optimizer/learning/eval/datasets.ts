@@ -26,6 +26,15 @@ export interface EvalDataset {
   typicalOutputTokens: { weak: number; strong: number };
 }
 
+/** USD per million tokens. Mixtral 8x7B at a typical hosted price; GPT-4 Turbo (1106) at OpenAI's list price. */
+export const PRICES = {
+  weak: { input: 0.6, output: 0.6 },
+  strong: { input: 10, output: 30 },
+};
+export function callCost(side: 'weak' | 'strong', inputTokens: number, outputTokens: number): number {
+  return (PRICES[side].input * inputTokens + PRICES[side].output * outputTokens) / 1e6;
+}
+
 /** Answer length assumed where the data has no answers (MMLU): a letter and a short justification. */
 export const MMLU_OUTPUT_TOKENS = 100;
 

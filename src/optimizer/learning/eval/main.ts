@@ -18,7 +18,7 @@ import type { EvalDataset } from './datasets';
 import { apgr, cpt, figures } from './metrics';
 import type { CurvePoint, Figures } from './metrics';
 import { tagOracle } from './oracle';
-import type { TagOracle } from './oracle';
+import type { RoutingCost, TagOracle } from './oracle';
 import { replay } from './replay';
 import type { ReplayOptions } from './replay';
 
@@ -45,6 +45,8 @@ export interface CaseResult {
   lambda?: number;
   /** The best routing by tag alone at the floor, knowing the true accuracies (datasets with 2+ tags). */
   oracle?: TagOracle;
+  /** This run's own ranking of its last half at the best threshold in hindsight (quality floor only). */
+  hindsight?: RoutingCost;
   sweep?: { points: CurvePoint[]; apgr: number; cpt50: number; cpt80: number };
 }
 
@@ -79,6 +81,7 @@ export function runCase(spec: CaseSpec, seed: number): CaseResult {
     lastHalf: figures(r.lastHalf),
     distinctPrompts: r.distinctPrompts,
     lambda: r.finalLambda,
+    hindsight: r.hindsight,
   };
   if (spec.objective.kind === 'quality-floor') {
     const oracle = tagOracle(data, spec.objective.floor);
@@ -109,7 +112,8 @@ export function row(r: CaseResult): string {
     ? ` APGR ${r.sweep.apgr.toFixed(3)}, CPT50 ${pct(r.sweep.cpt50)}, CPT80 ${pct(r.sweep.cpt80)}`
     : '';
   const oracle = r.oracle ? ` per-${r.oracle.tags}-tag oracle ${pct(r.oracle.cost)} cost;` : '';
-  return `| ${r.label} | ${r.seed} | ${f(r.whole)} | ${f(r.lastHalf)} |${oracle}${judge}${sweep} |`;
+  const hindsight = r.hindsight ? ` own ranking at the best threshold in hindsight ${pct(r.hindsight.cost)} cost;` : '';
+  return `| ${r.label} | ${r.seed} | ${f(r.whole)} | ${f(r.lastHalf)} |${oracle}${hindsight}${judge}${sweep} |`;
 }
 
 export const TABLE_HEAD =

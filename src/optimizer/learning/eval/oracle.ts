@@ -1,15 +1,18 @@
 import type { EvalDataset } from './datasets';
-import { estimateTokens } from './datasets';
-import { callCost } from './replay';
+import { callCost, estimateTokens } from './datasets';
 
-/** What the best possible routing by tag costs at a quality floor. */
-export interface TagOracle {
-  /** Distinct tags of the dataset. */
-  tags: number;
+/** What a routing costs at a quality floor. */
+export interface RoutingCost {
   /** Cost relative to always-strong at the floor. */
   cost: number;
   /** Share of requests sent to the strong model. */
   strongShare: number;
+}
+
+/** What the best possible routing by tag costs at a quality floor. */
+export interface TagOracle extends RoutingCost {
+  /** Distinct tags of the dataset. */
+  tags: number;
 }
 
 interface TagSums {
@@ -60,4 +63,41 @@ export function tagOracle(dataset: EvalDataset, floor: number): TagOracle {
     strongRows += part * t.rows;
   }
   return { tags: byTag.size, cost: cost / costStrong, strongShare: strongRows / dataset.rows.length };
+}
+
+/** A last-half request as the learner ranked it: its estimated gain of the strong model per unit of cost. */
+export interface RankedRequest {
+  score: number;
+  quality: { weak: number; strong: number };
+  cost: { weak: number; strong: number };
+}
+
+/**
+ * The learner's own ranking with the best threshold in hindsight: requests go to the strong model in the
+ * order of the learner's estimated gain per cost (as it stood at each decision) until the stretch keeps
+ * `floor` x always-strong's quality. It splits a run's cost into what the ranking allows (this) and what
+ * setting the threshold online, from the learner's own evidence, adds on top (the run's cost minus this).
+ */
+export function hindsightThreshold(requests: readonly RankedRequest[], floor: number): RoutingCost {
+  let quality = 0;
+  let cost = 0;
+  let qualityStrong = 0;
+  let costStrong = 0;
+  for (const r of requests) {
+    quality += r.quality.weak;
+    cost += r.cost.weak;
+    qualityStrong += r.quality.strong;
+    costStrong += r.cost.strong;
+  }
+  let strongRows = 0;
+  for (const r of [...requests].sort((a, b) => b.score - a.score)) {
+    if (quality >= floor * qualityStrong) break;
+    quality += r.quality.strong - r.quality.weak;
+    cost += r.cost.strong - r.cost.weak;
+    strongRows++;
+  }
+  return {
+    cost: costStrong > 0 ? cost / costStrong : 0,
+    strongShare: requests.length > 0 ? strongRows / requests.length : 0,
+  };
 }

@@ -1,17 +1,14 @@
 import { seededRng } from '../../stats';
 import { buildJudgePrompt, parseJudgeReply } from '../judge';
-import type { Objective } from '../objective';
+import type { CandidateEstimate, Objective } from '../objective';
 import type { LearnerOptions } from '../types';
 import { OnlineLearner } from '../online-learner';
 import type { OutcomeSignals } from '../reward';
 import type { EvalDataset, EvalRow } from './datasets';
-import { estimateTokens } from './datasets';
+import { callCost, estimateTokens } from './datasets';
+import { hindsightThreshold } from './oracle';
+import type { RankedRequest, RoutingCost } from './oracle';
 
-/** USD per million tokens. Mixtral 8x7B at a typical hosted price; GPT-4 Turbo (1106) at OpenAI's list price. */
-export const PRICES = {
-  weak: { input: 0.6, output: 0.6 },
-  strong: { input: 10, output: 30 },
-};
 /** The judge is the strong model; its reply is a short JSON object. */
 export const JUDGE_OUTPUT_TOKENS = 40;
 
@@ -47,6 +44,8 @@ export interface ReplayResult {
   distinctPrompts: number;
   judgeNoSignal: number;
   finalLambda?: number;
+  /** Under a quality floor: the learner's own ranking of the last half at the best threshold in hindsight. */
+  hindsight?: RoutingCost;
 }
 
 /** A tally with nothing counted yet (the offline replay and the HTTP one count alike). */
@@ -63,10 +62,6 @@ export function emptyTally(): Tally {
     judgeCost: 0,
     explored: 0,
   };
-}
-
-export function callCost(side: 'weak' | 'strong', inputTokens: number, outputTokens: number): number {
-  return (PRICES[side].input * inputTokens + PRICES[side].output * outputTokens) / 1e6;
 }
 
 /**
@@ -108,6 +103,7 @@ export function replay(dataset: EvalDataset, o: ReplayOptions): ReplayResult {
   const half = Math.floor(o.requests / 2);
   let noSignal = 0;
   let lambda: number | undefined;
+  const ranked: RankedRequest[] = [];
   order.forEach((rowIndex, i) => {
     const row = dataset.rows[rowIndex];
     const inputTokens = estimateTokens(row.prompt);
@@ -143,9 +139,29 @@ export function replay(dataset: EvalDataset, o: ReplayOptions): ReplayResult {
       explored: decision.reason === 'explore',
     };
     for (const t of i >= half ? [whole, lastHalf] : [whole]) tally(t, row, spent);
+    if (i >= half) ranked.push(rankedRequest(row, decision.estimates, inputTokens, spent.output));
   });
   const distinctPrompts = new Set(order).size;
-  return { whole, lastHalf, distinctPrompts, judgeNoSignal: noSignal, finalLambda: lambda };
+  const hindsight = o.objective.kind === 'quality-floor' ? hindsightThreshold(ranked, o.objective.floor) : undefined;
+  return { whole, lastHalf, distinctPrompts, judgeNoSignal: noSignal, finalLambda: lambda, hindsight };
+}
+
+/** A request with the strong model's estimated gain per unit of cost, as its decision saw it. */
+function rankedRequest(
+  row: EvalRow,
+  estimates: readonly CandidateEstimate[],
+  inputTokens: number,
+  output: { weak: number; strong: number },
+): RankedRequest {
+  const weak = estimates.find((e) => e.id === 'weak');
+  const strong = estimates.find((e) => e.id === 'strong');
+  const score =
+    weak && strong ? (strong.mean - weak.mean) / Math.max(strong.relativeCost - weak.relativeCost, 1e-9) : 0;
+  return {
+    score,
+    quality: row.quality,
+    cost: { weak: callCost('weak', inputTokens, output.weak), strong: callCost('strong', inputTokens, output.strong) },
+  };
 }
 
 interface Spent {

@@ -20,7 +20,8 @@ import type { EvalDataset } from '../datasets';
 import { estimateTokens, loadDataset } from '../datasets';
 import { apgr, cpt, figures } from '../metrics';
 import type { Tally } from '../replay';
-import { emptyTally, PRICES, requestOrder } from '../replay';
+import { PRICES } from '../datasets';
+import { emptyTally, requestOrder } from '../replay';
 import { FAKE_MODELS, FakeUpstream } from './fake-upstream';
 
 const USAGE =
