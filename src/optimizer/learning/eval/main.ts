@@ -4,6 +4,7 @@
  *   npm run eval:learning -- --dataset <file or folder> [--requests 3000] [--seeds 1,2] [--tagged]
  *       [--feedback caller|judge] [--judge-rate 0.25] [--quality-floor 0.95 | --cost-weight 0.1]
  *       [--scope traffic|request] [--sweep] [--json]
+ *       [--feedback both] [--frozen]   (what the feedback allows: both models graded; learning stops mid-run)
  *   npm run eval:learning -- --suite <routellm folder> [--seeds 1,2]   (every case of the acceptance table)
  *
  * In process, no gateway: the loop of replay.ts. Prints a table per run (whole run and last half) on
@@ -30,10 +31,11 @@ export interface CaseSpec {
   dataset: string;
   requests: number;
   tagged: boolean;
-  feedback: 'caller' | 'judge';
+  feedback: 'caller' | 'judge' | 'both';
   judgeRate: number;
   objective: Objective;
   sweep: boolean;
+  frozen?: boolean;
 }
 
 export interface CaseResult {
@@ -47,6 +49,8 @@ export interface CaseResult {
   oracle?: TagOracle;
   /** This run's own ranking of its last half at the best threshold in hindsight (quality floor only). */
   hindsight?: RoutingCost;
+  /** The same at the quality the run reached (the run's distance from its ranking's frontier). */
+  hindsightAtRunQuality?: RoutingCost;
   sweep?: { points: CurvePoint[]; apgr: number; cpt50: number; cpt80: number };
 }
 
@@ -68,6 +72,7 @@ function options(spec: CaseSpec, seed: number, objective: Objective): ReplayOpti
     feedback: spec.feedback,
     judgeRate: spec.judgeRate,
     objective,
+    frozen: spec.frozen,
   };
 }
 
@@ -82,6 +87,7 @@ export function runCase(spec: CaseSpec, seed: number): CaseResult {
     distinctPrompts: r.distinctPrompts,
     lambda: r.finalLambda,
     hindsight: r.hindsight,
+    hindsightAtRunQuality: r.hindsightAtRunQuality,
   };
   if (spec.objective.kind === 'quality-floor') {
     const oracle = tagOracle(data, spec.objective.floor);
@@ -112,7 +118,10 @@ export function row(r: CaseResult): string {
     ? ` APGR ${r.sweep.apgr.toFixed(3)}, CPT50 ${pct(r.sweep.cpt50)}, CPT80 ${pct(r.sweep.cpt80)}`
     : '';
   const oracle = r.oracle ? ` per-${r.oracle.tags}-tag oracle ${pct(r.oracle.cost)} cost;` : '';
-  const hindsight = r.hindsight ? ` own ranking at the best threshold in hindsight ${pct(r.hindsight.cost)} cost;` : '';
+  const atRun = r.hindsightAtRunQuality ? ` (${pct(r.hindsightAtRunQuality.cost)} at the run's quality)` : '';
+  const hindsight = r.hindsight
+    ? ` own ranking at the best threshold in hindsight ${pct(r.hindsight.cost)} cost${atRun};`
+    : '';
   return `| ${r.label} | ${r.seed} | ${f(r.whole)} | ${f(r.lastHalf)} |${oracle}${hindsight}${judge}${sweep} |`;
 }
 
@@ -152,6 +161,7 @@ function main(): void {
       'cost-weight': { type: 'string' },
       scope: { type: 'string', default: 'traffic' },
       sweep: { type: 'boolean', default: false },
+      frozen: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -164,8 +174,9 @@ function main(): void {
   const seeds = (values.seeds ?? '1').split(',').map((s) => num('seeds', s, 0, 2 ** 31));
   const scope = values.scope === 'request' ? 'request' : values.scope === 'traffic' ? 'traffic' : undefined;
   if (!scope) throw new Error('--scope must be traffic or request');
-  if (values.feedback !== 'caller' && values.feedback !== 'judge')
-    throw new Error('--feedback must be caller or judge');
+  const feedback = values.feedback;
+  if (feedback !== 'caller' && feedback !== 'judge' && feedback !== 'both')
+    throw new Error('--feedback must be caller, judge or both');
   const floor = values['quality-floor'] === undefined ? 0.95 : num('quality-floor', values['quality-floor'], 0, 1);
   let specs: CaseSpec[];
   if (values.suite) specs = suite(values.suite, floor, scope);
@@ -177,14 +188,15 @@ function main(): void {
         : { kind: 'quality-floor', floor, scope };
     specs = [
       {
-        label: `${values.dataset}${values.tagged ? ' tagged' : ''} ${values.feedback}`,
+        label: `${values.dataset}${values.tagged ? ' tagged' : ''} ${feedback}${values.frozen ? ' frozen' : ''}`,
         dataset: values.dataset,
         requests: num('requests', values.requests, 2, 1e6),
         tagged: values.tagged ?? false,
-        feedback: values.feedback,
+        feedback,
         judgeRate: num('judge-rate', values['judge-rate'], 0, 1),
         objective,
         sweep: values.sweep ?? false,
+        frozen: values.frozen ?? false,
       },
     ];
   }

@@ -16,7 +16,14 @@ export interface ReplayOptions {
   requests: number;
   seed: number;
   tagged: boolean;
-  feedback: 'caller' | 'judge';
+  /**
+   * `caller`: the chosen model's grade on every request; `judge`: a judge's grade on a sample; `both`: both
+   * models' grades on every request (RouteLLM's training signal, as if each request were also sent to the
+   * other model: an upper reference for what the feedback allows, not a deployable mode).
+   */
+  feedback: 'caller' | 'judge' | 'both';
+  /** Learn from the first half only: the last half is decided by the learner as it stood at mid-run. */
+  frozen?: boolean;
   /** Share of requests the judge grades (judge mode). */
   judgeRate: number;
   objective: Objective;
@@ -46,6 +53,8 @@ export interface ReplayResult {
   finalLambda?: number;
   /** Under a quality floor: the learner's own ranking of the last half at the best threshold in hindsight. */
   hindsight?: RoutingCost;
+  /** The same at the quality the run itself reached in its last half (how far the run is from the frontier). */
+  hindsightAtRunQuality?: RoutingCost;
 }
 
 /** A tally with nothing counted yet (the offline replay and the HTTP one count alike). */
@@ -121,7 +130,7 @@ export function replay(dataset: EvalDataset, o: ReplayOptions): ReplayResult {
     const side = decision.model as 'weak' | 'strong';
     const signals: OutcomeSignals = { outcome: 'success' };
     let judgeCost = 0;
-    if (o.feedback === 'caller') signals.feedback = row.grade[side];
+    if (o.feedback !== 'judge') signals.feedback = row.grade[side];
     else if (rng() < o.judgeRate) {
       const answerTokens = row.outputTokens?.[side] ?? typical[side];
       const prompt = buildJudgePrompt({ request: row.prompt, answer: 'x'.repeat(answerTokens * 4) });
@@ -130,7 +139,12 @@ export function replay(dataset: EvalDataset, o: ReplayOptions): ReplayResult {
       if (verdict.kind === 'score') signals.judge = verdict.score;
       else noSignal++;
     }
-    learner.observe({ request, model: side, signals, decision });
+    if (!(o.frozen && i >= half)) {
+      learner.observe({ request, model: side, signals, decision });
+      const other = side === 'weak' ? 'strong' : 'weak';
+      if (o.feedback === 'both')
+        learner.observe({ request, model: other, signals: { outcome: 'success', feedback: row.grade[other] } });
+    }
     const spent = {
       side,
       inputTokens,
@@ -142,8 +156,17 @@ export function replay(dataset: EvalDataset, o: ReplayOptions): ReplayResult {
     if (i >= half) ranked.push(rankedRequest(row, decision.estimates, inputTokens, spent.output));
   });
   const distinctPrompts = new Set(order).size;
-  const hindsight = o.objective.kind === 'quality-floor' ? hindsightThreshold(ranked, o.objective.floor) : undefined;
-  return { whole, lastHalf, distinctPrompts, judgeNoSignal: noSignal, finalLambda: lambda, hindsight };
+  const floor = o.objective.kind === 'quality-floor' ? o.objective.floor : undefined;
+  const runQuality = lastHalf.qualityStrong > 0 ? lastHalf.quality / lastHalf.qualityStrong : 1;
+  return {
+    whole,
+    lastHalf,
+    distinctPrompts,
+    judgeNoSignal: noSignal,
+    finalLambda: lambda,
+    hindsight: floor === undefined ? undefined : hindsightThreshold(ranked, floor),
+    hindsightAtRunQuality: floor === undefined ? undefined : hindsightThreshold(ranked, runQuality),
+  };
 }
 
 /** A request with the strong model's estimated gain per unit of cost, as its decision saw it. */
