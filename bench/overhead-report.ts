@@ -75,15 +75,24 @@ export async function modelCallsOf(gatewayUrl: string): Promise<number | undefin
   }
 }
 
-/** request_log rows in the stopped gateway's database. */
-export async function countRequestLog(databaseUrl: string, dataDir: string): Promise<number | undefined> {
+/** request_log rows in the stopped gateway's database (`orNone`: 0 when the table does not exist yet). */
+export async function countRequestLog(
+  databaseUrl: string,
+  dataDir: string,
+  orNone = false,
+): Promise<number | undefined> {
   try {
     if (databaseUrl) {
       const client = new PgClient({ connectionString: databaseUrl });
       await client.connect();
-      const n = (await client.query<{ n: number }>('select count(*)::int as n from request_log')).rows[0].n;
-      await client.end();
-      return n;
+      try {
+        const exists = (await client.query<{ t: string | null }>("select to_regclass('request_log')::text as t"))
+          .rows[0].t;
+        if (!exists && orNone) return 0;
+        return (await client.query<{ n: number }>('select count(*)::int as n from request_log')).rows[0].n;
+      } finally {
+        await client.end();
+      }
     }
     const db = new PGlite(join(dataDir, 'pglite'));
     await db.waitReady;

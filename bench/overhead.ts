@@ -102,8 +102,11 @@ async function main(): Promise<void> {
     children.push(upstream.child);
     const bare = o.bare ? await startBareProxy(upstream.url) : undefined;
     if (bare) children.push(bare.child);
+    // A PostgreSQL database outlives the run: count only this run's rows and calls (an embedded one is new).
+    const rowsBefore = o.databaseUrl ? ((await countRequestLog(o.databaseUrl, '', true)) ?? 0) : 0;
     const gw = await startGateway({ ...o, upstreamUrl: upstream.url, work });
     gateway = gw.child;
+    const callsBefore = o.databaseUrl ? ((await modelCallsOf(gw.url)) ?? 0) : 0;
     console.log(
       `upstream ${upstream.url}${bare ? `, bare proxy ${bare.url}` : ''}, gateway ${gw.url} (${o.workers} worker${o.workers > 1 ? 's' : ''}), database ${o.databaseUrl ? 'PostgreSQL (--database-url)' : `embedded PGlite (${o.pgliteThread ? 'its own thread' : 'on the event loop'})`}${o.stream ? ', streaming' : ''}${o.profileDir ? ` (cpu profile -> ${o.profileDir})` : ''}`,
     );
@@ -162,13 +165,15 @@ async function main(): Promise<void> {
 
     // Recording check: model_performance calls as the gateway reports them, then request_log after SIGTERM.
     await sleep(2500);
-    const modelCalls = await modelCallsOf(gw.url);
+    const callsAfter = await modelCallsOf(gw.url);
+    const modelCalls = callsAfter === undefined ? undefined : callsAfter - callsBefore;
     await Promise.all(pools.splice(0).map((p) => p.close()));
     const stopStarted = Date.now();
     const stopped = await stopChild(gw.child);
     const stopMs = Date.now() - stopStarted;
     gateway = undefined;
-    const requestLogRows = await countRequestLog(o.databaseUrl, gw.dataDir);
+    const rowsAfter = await countRequestLog(o.databaseUrl, gw.dataDir);
+    const requestLogRows = rowsAfter === undefined ? undefined : rowsAfter - rowsBefore;
     report({
       ...o,
       phases,
