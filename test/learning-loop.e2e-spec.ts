@@ -106,6 +106,14 @@ describe('the learning loop without feedback (e2e, default config)', () => {
     expect(metrics).toContain(`gateway_judge_calls_total{outcome="graded"} ${stats.graded}`);
     expect(metrics.some((l) => l.startsWith('gateway_judge_cost_usd_total '))).toBe(true);
 
+    // The console's policy view answers with the judge configured: the judge is neither a routed model nor a task type.
+    const policyRes = await fetch(`${gw.url}/tools/get_policy`);
+    expect(policyRes.status).toBe(200);
+    const policy = (await policyRes.json()) as { taskTypes: { taskType: string; models: { model: string }[] }[] };
+    expect(policy.taskTypes.length).toBeGreaterThan(0);
+    expect(policy.taskTypes.map((t) => t.taskType)).not.toContain('judge');
+    for (const t of policy.taskTypes) expect(t.models.map((m) => m.model)).not.toContain('sim-judge');
+
     // What was learned is saved: a restored learner decides like this one.
     const learner = gw.app.get(LearnerService);
     await learner.persist();

@@ -219,6 +219,11 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
     return this.watermark;
   }
 
+  /** Whether requests may be routed to the model (every catalogue model but the judge). */
+  routes(modelId: string): boolean {
+    return this.armsById.has(modelId);
+  }
+
   /** Every model's posterior estimate on a task type (mean, credible interval at optimizer.confidence, n, utility). */
   estimates(taskType: string): Map<string, PolicyEstimate> {
     const out = new Map<string, PolicyEstimate>();

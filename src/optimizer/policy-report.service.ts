@@ -30,7 +30,9 @@ export class PolicyReportService {
   ) {}
 
   async report(taskType?: string): Promise<PolicyReport> {
-    const [{ rows }, running] = await Promise.all([this.outcomes.armStats(), this.abTests.list('running')]);
+    const [{ rows: all }, running] = await Promise.all([this.outcomes.armStats(), this.abTests.list('running')]);
+    // The judge's own calls (recorded with their cost) are not routing: the judge model is never routed to.
+    const rows = all.filter((r) => this.policy.routes(r.model));
     const objective = objectiveInForce(this.config);
     const taskTypes = [...new Set([...this.policy.bandit.taskTypes(), ...rows.map((r) => r.taskType)])]
       .filter((t) => taskType === undefined || t === taskType)
@@ -56,7 +58,8 @@ export class PolicyReportService {
   private taskTypeReport(taskType: string, rows: readonly ArmRow[], objective: ObjectiveInForce): TaskTypeReport {
     const estimates = this.policy.estimates(taskType);
     const traffic = rows.reduce((n, r) => n + r.n, 0);
-    const models = this.catalogue.all().map((m) => {
+    const routed = this.catalogue.all().filter((m) => estimates.has(m.id));
+    const models = routed.map((m) => {
       const e = estimates.get(m.id)!;
       const row = rows.find((r) => r.model === m.id);
       return {
@@ -75,8 +78,7 @@ export class PolicyReportService {
       // Eligible: the lower bound reaches floor x the best mean; the cheapest eligible model is preferred.
       const bar = objective.qualityFloor * Math.max(...models.map((m) => m.quality.mean));
       for (const m of models) m.eligible = m.quality.lower >= bar;
-      const cheapest = this.catalogue
-        .all()
+      const cheapest = routed
         .filter((m) => models.find((x) => x.model === m.id)?.eligible)
         .sort((a, b) => a.price.input + a.price.output - (b.price.input + b.price.output))[0];
       chosen = warm ? (cheapest?.id ?? chosen) : null;
