@@ -109,10 +109,27 @@ describe('the learning loop without feedback (e2e, default config)', () => {
     // The console's policy view answers with the judge configured: the judge is neither a routed model nor a task type.
     const policyRes = await fetch(`${gw.url}/tools/get_policy`);
     expect(policyRes.status).toBe(200);
-    const policy = (await policyRes.json()) as { taskTypes: { taskType: string; models: { model: string }[] }[] };
+    const policy = (await policyRes.json()) as {
+      taskTypes: { taskType: string; models: { model: string }[] }[];
+      promptLearner: {
+        kind: string;
+        trainedOn: number;
+        models: { model: string; bias: number; features: { feature: string; weight: number }[] }[];
+      } | null;
+    };
     expect(policy.taskTypes.length).toBeGreaterThan(0);
     expect(policy.taskTypes.map((t) => t.taskType)).not.toContain('judge');
     for (const t of policy.taskTypes) expect(t.models.map((m) => m.model)).not.toContain('sim-judge');
+    // ... and it shows what the per-prompt learner learned from the judge's grades: the cheap model's own
+    // bias plus its math weight (its logit on a math request, words aside) is the lowest of the models.
+    const learned = policy.promptLearner!;
+    expect(learned.kind).toBe('weights');
+    expect(learned.trainedOn).toBe(stats.graded);
+    expect(learned.models.map((m) => m.model).sort()).toEqual(['sim-balanced', 'sim-deep', 'sim-fast']);
+    const onMath = (m: (typeof learned.models)[number]) =>
+      m.bias + (m.features.find((f) => f.feature === 'task_type=math')?.weight ?? 0);
+    const fast = learned.models.find((m) => m.model === 'sim-fast')!;
+    expect(onMath(fast)).toBeLessThan(Math.min(...learned.models.filter((m) => m !== fast).map(onMath)));
 
     // What was learned is saved: a restored learner decides like this one.
     const learner = gw.app.get(LearnerService);

@@ -7,6 +7,7 @@ import { objectiveInForce, ObjectiveInForce } from '../routing/objective';
 import { decideAbTest } from './ab-decision';
 import { AbTestDto, AbTestsService } from './ab-tests.service';
 import { LearnedModelPolicy } from './learned-policy';
+import { LearnerService } from './live/learner.service';
 import { ArmRow, OutcomesService } from './outcomes.service';
 
 type PolicyReport = ConsoleToolOutput<'get_policy'>;
@@ -27,6 +28,7 @@ export class PolicyReportService {
     private readonly outcomes: OutcomesService,
     private readonly abTests: AbTestsService,
     private readonly catalogue: ModelCatalogue,
+    private readonly learner: LearnerService,
   ) {}
 
   async report(taskType?: string): Promise<PolicyReport> {
@@ -49,9 +51,24 @@ export class PolicyReportService {
           objective,
         ),
       ),
-      // The per-prompt learner is not part of routing yet: nothing has trained it.
-      promptLearner: null,
+      promptLearner: this.promptLearner(),
       abTests: await Promise.all(running.map((test) => this.abEvidence(test))),
+    };
+  }
+
+  /** The per-prompt learner's own weights per model: its bias and task-type weights (lexical ones are unnamed hashes). */
+  private promptLearner(): PolicyReport['promptLearner'] {
+    const r = this.learner.report();
+    if (!r) return null;
+    return {
+      kind: 'weights',
+      trainedOn: r.trainedOn,
+      updatedAt: r.updatedAt?.toISOString() ?? null,
+      models: r.models.map((m) => ({
+        model: m.model,
+        bias: m.bias,
+        features: m.taskTypes.map((t) => ({ feature: `task_type=${t.taskType}`, weight: t.weight })),
+      })),
     };
   }
 

@@ -9,6 +9,7 @@
  *   learner.snapshot() / learner.restore(snapshot)                    // persistence
  */
 export { OnlineLearner } from './online-learner';
+export type { LearnerModelView } from './online-learner';
 export type { Candidate, Decision, LearnerOptions, LearnerSnapshot, Observation, RequestFeatures } from './types';
 export { DEFAULT_LEARNER_OPTIONS, MAX_MODELS } from './types';
 export type { CandidateEstimate, ChoiceReason, Objective } from './objective';

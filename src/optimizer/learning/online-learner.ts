@@ -15,6 +15,15 @@ import { checkGrade, resolveReward } from './reward';
 import type { Candidate, Decision, LearnerOptions, LearnerSnapshot, Observation, RequestFeatures } from './types';
 import { checkLearnerOptions, DEFAULT_LEARNER_OPTIONS, MAX_MODELS } from './types';
 
+/** What the console shows of one model's learned weights (OnlineLearner.view). */
+export interface LearnerModelView {
+  model: string;
+  graded: number;
+  answered: number;
+  bias: number;
+  taskTypes: Array<{ taskType: string; weight: number }>;
+}
+
 /** Decay of the recent cheaper-choice share (an effective memory of about 200 decisions). */
 const SHARE_DECAY = 0.995;
 
@@ -164,14 +173,20 @@ export class OnlineLearner {
     return reward;
   }
 
-  /** Per model: graded outcomes learned, answer rate, task types known (for the console). */
-  view(): Array<{ model: string; graded: number; answered: number; taskTypes: number }> {
-    return [...this.quality.keys()].sort().map((id) => ({
-      model: id,
-      graded: this.model(id).updates,
-      answered: this.avail(id).mean(),
-      taskTypes: this.model(id).tagWeights().length,
-    }));
+  /**
+   * Per model (for the console): graded outcomes learned, answer rate, its own bias weight and its own
+   * task-type weights, largest |weight| first (where it differs from the others, in logits). Lexical
+   * weights are hashed slots without names, so they are counted, not listed.
+   */
+  view(): LearnerModelView[] {
+    return [...this.quality.keys()].sort().map((id) => {
+      const set = this.model(id);
+      const taskTypes = set
+        .tagWeights()
+        .map((t) => ({ taskType: t.tag, weight: t.mean }))
+        .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.taskType.localeCompare(b.taskType));
+      return { model: id, graded: set.updates, answered: this.avail(id).mean(), bias: set.biasWeight.mean, taskTypes };
+    });
   }
 
   snapshot(): LearnerSnapshot {

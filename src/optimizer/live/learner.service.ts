@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../../config/config.schema';
 import type { CatalogueModel } from '../../providers/model-catalogue';
 import { ModelCatalogue } from '../../providers/model-catalogue';
 import type { PolicyContext, PolicyOutcome } from '../../routing/model-policy';
-import type { Candidate, Decision, LearnerSnapshot, Objective, Reward } from '../learning';
+import type { Candidate, Decision, LearnerModelView, LearnerSnapshot, Objective, Reward } from '../learning';
 import { objectiveLabel, OnlineLearner } from '../learning';
 import { LearnerStateRepository } from './learner-state.repository';
 import { attemptClassOf, outcomeClassOf } from './outcome-class';
@@ -43,6 +43,8 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
   private dirty = 0;
   private timer?: NodeJS.Timeout;
   private saving?: Promise<void>;
+  /** When an outcome or grade last taught the learner (this process; null before the first). */
+  private learnedAt: Date | null = null;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -163,8 +165,21 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
       decision,
       learned: call.learned,
     });
-    if (learned.teaches) this.dirty++;
+    if (learned.teaches) {
+      this.dirty++;
+      this.learnedAt = new Date();
+    }
     return learned;
+  }
+
+  /**
+   * What the learner has learned, for the console: the graded outcomes it learned from and, per routed
+   * model, its own bias and task-type weights. Undefined before its first graded outcome.
+   */
+  report(): { trainedOn: number; updatedAt: Date | null; models: LearnerModelView[] } | undefined {
+    const models = this.learner.view().filter((v) => !this.isJudge(v.model) && this.catalogue.get(v.model));
+    const trainedOn = models.reduce((n, v) => n + v.graded, 0);
+    return trainedOn > 0 ? { trainedOn, updatedAt: this.learnedAt, models } : undefined;
   }
 
   /** Saves the state when it changed (adopting the saved one when another replica saved first). */

@@ -163,8 +163,9 @@ function PromptLearner({ learner }: { learner: Policy['promptLearner'] }) {
     return (
       <div class="learner" data-testid="prompt-learner">
         <p class="muted">
-          Trained on {fmtInt(learner.trainedOn)} outcomes, <When iso={learner.updatedAt} />. Largest feature weights per
-          model:
+          Trained on {fmtInt(learner.trainedOn)} graded outcomes, <When iso={learner.updatedAt} />. Each model's own
+          weights (logits, where it differs from the others): its bias, then its task-type weights, largest first. Word
+          weights are hashed and not listed.
         </p>
         {learner.models.map((m) => (
           <div key={m.model} class="learner-model">
