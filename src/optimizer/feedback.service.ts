@@ -53,11 +53,12 @@ export class FeedbackService {
     };
   }
 
-  /** Sets the score of a logged request (writing the recorder's batch first when the request still sits in it). */
+  /**
+   * Sets the score of a logged request, writing the recorder's batch first when the request still sits in it.
+   * Pending is asked before the update: asked after, a batch that commits while the update runs is missed.
+   */
   private async setFeedback(requestId: string, score: number) {
-    const change = await this.outcomes.setFeedback(requestId, score);
-    if (change || !this.recorder.isPending(requestId)) return change;
-    await this.recorder.flush();
+    if (this.recorder.isPending(requestId)) await this.recorder.flush();
     return this.outcomes.setFeedback(requestId, score);
   }
 }
