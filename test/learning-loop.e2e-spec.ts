@@ -102,6 +102,23 @@ describe('the learning loop without feedback (e2e, default config)', () => {
     expect(Number(row.n)).toBe(stats.requested);
     expect(Number(row.cost)).toBeCloseTo(stats.costUsd, 6);
 
+    // Each grade lands on the graded request's row, and the console's quality series shows it per model.
+    const scored = async () => {
+      const [r] = await queryRows<{ n: string }>(
+        gw.db.fork(),
+        `select count(*) as n from request_log where judge_score is not null and task_type <> 'judge'`,
+      );
+      return Number(r.n) === stats.graded ? true : undefined;
+    };
+    await waitFor(scored, 20000, 'every judge grade on its request_log row');
+    const quality = (await (await fetch(`${gw.url}/tools/get_quality_series?window=hour`)).json()) as {
+      judgeEnabled: boolean;
+      series: { model: string; points: { judge: { mean: number; n: number } | null }[] }[];
+    };
+    expect(quality.judgeEnabled).toBe(true);
+    const judged = quality.series.flatMap((x) => x.points.map((p) => p.judge?.n ?? 0));
+    expect(judged.reduce((a, b) => a + b, 0)).toBe(stats.graded);
+
     const metrics = (await (await fetch(`${gw.url}/metrics`)).text()).split('\n');
     expect(metrics).toContain(`gateway_judge_calls_total{outcome="graded"} ${stats.graded}`);
     expect(metrics.some((l) => l.startsWith('gateway_judge_cost_usd_total '))).toBe(true);

@@ -130,6 +130,16 @@ export class RequestLogRepository {
     };
   }
 
+  /** Sets the judge's grade of a request; false when no row has this id (yet). */
+  async setJudgeScore(requestId: string, score: number): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      this.db.fork(),
+      `update request_log set judge_score = ? where id = ? returning id`,
+      [score, requestId],
+    );
+    return rows.length > 0;
+  }
+
   /** One value per column and row: for rows that JSON cannot carry (see jsonSafe). */
   private async insertAsParams(em: EntityManager, rows: readonly RequestLogInput[]): Promise<string[]> {
     const values = rows.map(() => ROW_PLACEHOLDERS).join(', ');

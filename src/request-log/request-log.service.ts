@@ -71,6 +71,11 @@ export class RequestLogService {
     return this.log.setFeedback(requestId, score);
   }
 
+  /** Sets the judge's grade (0-1) of a logged request; false when no logged request has this id (yet). */
+  setJudgeScore(requestId: string, score: number): Promise<boolean> {
+    return this.log.setJudgeScore(requestId, score);
+  }
+
   /** Rows matching the filter, newest first, and their total. */
   page(filter: RequestLogFilter, limit: number, offset: number): Promise<{ items: LoggedRequest[]; total: number }> {
     return this.reads.page(filter, limit, offset);
@@ -147,6 +152,6 @@ function finiteOr0(v: number | undefined): number {
  * work; until the config has them, no judge runs.
  */
 function judgeConfigured(config: GatewayConfig): boolean {
-  const judge = (config.optimizer as Record<string, unknown>).judge as { enabled?: unknown } | undefined;
-  return judge !== undefined && judge !== null && judge.enabled !== false;
+  const judge = config.optimizer.judge;
+  return judge.model !== undefined && judge.sampleRate > 0;
 }

@@ -6,6 +6,7 @@ import { Migration20261202104700LearnerState } from './Migration20261202104700Le
 import { Migration20261202104800AbTestMaxSample } from './Migration20261202104800AbTestMaxSample';
 import { Migration20261202114300Guardrails } from './Migration20261202114300Guardrails';
 import { Migration20261202115900RegressionLastError } from './Migration20261202115900RegressionLastError';
+import { Migration20261203100000JudgeScore } from './Migration20261203100000JudgeScore';
 
 /** Listed explicitly so the same migrations run from ts-jest and from dist/ (no file globbing). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202104800AbTestMaxSample', class: Migration20261202104800AbTestMaxSample },
   { name: 'Migration20261202114300Guardrails', class: Migration20261202114300Guardrails },
   { name: 'Migration20261202115900RegressionLastError', class: Migration20261202115900RegressionLastError },
+  { name: 'Migration20261203100000JudgeScore', class: Migration20261203100000JudgeScore },
 ];

@@ -8,6 +8,7 @@ import { ModelCatalogue } from '../../providers/model-catalogue';
 import { ProviderRegistry } from '../../providers/provider-registry';
 import { MetricsService } from '../../observability/metrics.service';
 import { RecorderService } from '../../recording/recorder.service';
+import { RequestLogService } from '../../request-log/request-log.service';
 import type { JudgeVerdict } from '../learning';
 import { buildJudgePrompt, parseJudgeReply } from '../learning';
 import { seededRng } from '../stats';
@@ -47,6 +48,7 @@ export class JudgeService {
     private readonly catalogue: ModelCatalogue,
     private readonly providers: ProviderRegistry,
     private readonly recorder: RecorderService,
+    private readonly requestLog: RequestLogService,
     metrics: MetricsService,
   ) {
     this.calls = metrics.counter('gateway_judge_calls_total', 'Judge gradings by outcome', ['outcome']);
@@ -104,8 +106,10 @@ export class JudgeService {
       this.spend(cost);
       this.record(requestId, model.id, model.layer, response.usage, cost, performance.now() - started, null);
       const verdict = parseJudgeReply(response.content ?? '');
-      if (verdict.kind === 'score') this.stats.graded++;
-      else this.stats.noSignal++;
+      if (verdict.kind === 'score') {
+        this.stats.graded++;
+        void this.storeScore(requestId, verdict.score);
+      } else this.stats.noSignal++;
       this.calls.inc({ outcome: verdict.kind === 'score' ? 'graded' : 'no_signal' });
       return verdict;
     } catch (err) {
@@ -113,6 +117,20 @@ export class JudgeService {
       return this.fail(`the judge call failed: ${(err as Error).message}`);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The grade on the graded request's request_log row (the console's judge score per model). The row may
+   * still be queued in the recorder: then after its flush, as caller feedback does (pending is asked first:
+   * asked after the update, a batch that commits while the update runs is missed).
+   */
+  private async storeScore(requestId: string, score: number): Promise<void> {
+    try {
+      if (this.recorder.isPending(requestId)) await this.recorder.flush();
+      await this.requestLog.setJudgeScore(requestId, score);
+    } catch (err) {
+      this.logger.warn(`storing the judge's grade of ${requestId} failed: ${(err as Error).message}`);
     }
   }
 
