@@ -6,6 +6,7 @@ import { createGateway, GatewayHandle } from '../src/bootstrap/gateway';
 import { PROJECT_ROOT } from '../src/common/app-info';
 import { loadConfig } from '../src/config/config.loader';
 import { queryRows } from '../src/database/query';
+import { LearnedModelPolicy } from '../src/optimizer/learned-policy';
 import { JudgeService } from '../src/optimizer/live/judge.service';
 import { LearnerService } from '../src/optimizer/live/learner.service';
 import { RecorderService } from '../src/recording/recorder.service';
@@ -124,6 +125,7 @@ describe('the learning loop without feedback (e2e, default config)', () => {
     expect(metrics.some((l) => l.startsWith('gateway_judge_cost_usd_total '))).toBe(true);
 
     // The console's policy view answers with the judge configured: the judge is neither a routed model nor a task type.
+    await gw.app.get(LearnedModelPolicy).reload(); // as the optimizer's run does: posteriors from request_log
     const policyRes = await fetch(`${gw.url}/tools/get_policy`);
     expect(policyRes.status).toBe(200);
     const policy = (await policyRes.json()) as {

@@ -119,7 +119,8 @@ export class LearnedModelPolicy implements ModelPolicy, OnModuleInit {
   }
 
   setOutcomes(rows: readonly ArmRow[], watermark: Date | null): void {
-    this.bandit.reset(rows);
+    // Only routed models' outcomes: the judge's own calls (task type `judge`) are not routing.
+    this.bandit.reset(rows.filter((r) => this.armsById.has(r.model)));
     this.watermark = watermark;
   }
 
