@@ -60,6 +60,10 @@ export class RequestLog {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   feedbackAt?: Date | null;
 
+  /** The judge's grade (0-1) of this answer, when it was sampled (optimizer.judge). */
+  @Property({ type: 'double', nullable: true })
+  judgeScore?: number | null;
+
   @Property({ type: 'integer', default: 1 })
   attempts: number = 1;
 
