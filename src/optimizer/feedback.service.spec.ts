@@ -1,4 +1,4 @@
-import type { RecorderService } from '../recording/recorder.service';
+import { RecorderService } from '../recording/recorder.service';
 import type { FeedbackChange } from '../request-log/request-log.types';
 import { FeedbackService } from './feedback.service';
 import type { LearnedModelPolicy } from './learned-policy';
@@ -31,9 +31,13 @@ function committingWhileUpdating() {
       return Promise.resolve(visible && id === 'r1' ? change : undefined);
     }),
   };
+  // The real RecorderService.written over a recorder whose batch is being written.
   const recorder = {
     isPending: jest.fn(() => writing),
     flush: jest.fn(() => Promise.resolve(commit())),
+    written(id: string): Promise<void> {
+      return RecorderService.prototype.written.call(this as unknown as RecorderService, id);
+    },
   };
   const policy = { applyFeedback: jest.fn() };
   const service = new FeedbackService(

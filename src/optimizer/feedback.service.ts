@@ -53,12 +53,9 @@ export class FeedbackService {
     };
   }
 
-  /**
-   * Sets the score of a logged request, writing the recorder's batch first when the request still sits in it.
-   * Pending is asked before the update: asked after, a batch that commits while the update runs is missed.
-   */
+  /** Sets the score of a logged request, writing the recorder's batch first when the request still sits in it. */
   private async setFeedback(requestId: string, score: number) {
-    if (this.recorder.isPending(requestId)) await this.recorder.flush();
+    await this.recorder.written(requestId);
     return this.outcomes.setFeedback(requestId, score);
   }
 }

@@ -75,7 +75,7 @@ export class PolicyReportService {
   private taskTypeReport(taskType: string, rows: readonly ArmRow[], objective: ObjectiveInForce): TaskTypeReport {
     const estimates = this.policy.estimates(taskType);
     const traffic = rows.reduce((n, r) => n + r.n, 0);
-    const routed = this.catalogue.all().filter((m) => estimates.has(m.id));
+    const routed = this.catalogue.all().filter((m) => this.policy.routes(m.id));
     const models = routed.map((m) => {
       const e = estimates.get(m.id)!;
       const row = rows.find((r) => r.model === m.id);

@@ -132,6 +132,16 @@ describe('RecorderService', () => {
     expect(t.recorder.isPending('r0')).toBe(false);
   });
 
+  it('written(id) writes a still-queued request before it resolves, and leaves the queue alone otherwise', async () => {
+    const t = setup();
+    t.recorder.recordRequest(record(0));
+    await t.recorder.written('r9');
+    expect(t.logged).toEqual([]);
+    await t.recorder.written('r0');
+    expect(t.logged).toEqual(['r0']);
+    expect(t.recorder.isPending('r0')).toBe(false);
+  });
+
   it('keeps batches queued while the database is down and writes them all once it is back', async () => {
     const t = setup();
     t.setDown(true);

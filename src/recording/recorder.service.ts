@@ -96,6 +96,15 @@ export class RecorderService implements OnModuleInit, BeforeApplicationShutdown 
     return this.requests.some((r) => r.id === id) || this.writing.some((r) => r.id === id);
   }
 
+  /**
+   * Before updating request `id`'s row (feedback, a judge's grade): writes it first when it is still queued
+   * or being written. Pending is asked before the update: asked after, a batch that commits while the
+   * update runs is missed.
+   */
+  async written(id: string): Promise<void> {
+    if (this.isPending(id)) await this.flush();
+  }
+
   /** Writes everything pending now (tests, shutdown). Concurrent callers share one pass; never throws. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;

@@ -147,10 +147,7 @@ function finiteOr0(v: number | undefined): number {
   return v !== undefined && Number.isFinite(v) ? Math.max(0, v) : 0;
 }
 
-/**
- * Whether a judge model grades answers. The judge's settings (optimizer.judge) arrive with the learning
- * work; until the config has them, no judge runs.
- */
+/** Whether a judge model grades answers (optimizer.judge: a model and a sample rate above 0). */
 function judgeConfigured(config: GatewayConfig): boolean {
   const judge = config.optimizer.judge;
   return judge.model !== undefined && judge.sampleRate > 0;

@@ -121,13 +121,12 @@ export class JudgeService {
   }
 
   /**
-   * The grade on the graded request's request_log row (the console's judge score per model). The row may
-   * still be queued in the recorder: then after its flush, as caller feedback does (pending is asked first:
-   * asked after the update, a batch that commits while the update runs is missed).
+   * The grade on the graded request's request_log row (the console's judge score per model), once the
+   * recorder has written it, as caller feedback does.
    */
   private async storeScore(requestId: string, score: number): Promise<void> {
     try {
-      if (this.recorder.isPending(requestId)) await this.recorder.flush();
+      await this.recorder.written(requestId);
       await this.requestLog.setJudgeScore(requestId, score);
     } catch (err) {
       this.logger.warn(`storing the judge's grade of ${requestId} failed: ${(err as Error).message}`);

@@ -43,8 +43,8 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
   private dirty = 0;
   private timer?: NodeJS.Timeout;
   private saving?: Promise<void>;
-  /** When an outcome or grade last taught the learner (this process; null before the first). */
-  private learnedAt: Date | null = null;
+  /** When an outcome or grade last taught the learner (epoch ms, this process; null before the first). */
+  private learnedAt: number | null = null;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -167,7 +167,7 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
     });
     if (learned.teaches) {
       this.dirty++;
-      this.learnedAt = new Date();
+      this.learnedAt = Date.now();
     }
     return learned;
   }
@@ -179,7 +179,8 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
   report(): { trainedOn: number; updatedAt: Date | null; models: LearnerModelView[] } | undefined {
     const models = this.learner.view().filter((v) => !this.isJudge(v.model) && this.catalogue.get(v.model));
     const trainedOn = models.reduce((n, v) => n + v.graded, 0);
-    return trainedOn > 0 ? { trainedOn, updatedAt: this.learnedAt, models } : undefined;
+    const updatedAt = this.learnedAt === null ? null : new Date(this.learnedAt);
+    return trainedOn > 0 ? { trainedOn, updatedAt, models } : undefined;
   }
 
   /** Saves the state when it changed (adopting the saved one when another replica saved first). */
