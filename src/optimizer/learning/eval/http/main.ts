@@ -17,10 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../../common/app-info';
 import type { EvalDataset } from '../datasets';
-import { estimateTokens, loadDataset } from '../datasets';
+import { estimateTokens, loadDataset, PRICES } from '../datasets';
 import { apgr, cpt, figures } from '../metrics';
 import type { Tally } from '../replay';
-import { PRICES } from '../datasets';
 import { emptyTally, requestOrder } from '../replay';
 import { FAKE_MODELS, FakeUpstream } from './fake-upstream';
 
