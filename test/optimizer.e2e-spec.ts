@@ -169,6 +169,8 @@ describe('optimizer (e2e)', () => {
     expect(early.changes.some((c: { kind: string }) => c.kind === 'ab.conclude')).toBe(false);
     for (let i = 6; i < 160; i++)
       await tool('route', { prompt: `compare these two designs #${i}`, taskType: 'analysis' });
+    // Count what was routed, not what the recorder's timer happened to write (the first 6 can all be arm B).
+    await gw.app.get(RecorderService).flush();
     const arms = await sql<{ strategy_arm: string; n: number }>(
       `select strategy_arm, count(*)::int as n from request_log where strategy_arm like 'ab:%' group by 1 order by 1`,
     );
