@@ -7,7 +7,7 @@ export function openDatabase(database: GatewayConfig['database']): Promise<Datab
   return DatabaseService.connect({
     url: database.url,
     dataDir: database.dataDir,
-    pgliteLowMemory: database.pgliteLowMemory,
+    pgliteTuning: { sharedBuffersMb: database.pgliteSharedBuffersMb, lowMemory: database.pgliteLowMemory },
     pgliteThread: database.pgliteThread,
     entities: gatewayEntities(),
   });

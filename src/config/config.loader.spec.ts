@@ -45,7 +45,12 @@ describe('config loader', () => {
       LOG_LEVEL: 'warn',
     });
     expect(config.server).toEqual({ host: '0.0.0.0', port: 8080 });
-    expect(config.database).toEqual({ url: 'postgres://u@h:5432/d', dataDir: '/tmp/x', pgliteThread: true });
+    expect(config.database).toEqual({
+      url: 'postgres://u@h:5432/d',
+      dataDir: '/tmp/x',
+      pgliteThread: true,
+      pgliteSharedBuffersMb: 16,
+    });
     expect(config.logLevel).toBe('warn');
   });
 

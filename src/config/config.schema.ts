@@ -185,6 +185,9 @@ const serverSchema = z.strictObject({
   workers: z.number().int().min(1).max(64).optional(),
 });
 
+/** PGlite's shared_buffers by default (database.pgliteSharedBuffersMb); tests open PGlite with it too. */
+export const DEFAULT_PGLITE_SHARED_BUFFERS_MB = 16;
+
 export const gatewayConfigSchema = z
   .strictObject({
     server: serverSchema.prefault({}),
@@ -198,6 +201,11 @@ export const gatewayConfigSchema = z
          * statements (on the event loop, or in PGlite's thread with pgliteThread). Default off.
          */
         pgliteLowMemory: z.boolean().optional(),
+        /**
+         * PGlite: Postgres's shared_buffers in MB. PGlite 0.3 has 128 MB built in, zero-filled at start (RSS);
+         * the gateway's statements are small inserts and indexed reads, and the OS caches the files anyway.
+         */
+        pgliteSharedBuffersMb: z.number().int().min(1).max(999).default(DEFAULT_PGLITE_SHARED_BUFFERS_MB),
         /**
          * PGlite runs in a worker thread (default): its statements never hold the event loop. On 2 cores at
          * 1,000 req/s the p99 over direct went from 17-26 ms to 4-7 ms, the maximum rate stayed (4,200-4,800

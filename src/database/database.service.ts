@@ -10,6 +10,7 @@ import type { EntityType } from './module-entities';
 import { DatabaseKind, IN_MEMORY, pgliteOptions, postgresOptions } from './orm-options';
 import { openPglite, PgliteWorker } from './pglite-worker';
 import type { PglitePort } from './pglite-worker';
+import type { PgliteTuning } from './pglite-wasm';
 
 /** Arbitrary but fixed: the advisory lock that serialises migrations across instances. */
 const MIGRATION_LOCK_KEY = 727_100_001;
@@ -20,8 +21,8 @@ export interface DatabaseTarget {
   dataDir: string;
   /** The entities of every feature module: the composition root collects them (gatewayEntities()). */
   entities: readonly EntityType[];
-  /** PGlite: V8's baseline WebAssembly compiler only (database.pgliteLowMemory; see wasmBaselineOnly). */
-  pgliteLowMemory?: boolean;
+  /** PGlite's shared_buffers and compiler (database.pgliteSharedBuffersMb, database.pgliteLowMemory). */
+  pgliteTuning?: PgliteTuning;
   /** PGlite in a worker thread (database.pgliteThread) rather than on the event loop. */
   pgliteThread?: boolean;
 }
@@ -56,8 +57,8 @@ export class DatabaseService {
     try {
       const dir = target.dataDir === IN_MEMORY ? null : join(resolve(target.dataDir), 'pglite');
       pglite = target.pgliteThread
-        ? await PgliteWorker.start(dir, target.pgliteLowMemory)
-        : await openPglite(dir, target.pgliteLowMemory);
+        ? await PgliteWorker.start(dir, target.pgliteTuning)
+        : await openPglite(dir, target.pgliteTuning);
       const orm = await MikroORM.init(pgliteOptions(pglite.asPGlite(), target.entities));
       return new DatabaseService('pglite', orm, target, pglite, lock);
     } catch (err) {

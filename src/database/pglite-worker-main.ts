@@ -1,7 +1,11 @@
+import type { WasmModule } from './pglite-wasm';
+
 /** What the host hands the worker thread (workerData). */
 export interface PgliteWorkerData {
   /** The PGlite directory; null for an in-memory database. */
   dataDir: string | null;
+  /** PGlite's WebAssembly compiled by the host (pgliteWasmModule); undefined: PGlite compiles its own. */
+  wasmModule?: WasmModule;
   /** Resolved path of @electric-sql/pglite: an eval'd worker resolves bare names from the working directory. */
   pgliteModule: string;
 }
@@ -43,7 +47,7 @@ export async function pgliteWorkerMain(): Promise<void> {
   const { PGlite } = require(data.pgliteModule) as typeof import('@electric-sql/pglite');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const port = threads.parentPort!;
-  const db = data.dataDir === null ? new PGlite() : new PGlite(data.dataDir);
+  const db = new PGlite({ dataDir: data.dataDir ?? undefined, wasmModule: data.wasmModule });
   await db.waitReady;
   const reply = (message: PgliteReply) => port.postMessage(message);
   port.on('message', (request: PgliteRequest) => {

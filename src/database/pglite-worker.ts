@@ -1,7 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Results } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import {
   PgliteErrorFields,
@@ -10,6 +9,7 @@ import {
   PgliteWorkerData,
   pgliteWorkerMain,
 } from './pglite-worker-main';
+import { PgliteTuning, pgliteWasmModule } from './pglite-wasm';
 
 /** Closing writes what PGlite holds back; past this the thread is stopped anyway (never hang a shutdown). */
 const CLOSE_TIMEOUT_MS = 30_000;
@@ -28,9 +28,8 @@ export interface PglitePort {
  * The embedded PGlite on this thread (the default): its statements run on the event loop. `dataDir`: its
  * directory, or null for an in-memory database.
  */
-export async function openPglite(dataDir: string | null, lowMemory = false): Promise<PglitePort> {
-  wasmBaselineOnly(lowMemory);
-  const db = dataDir === null ? new PGlite() : new PGlite(dataDir);
+export async function openPglite(dataDir: string | null, tuning: PgliteTuning = {}): Promise<PglitePort> {
+  const db = new PGlite({ dataDir: dataDir ?? undefined, wasmModule: await pgliteWasmModule(tuning) });
   await db.waitReady;
   return { asPGlite: () => db, close: async () => void (db.closed ? undefined : await db.close()) };
 }
@@ -71,9 +70,9 @@ export class PgliteWorker implements PglitePort {
   }
 
   /** `dataDir`: PGlite's directory, or null for an in-memory database. Resolves once PGlite is open. */
-  static async start(dataDir: string | null, lowMemory = false): Promise<PgliteWorker> {
-    wasmBaselineOnly(lowMemory);
-    const data: PgliteWorkerData = { dataDir, pgliteModule: require.resolve('@electric-sql/pglite') };
+  static async start(dataDir: string | null, tuning: PgliteTuning = {}): Promise<PgliteWorker> {
+    const wasmModule = await pgliteWasmModule(tuning);
+    const data: PgliteWorkerData = { dataDir, wasmModule, pgliteModule: require.resolve('@electric-sql/pglite') };
     return new PgliteWorker(await spawnReady(data), data);
   }
 
@@ -261,15 +260,4 @@ function ready(worker: Worker): Promise<void> {
     };
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
-}
-
-/**
- * V8 compiles WebAssembly with its baseline compiler (Liftoff) first and recompiles hot functions with
- * its optimizing one (TurboFan). PGlite's start runs enough of Postgres to tier up much of it: ~100 MB of
- * optimized code and compiler memory that the gateway keeps. Liftoff only (database.pgliteLowMemory) keeps
- * that memory, but PGlite's statements then run slower (in its worker thread, off the request path).
- * It applies to WebAssembly compiled from now on, process-wide (worker threads included).
- */
-export function wasmBaselineOnly(enabled: boolean): void {
-  if (enabled) setFlagsFromString('--liftoff-only');
 }

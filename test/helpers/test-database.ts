@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { gatewayEntities } from '../../src/app.module';
+import { DEFAULT_PGLITE_SHARED_BUFFERS_MB } from '../../src/config/config.schema';
 import { DatabaseService, DatabaseTarget } from '../../src/database/database.service';
 import { IN_MEMORY } from '../../src/database/orm-options';
 
@@ -18,7 +19,8 @@ export const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.DATABASE_URL;
   const entities = gatewayEntities();
-  if (!base) return { target: { dataDir: IN_MEMORY, entities }, drop: () => Promise.resolve() };
+  const pgliteTuning = { sharedBuffersMb: DEFAULT_PGLITE_SHARED_BUFFERS_MB }; // as the gateway opens it
+  if (!base) return { target: { dataDir: IN_MEMORY, entities, pgliteTuning }, drop: () => Promise.resolve() };
   const name = `gw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(base, `create database "${name}"`);
   const url = new URL(base);
