@@ -57,6 +57,7 @@ function setup(maxBuffered = 1000) {
   let down = false;
   const logged: string[] = [];
   const calls: unknown[] = [];
+  let onAppend: (() => void) | undefined;
   const analytics = {
     recordModelCalls: (c: unknown[]) => {
       if (down) return Promise.reject(new Error('connection refused'));
@@ -66,6 +67,7 @@ function setup(maxBuffered = 1000) {
     append: (rows: { id: string }[]) => {
       if (down) return Promise.reject(new Error('connection refused'));
       logged.push(...rows.map((r) => r.id));
+      onAppend?.();
       return Promise.resolve(rows.length);
     },
   };
@@ -103,7 +105,8 @@ function setup(maxBuffered = 1000) {
     health,
     metricsService,
   );
-  return { recorder, logged, calls, bugs, tests, metricsService, setDown: (v: boolean) => (down = v) };
+  const whileAppending = (hook: () => void) => (onAppend = hook);
+  return { recorder, logged, calls, bugs, tests, metricsService, whileAppending, setDown: (v: boolean) => (down = v) };
 }
 
 describe('RecorderService', () => {
@@ -117,6 +120,23 @@ describe('RecorderService', () => {
     expect(await t.metricsService.render()).toMatch(
       /gateway_routed_requests_total\{model="m",layer="fast",outcome="success"\} 7/,
     );
+  });
+
+  it('writes what was queued when a flush began; a record arriving meanwhile waits for a full batch or the next tick', async () => {
+    const t = setup(); // batchSize 3
+    let next = 2;
+    t.whileAppending(() => next < 6 && t.recorder.recordRequest(record(next++))); // one arrival per write
+    t.recorder.recordRequest(record(0));
+    t.recorder.recordRequest(record(1));
+    await t.recorder.flush();
+    // Chasing arrivals wrote r2, r3, r4, r5 one batch each (at 1,000 req/s: ~150 tiny batches a second).
+    expect(t.logged).toEqual(['r0', 'r1']);
+    expect(t.recorder.pending.requests).toBe(1);
+    t.whileAppending(() => {
+      while (next < 9) t.recorder.recordRequest(record(next++)); // a full batch arrives: written in the same pass
+    });
+    await t.recorder.flush();
+    expect(t.logged).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8']);
   });
 
   it('tells whether a request id is still queued or being written', async () => {
