@@ -7,6 +7,7 @@
  *   npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
  *                             [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
  *                             [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-on-loop]
+ *                             [--pglite-shared-buffers MB]
  *
  * Processes: this one (load generator, undici keep-alive pools), the fake upstream, the bare proxy, the
  * gateway (`node dist/src/main.js`, LOG_LEVEL=warn, temporary DATA_DIR and config). --stream sends
@@ -21,11 +22,21 @@ import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
 import { arg, Child, closedLoop, exitOnHelp, flag, loadAverage, numberArg, openLoop, sleep, stopChild } from './lib';
 import { countRequestLog, modelCallsOf, Phase, report, Saturation, TargetName, withCpu } from './overhead-report';
-import { chatBody, JSON_HEADERS, MODEL, startBareProxy, startGateway, startUpstream } from './setup';
+import {
+  chatBody,
+  JSON_HEADERS,
+  MODEL,
+  pgliteSettingsArgs,
+  startBareProxy,
+  startGateway,
+  startUpstream,
+} from './setup';
+import type { PgliteSettings } from './setup';
 
 const USAGE = `usage: npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
          [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
          [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-on-loop]
+         [--pglite-shared-buffers MB]
 the gateway's overhead over a local fake upstream (and over a bare undici proxy with --target bare),
 at fixed rates (and at saturation with --max)`;
 
@@ -42,8 +53,7 @@ interface Options {
   databaseUrl: string;
   workers: number;
   profileDir: string;
-  pgliteLowMemory: boolean;
-  pgliteThread: boolean;
+  pglite: PgliteSettings;
 }
 
 function options(): Options {
@@ -74,9 +84,15 @@ function options(): Options {
     databaseUrl,
     workers,
     profileDir: profile ? resolve(profile) : '',
-    pgliteLowMemory: flag('pglite-low-memory'),
-    pgliteThread: !flag('pglite-on-loop'),
+    pglite: pgliteSettingsArgs(),
   };
+}
+
+function pgliteLabel(p: PgliteSettings): string {
+  const parts = [p.pgliteThread === false ? 'on the event loop' : 'its own thread'];
+  if (p.pgliteSharedBuffersMb !== undefined) parts.push(`shared_buffers ${p.pgliteSharedBuffersMb} MB`);
+  if (p.pgliteLowMemory) parts.push('baseline compiler only');
+  return parts.join(', ');
 }
 
 async function probe(pool: Pool, body: string, stream: boolean): Promise<void> {
@@ -104,11 +120,11 @@ async function main(): Promise<void> {
     if (bare) children.push(bare.child);
     // A PostgreSQL database outlives the run: count only this run's rows and calls (an embedded one is new).
     const rowsBefore = o.databaseUrl ? ((await countRequestLog(o.databaseUrl, '', true)) ?? 0) : 0;
-    const gw = await startGateway({ ...o, upstreamUrl: upstream.url, work });
+    const gw = await startGateway({ ...o, ...o.pglite, upstreamUrl: upstream.url, work });
     gateway = gw.child;
     const callsBefore = o.databaseUrl ? ((await modelCallsOf(gw.url)) ?? 0) : 0;
     console.log(
-      `upstream ${upstream.url}${bare ? `, bare proxy ${bare.url}` : ''}, gateway ${gw.url} (${o.workers} worker${o.workers > 1 ? 's' : ''}), database ${o.databaseUrl ? 'PostgreSQL (--database-url)' : `embedded PGlite (${o.pgliteThread ? 'its own thread' : 'on the event loop'})`}${o.stream ? ', streaming' : ''}${o.profileDir ? ` (cpu profile -> ${o.profileDir})` : ''}`,
+      `upstream ${upstream.url}${bare ? `, bare proxy ${bare.url}` : ''}, gateway ${gw.url} (${o.workers} worker${o.workers > 1 ? 's' : ''}), database ${o.databaseUrl ? 'PostgreSQL (--database-url)' : `embedded PGlite (${pgliteLabel(o.pglite)})`}${o.stream ? ', streaming' : ''}${o.profileDir ? ` (cpu profile -> ${o.profileDir})` : ''}`,
     );
 
     const poolOpts = {

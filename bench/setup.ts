@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { PROJECT_ROOT } from '../src/common/app-info';
 import { BENCH_MODELS } from './fake-upstream';
-import { Child, freePort, spawnNode, waitUntil } from './lib';
+import { arg, Child, flag, freePort, numberArg, spawnNode, waitUntil } from './lib';
 
 export const MODEL = BENCH_MODELS[0];
 export const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -25,12 +25,33 @@ export function chatBody(stream = false): string {
   });
 }
 
-export function gatewayConfig(upstreamUrl: string, pgliteLowMemory = false, pgliteThread = true): string {
+/** The embedded database's settings a run may change (config `database.*`; unset: the gateway's defaults). */
+export interface PgliteSettings {
+  /** database.pgliteLowMemory: PGlite's WebAssembly on V8's baseline compiler only (less RSS, slower queries). */
+  pgliteLowMemory?: boolean;
+  /** database.pgliteThread: PGlite in a worker thread (the default) or, false, on the event loop. */
+  pgliteThread?: boolean;
+  /** database.pgliteSharedBuffersMb: Postgres's shared_buffers in PGlite. */
+  pgliteSharedBuffersMb?: number;
+}
+
+/** The embedded database's settings from the command line: --pglite-low-memory, --pglite-on-loop, --pglite-shared-buffers MB. */
+export function pgliteSettingsArgs(): PgliteSettings {
+  return {
+    pgliteLowMemory: flag('pglite-low-memory'),
+    pgliteThread: !flag('pglite-on-loop'),
+    pgliteSharedBuffersMb: arg('pglite-shared-buffers', '')
+      ? numberArg('pglite-shared-buffers', 16, 1, 999)
+      : undefined,
+  };
+}
+
+export function gatewayConfig(upstreamUrl: string, database: PgliteSettings = {}): string {
   // YAML is a superset of JSON.
   const config = {
     server: { host: '127.0.0.1', port: 3000 },
     logLevel: 'warn',
-    database: { pgliteLowMemory, pgliteThread },
+    database,
     providers: [
       {
         id: 'bench',
@@ -90,16 +111,12 @@ export function startBareProxy(upstreamUrl: string): Promise<{ child: Child; url
   return startListening('bare-proxy.js', [upstreamUrl], 'the bare proxy');
 }
 
-export interface GatewayOptions {
+export interface GatewayOptions extends PgliteSettings {
   upstreamUrl: string;
   /** A temporary folder for the config and the PGlite data. */
   work: string;
   databaseUrl?: string;
   workers?: number;
-  /** database.pgliteLowMemory: PGlite's WebAssembly on V8's baseline compiler only (less RSS, slower queries). */
-  pgliteLowMemory?: boolean;
-  /** database.pgliteThread: PGlite in a worker thread (the default) or, false, on the event loop. */
-  pgliteThread?: boolean;
   /** Runs the gateway under `node --cpu-prof`, the profile written there. */
   profileDir?: string;
 }
@@ -108,7 +125,14 @@ export async function startGateway(o: GatewayOptions): Promise<{ child: Child; u
   const dataDir = join(o.work, 'data');
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(o.work, 'gateway.yaml');
-  writeFileSync(configFile, gatewayConfig(o.upstreamUrl, o.pgliteLowMemory, o.pgliteThread));
+  writeFileSync(
+    configFile,
+    gatewayConfig(o.upstreamUrl, {
+      pgliteLowMemory: o.pgliteLowMemory,
+      pgliteThread: o.pgliteThread,
+      pgliteSharedBuffersMb: o.pgliteSharedBuffersMb,
+    }),
+  );
   const port = await freePort();
   const nodeArgs = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
   if (o.profileDir) mkdirSync(o.profileDir, { recursive: true });

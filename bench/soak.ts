@@ -7,7 +7,7 @@
  * the first window's (the first window is the warm-up every later one is compared with), or on errors.
  *
  *   npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--database-url postgres://...]
- *                         [--pglite-low-memory] [--pglite-on-loop]
+ *                         [--pglite-low-memory] [--pglite-on-loop] [--pglite-shared-buffers MB]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -17,7 +17,6 @@ import {
   arg,
   Child,
   exitOnHelp,
-  flag,
   loadAverage,
   numberArg,
   openLoop,
@@ -26,10 +25,10 @@ import {
   stopChild,
   table,
 } from './lib';
-import { chatBody, JSON_HEADERS, startGateway, startUpstream } from './setup';
+import { chatBody, JSON_HEADERS, pgliteSettingsArgs, startGateway, startUpstream } from './setup';
 
 const USAGE = `usage: npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--database-url postgres://...]
-         [--pglite-low-memory] [--pglite-on-loop]
+         [--pglite-low-memory] [--pglite-on-loop] [--pglite-shared-buffers MB]
 the gateway's RSS, heap and event-loop lag per window under a constant load; fails on growth over 5 % after the first window`;
 
 const GROWTH_LIMIT = 0.05;
@@ -90,8 +89,7 @@ async function main(): Promise<void> {
       upstreamUrl: upstream.url,
       work,
       databaseUrl,
-      pgliteLowMemory: flag('pglite-low-memory'),
-      pgliteThread: !flag('pglite-on-loop'),
+      ...pgliteSettingsArgs(),
     });
     children.unshift(gw.child);
     const pid = gw.child.proc.pid!;
