@@ -6,7 +6,7 @@
  *
  *   npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
  *                             [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
- *                             [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-on-loop]
+ *                             [--database-url postgres://...] [--workers N] [--pglite-compiler baseline|optimizing] [--pglite-on-loop]
  *                             [--pglite-shared-buffers MB]
  *
  * Processes: this one (load generator, undici keep-alive pools), the fake upstream, the bare proxy, the
@@ -35,7 +35,7 @@ import type { PgliteSettings } from './setup';
 
 const USAGE = `usage: npm run bench:overhead -- [--rates 500,1000] [--seconds 10] [--warmup 3] [--rounds 1] [--target bare]
          [--stream] [--max] [--connections 64] [--max-seconds 10] [--profile DIR]
-         [--database-url postgres://...] [--workers N] [--pglite-low-memory] [--pglite-on-loop]
+         [--database-url postgres://...] [--workers N] [--pglite-compiler baseline|optimizing] [--pglite-on-loop]
          [--pglite-shared-buffers MB]
 the gateway's overhead over a local fake upstream (and over a bare undici proxy with --target bare),
 at fixed rates (and at saturation with --max)`;
@@ -91,7 +91,7 @@ function options(): Options {
 function pgliteLabel(p: PgliteSettings): string {
   const parts = [p.pgliteThread === false ? 'on the event loop' : 'its own thread'];
   if (p.pgliteSharedBuffersMb !== undefined) parts.push(`shared_buffers ${p.pgliteSharedBuffersMb} MB`);
-  if (p.pgliteLowMemory) parts.push('baseline compiler only');
+  if (p.pgliteLowMemory !== undefined) parts.push(p.pgliteLowMemory ? 'baseline compiler only' : 'optimizing compiler');
   return parts.join(', ');
 }
 

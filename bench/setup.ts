@@ -35,10 +35,16 @@ export interface PgliteSettings {
   pgliteSharedBuffersMb?: number;
 }
 
-/** The embedded database's settings from the command line: --pglite-low-memory, --pglite-on-loop, --pglite-shared-buffers MB. */
+/**
+ * The embedded database's settings from the command line (unset: the gateway's defaults): --pglite-compiler
+ * baseline|optimizing (database.pgliteLowMemory true|false), --pglite-on-loop, --pglite-shared-buffers MB.
+ */
 export function pgliteSettingsArgs(): PgliteSettings {
+  const compiler = arg('pglite-compiler', '');
+  if (!['', 'baseline', 'optimizing'].includes(compiler))
+    throw new Error(`--pglite-compiler must be baseline or optimizing, not ${compiler}`);
   return {
-    pgliteLowMemory: flag('pglite-low-memory'),
+    pgliteLowMemory: compiler ? compiler === 'baseline' : undefined,
     pgliteThread: !flag('pglite-on-loop'),
     pgliteSharedBuffersMb: arg('pglite-shared-buffers', '')
       ? numberArg('pglite-shared-buffers', 16, 1, 999)

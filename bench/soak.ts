@@ -5,9 +5,10 @@
  * (--window seconds, a minute by default): RSS max, heap floor (the lowest sample: after a GC), lag p99
  * (the worst sample). Fails (exit 1) when the last window's RSS max or heap floor is more than 5 % above
  * the first window's (the first window is the warm-up every later one is compared with), or on errors.
+ * Before the load, the idle RSS: at start and after --idle seconds (V8 shrinks its heap after ~30 s idle).
  *
- *   npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--database-url postgres://...]
- *                         [--pglite-low-memory] [--pglite-on-loop] [--pglite-shared-buffers MB]
+ *   npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--idle 60] [--database-url postgres://...]
+ *                         [--pglite-compiler baseline|optimizing] [--pglite-on-loop] [--pglite-shared-buffers MB]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -22,13 +23,14 @@ import {
   openLoop,
   OpenLoopResult,
   round,
+  sleep,
   stopChild,
   table,
 } from './lib';
 import { chatBody, JSON_HEADERS, pgliteSettingsArgs, startGateway, startUpstream } from './setup';
 
-const USAGE = `usage: npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--database-url postgres://...]
-         [--pglite-low-memory] [--pglite-on-loop] [--pglite-shared-buffers MB]
+const USAGE = `usage: npm run bench:soak -- [--minutes 10] [--rate 500] [--window 60] [--sample 5] [--idle 60] [--database-url postgres://...]
+         [--pglite-compiler baseline|optimizing] [--pglite-on-loop] [--pglite-shared-buffers MB]
 the gateway's RSS, heap and event-loop lag per window under a constant load; fails on growth over 5 % after the first window`;
 
 const GROWTH_LIMIT = 0.05;
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
   const rate = numberArg('rate', 500, 1, 20_000);
   const windowS = numberArg('window', 60, 5, 3600);
   const sampleS = numberArg('sample', 5, 1, windowS);
+  const idleS = numberArg('idle', 60, 0, 600);
   const databaseUrl = arg('database-url', '');
   const windows = Math.max(2, Math.round((minutes * 60) / windowS));
   const work = mkdtempSync(join(tmpdir(), 'gw-soak-'));
@@ -93,9 +96,11 @@ async function main(): Promise<void> {
     });
     children.unshift(gw.child);
     const pid = gw.child.proc.pid!;
+    const started = await sample(gw.url, pid);
+    await sleep(idleS * 1000);
     const idle = await sample(gw.url, pid);
     console.log(
-      `gateway ${gw.url} on ${databaseUrl ? 'PostgreSQL' : 'PGlite'}: idle RSS ${mb(idle.rss)} MB, heap ${mb(idle.heapUsed)} MB; ${windows} windows of ${windowS} s at ${rate} req/s`,
+      `gateway ${gw.url} on ${databaseUrl ? 'PostgreSQL' : 'PGlite (a new database)'}: RSS at start ${mb(started.rss)} MB, idle RSS after ${idleS} s ${mb(idle.rss)} MB, heap ${mb(idle.heapUsed)} MB; ${windows} windows of ${windowS} s at ${rate} req/s`,
     );
     pool = new Pool(gw.url, { connections: 128, keepAliveTimeout: 60_000 });
     const target = { name: 'gateway', pool, path: '/v1/chat/completions', body: chatBody(), headers: JSON_HEADERS };
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
         rate,
         windowSeconds: windowS,
         database: databaseUrl ? 'postgres' : 'pglite',
-        idle: { rssMb: mb(idle.rss), heapMb: mb(idle.heapUsed) },
+        idle: { rssAtStartMb: mb(started.rss), seconds: idleS, rssMb: mb(idle.rss), heapMb: mb(idle.heapUsed) },
         windows: rows.map((r) => ({
           rssMb: mb(r.rssMax),
           heapMb: mb(r.heapFloor),

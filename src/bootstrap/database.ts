@@ -7,7 +7,11 @@ export function openDatabase(database: GatewayConfig['database']): Promise<Datab
   return DatabaseService.connect({
     url: database.url,
     dataDir: database.dataDir,
-    pgliteTuning: { sharedBuffersMb: database.pgliteSharedBuffersMb, lowMemory: database.pgliteLowMemory },
+    pgliteTuning: {
+      sharedBuffersMb: database.pgliteSharedBuffersMb,
+      // In its own thread PGlite's statements do not hold up requests: there memory wins over their speed.
+      lowMemory: database.pgliteLowMemory ?? database.pgliteThread,
+    },
     pgliteThread: database.pgliteThread,
     entities: gatewayEntities(),
   });
