@@ -62,11 +62,11 @@ async function compileWithSharedBuffers(mb: number): Promise<WasmModule | undefi
 
 /**
  * V8 compiles WebAssembly with its baseline compiler (Liftoff) first and recompiles hot functions with
- * its optimizing one (TurboFan). PGlite's start runs enough of Postgres to tier up much of it: ~100 MB of
- * optimized code and compiler memory that the gateway keeps. Liftoff only (database.pgliteLowMemory) keeps
- * that memory, but PGlite's statements then run slower (in its worker thread, off the request path).
+ * its optimizing one (TurboFan). PGlite's start runs enough of Postgres to tier up much of it: optimized
+ * code and compiler memory that the process keeps (measured: a bare PGlite 187 MB RSS, 136 with Liftoff
+ * only). Liftoff only (database.pgliteLowMemory) saves that, but statements run up to 2x slower.
  * It applies to WebAssembly compiled from now on, process-wide (worker threads included).
  */
-export function wasmBaselineOnly(enabled: boolean): void {
+function wasmBaselineOnly(enabled: boolean): void {
   if (enabled) setFlagsFromString('--liftoff-only');
 }
