@@ -80,6 +80,11 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
     return id === this.judgeModel;
   }
 
+  /** A catalogue model requests are routed to: what the learner learns from and reports. */
+  private routed(id: string): boolean {
+    return !this.isJudge(id) && this.catalogue.get(id) !== undefined;
+  }
+
   /**
    * The objective of a request: its own floor, else the config's floor, else the cost-weight utility;
    * relaxed by budgets.nearLimit when its caller is near a budget.
@@ -120,7 +125,7 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
 
   /** A routed request's outcome: learned at once (what the model did only; see outcomeClassOf). */
   observe(outcome: PolicyOutcome): PendingCall | undefined {
-    if (this.isJudge(outcome.model) || !this.catalogue.get(outcome.model)) return undefined;
+    if (!this.routed(outcome.model)) return undefined;
     let call = this.pending.get(outcome.requestId);
     if (!call) {
       // Routed without the learner (a rule, a named model): it still teaches how the model did.
@@ -129,7 +134,7 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
     }
     // A retry or fallback before the end: the failed attempts teach their models' answer rates.
     for (const f of outcome.failedAttempts ?? [])
-      if (this.catalogue.get(f.model) && !this.isJudge(f.model))
+      if (this.routed(f.model))
         this.learner.observe({ request: call.request, model: f.model, signals: { outcome: attemptClassOf(f.kind) } });
     const model = this.catalogue.get(outcome.model)!;
     call.model = model.id;
@@ -177,7 +182,7 @@ export class LearnerService implements OnModuleInit, BeforeApplicationShutdown {
    * model, its own bias and task-type weights. Undefined before its first graded outcome.
    */
   report(): { trainedOn: number; updatedAt: Date | null; models: LearnerModelView[] } | undefined {
-    const models = this.learner.view().filter((v) => !this.isJudge(v.model) && this.catalogue.get(v.model));
+    const models = this.learner.view().filter((v) => this.routed(v.model));
     const trainedOn = models.reduce((n, v) => n + v.graded, 0);
     const updatedAt = this.learnedAt === null ? null : new Date(this.learnedAt);
     return trainedOn > 0 ? { trainedOn, updatedAt, models } : undefined;
