@@ -89,8 +89,17 @@ export class CachedAnswers {
     const c = req.cache;
     if (!c) return undefined;
     if (c.key === undefined) {
-      const query = { ...c, model: req.model, messages: req.messages, params: req.params, taskType: req.taskType };
-      c.key = this.cache.keyOf({ ...query, temperature: req.params.temperature }) ?? null;
+      // Spelled out: a spread followed by properties gives each object its own V8 hidden class (see OutcomeReporter.row).
+      const query = {
+        scope: c.scope,
+        directive: c.directive,
+        model: req.model,
+        messages: req.messages,
+        params: req.params,
+        taskType: req.taskType,
+        temperature: req.params.temperature,
+      };
+      c.key = this.cache.keyOf(query) ?? null;
     }
     return c.key ?? undefined;
   }

@@ -157,11 +157,13 @@ export class ExecutorService {
       const span = req.trace?.attempt(attemptAttributes(model, state.attempts));
       const started = performance.now();
       try {
+        // The parameters spread last (they never name model, messages or hints): spread first, each request got
+        // a V8 hidden class of its own (see OutcomeReporter.row).
         const upstream: ChatRequest = {
-          ...paramsFor(req.params, this.providers.supportedParams(model.provider)),
           model: model.upstreamModel,
           messages: req.messages,
           hints: { taskType: decision.taskType },
+          ...paramsFor(req.params, this.providers.supportedParams(model.provider)),
         };
         const value = await attempt.race(
           call(instance, upstream, enforcedDeadline({ signal: attempt.signal, timeoutMs }), model),

@@ -9,6 +9,9 @@ import type { AttemptFailure, Execution, RunFailure, RunTrace } from './executor
 import type { RouteDecision, RouteRequest } from './routing.types';
 import { outcomeAttributes } from './trace-attributes';
 
+/** What a request_log row says of the outcome (the rest comes from the decision and the request). */
+type RowOutcome = Omit<RequestRecord, 'id' | 'clientRequestId' | 'ts' | 'taskType' | 'ruleId' | 'strategyArm'>;
+
 /** How a stream ended, for the client and the record. */
 export interface StreamOutcome {
   success: boolean;
@@ -61,8 +64,7 @@ export class OutcomeReporter {
   ): void {
     this.record(
       req,
-      {
-        ...this.routing(d, req),
+      this.row(d, req, {
         layer: model.layer,
         model: model.id,
         tokensIn: usage.promptTokens,
@@ -75,7 +77,7 @@ export class OutcomeReporter {
         stream,
         calls: [],
         cached: true,
-      },
+      }),
       model,
     );
   }
@@ -86,20 +88,22 @@ export class OutcomeReporter {
     const { error, calls } = run;
     const model = calls.length ? calls[calls.length - 1].modelId : (d.candidates[0]?.id ?? 'none');
     const layer = d.candidates.find((m) => m.id === model)?.layer ?? d.layer;
-    this.record(req, {
-      ...this.routing(d, req),
-      layer,
-      model,
-      tokensIn: 0,
-      tokensOut: 0,
-      cost: 0,
-      latencyMs: 0,
-      success: false,
-      errorClass: error.code,
-      attempts: run.attempts,
-      stream: req.stream,
-      calls,
-    });
+    this.record(
+      req,
+      this.row(d, req, {
+        layer,
+        model,
+        tokensIn: 0,
+        tokensOut: 0,
+        cost: 0,
+        latencyMs: 0,
+        success: false,
+        errorClass: error.code,
+        attempts: run.attempts,
+        stream: req.stream,
+        calls,
+      }),
+    );
     this.observe(d, req, model, false, error.code, undefined, run.failures);
     if (error.code !== 'client_closed')
       this.failure(d, req, {
@@ -205,8 +209,7 @@ export class OutcomeReporter {
   ): void {
     this.record(
       req,
-      {
-        ...this.routing(d, req),
+      this.row(d, req, {
         layer: model.layer,
         model: model.id,
         tokensIn: outcome.usage.promptTokens,
@@ -218,7 +221,7 @@ export class OutcomeReporter {
         attempts: run.attempts,
         stream,
         calls: run.calls,
-      },
+      }),
       model,
     );
   }
@@ -229,7 +232,12 @@ export class OutcomeReporter {
     req.trace.recorded(outcomeAttributes(row, model), () => this.recorder.recordRequest(row));
   }
 
-  private routing(d: RouteDecision, req: RouteRequest) {
+  /**
+   * A request_log row: the decision's and the request's fields, then the outcome's, as one literal in one
+   * order. Built as a spread followed by properties, every row got a V8 hidden class of its own (12 map
+   * transitions per request, seen with --log-maps): old-space garbage and CPU on each request.
+   */
+  private row(d: RouteDecision, req: RouteRequest, o: RowOutcome): RequestRecord {
     return {
       id: req.requestId,
       clientRequestId: req.clientRequestId ?? null,
@@ -237,6 +245,18 @@ export class OutcomeReporter {
       taskType: d.taskType,
       ruleId: d.rule?.id ?? null,
       strategyArm: d.strategyArm,
+      layer: o.layer,
+      model: o.model,
+      tokensIn: o.tokensIn,
+      tokensOut: o.tokensOut,
+      cost: o.cost,
+      latencyMs: o.latencyMs,
+      success: o.success,
+      errorClass: o.errorClass,
+      attempts: o.attempts,
+      stream: o.stream,
+      calls: o.calls,
+      cached: o.cached,
     };
   }
 
