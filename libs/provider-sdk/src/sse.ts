@@ -94,7 +94,11 @@ export async function* parseSSE(source: SSESource, options: ParseSSEOptions = {}
   const cap = new LineLengthCap(options.maxLineLength ?? DEFAULT_MAX_LINE);
   const parsed: SSEEvent[] = [];
   const parser = createParser({ onEvent: (message) => parsed.push(toEvent(message)) });
-  const finish = (ev: SSEEvent): SSEEvent => (doneData !== null && ev.data === doneData ? { ...ev, done: true } : ev);
+  // The event is this parser's own (toEvent): marked in place, as a copy by spread it got a V8 hidden class of its own.
+  const finish = (ev: SSEEvent): SSEEvent => {
+    if (doneData !== null && ev.data === doneData) ev.done = true;
+    return ev;
+  };
 
   for await (const chunk of chunksOf(source, options.destroyOnReturn ?? true)) {
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
