@@ -3,11 +3,12 @@ import { ApiKeysService } from '../src/auth/api-keys.service';
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
 
 /**
- * POST /v1/chat/completions is served by the raw node:http handler (src/common/http/lean-route.ts), not
- * express; any other spelling of the path still goes through express and Nest. Both must answer alike:
- * the same status, headers and body for every refusal, and a completion with the same headers.
+ * POST /v1/chat/completions and /v1/messages are served by the raw node:http handler
+ * (src/common/http/lean-route.ts), not express; any other spelling of the path still goes through express
+ * and Nest. Both must answer alike: the same status, headers and body for every refusal (in each door's
+ * error shape), and an answer with the same headers.
  */
-describe('the lean chat-completions path', () => {
+describe('the lean chat paths', () => {
   let gw: TestGateway;
   let key: string;
   const viaExpress: string[] = [];
@@ -40,7 +41,9 @@ describe('the lean chat-completions path', () => {
   /** Status, body and headers except those that differ per request. */
   async function answer(res: Response): Promise<Record<string, unknown>> {
     const headers = Object.fromEntries(
-      [...res.headers].filter(([name]) => !['date', 'x-request-id', 'x-ratelimit-remaining'].includes(name)),
+      [...res.headers].filter(
+        ([name]) => !['date', 'x-request-id', 'request-id', 'x-ratelimit-remaining'].includes(name),
+      ),
     );
     return { status: res.status, headers, body: await res.text() };
   }
@@ -58,6 +61,15 @@ describe('the lean chat-completions path', () => {
     expect(viaExpress).toEqual([]);
     await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
     expect(viaExpress).toEqual(['/v1/models']);
+  });
+
+  it('serves the Anthropic Messages door without express too', async () => {
+    const body = JSON.stringify({ model: 'fast', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const res = await post('/v1/messages?beta=true', body);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-gateway-layer')).toBe('fast');
+    expect(((await res.json()) as { type: string }).type).toBe('message');
+    expect(viaExpress).toEqual([]);
   });
 
   it.each([
@@ -80,6 +92,25 @@ describe('the lean chat-completions path', () => {
     const framework = await answer(await post('/v1/chat/Completions', body, headers));
     expect(viaExpress).toEqual(['/v1/chat/Completions']);
     expect(lean.status).toBeGreaterThanOrEqual(400);
+    expect(lean).toEqual(framework);
+  });
+
+  const message = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ max_tokens: 16, messages: [{ role: 'user', content: 'hi' }], ...extra });
+  it.each([
+    ['no key', message({ model: 'fast' }), { authorization: '' }],
+    ['malformed JSON', '{"messages":', {}],
+    ['a body too large', message({ model: 'fast', system: 'x'.repeat(3000) }), {}],
+    ['text/plain', 'hello', { 'content-type': 'text/plain' }],
+    ['no max_tokens', JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }), {}],
+    ['an unknown model', message({ model: 'nope' }), {}],
+  ])('answers %s on /v1/messages exactly as express does, in the Anthropic shape', async (_what, body, headers) => {
+    const lean = await answer(await post('/v1/messages', body, headers));
+    expect(viaExpress).toEqual([]);
+    const framework = await answer(await post('/v1/Messages', body, headers));
+    expect(viaExpress).toEqual(['/v1/Messages']);
+    expect(lean.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.parse(lean.body as string)).toMatchObject({ type: 'error', error: { type: expect.any(String) } });
     expect(lean).toEqual(framework);
   });
 });

@@ -4,6 +4,7 @@ import { Store, storage } from 'nestjs-pino/storage';
 import type { Logger as PinoLogger } from 'pino';
 import { toDomainError } from '../../errors';
 import { logFailure } from '../logging/log-failure';
+import { doorOf } from './doors';
 import { writeError } from './error-shapes';
 
 type Next = (err?: unknown) => void;
@@ -45,7 +46,7 @@ function run(route: LeanRoute, req: LeanRequest, res: ServerResponse): void {
   const fail = (err: unknown) => {
     const failure = toDomainError(err);
     logFailure(logger, failure, `${req.method} ${route.path}`);
-    writeError(res, 'openai', failure);
+    writeError(res, doorOf(route.path), failure);
   };
   const next: Next = (err) => {
     while (i < route.layers.length) {
