@@ -48,6 +48,22 @@ describe('the lean chat paths', () => {
     return { status: res.status, headers, body: await res.text() };
   }
 
+  /** The lean path's refusal (returned), the same as the one express gives another spelling of the path. */
+  async function refusedAsByExpress(
+    path: string,
+    otherSpelling: string,
+    body: string,
+    headers: Record<string, string>,
+  ) {
+    const lean = await answer(await post(path, body, headers));
+    expect(viaExpress).toEqual([]);
+    const framework = await answer(await post(otherSpelling, body, headers));
+    expect(viaExpress).toEqual([otherSpelling]);
+    expect(lean.status).toBeGreaterThanOrEqual(400);
+    expect(lean).toEqual(framework);
+    return lean;
+  }
+
   it('serves the route without express, with the gateway headers and a request id', async () => {
     const res = await post(
       '/v1/chat/completions',
@@ -87,12 +103,7 @@ describe('the lean chat paths', () => {
     ],
     ['an unknown model', '{"model":"nope","messages":[{"role":"user","content":"hi"}]}', {}],
   ])('answers %s exactly as express does', async (_what, body, headers) => {
-    const lean = await answer(await post('/v1/chat/completions', body, headers));
-    expect(viaExpress).toEqual([]);
-    const framework = await answer(await post('/v1/chat/Completions', body, headers));
-    expect(viaExpress).toEqual(['/v1/chat/Completions']);
-    expect(lean.status).toBeGreaterThanOrEqual(400);
-    expect(lean).toEqual(framework);
+    await refusedAsByExpress('/v1/chat/completions', '/v1/chat/Completions', body, headers);
   });
 
   const message = (extra: Record<string, unknown> = {}) =>
@@ -105,12 +116,7 @@ describe('the lean chat paths', () => {
     ['no max_tokens', JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }), {}],
     ['an unknown model', message({ model: 'nope' }), {}],
   ])('answers %s on /v1/messages exactly as express does, in the Anthropic shape', async (_what, body, headers) => {
-    const lean = await answer(await post('/v1/messages', body, headers));
-    expect(viaExpress).toEqual([]);
-    const framework = await answer(await post('/v1/Messages', body, headers));
-    expect(viaExpress).toEqual(['/v1/Messages']);
-    expect(lean.status).toBeGreaterThanOrEqual(400);
+    const lean = await refusedAsByExpress('/v1/messages', '/v1/Messages', body, headers);
     expect(JSON.parse(lean.body as string)).toMatchObject({ type: 'error', error: { type: expect.any(String) } });
-    expect(lean).toEqual(framework);
   });
 });
