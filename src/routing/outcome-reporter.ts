@@ -268,14 +268,20 @@ export class OutcomeReporter {
       stream?: boolean;
     },
   ): void {
-    const { stream, ts, ...rest } = f;
+    // One literal, as row(): during an outage every failed attempt makes one.
     this.recorder.recordFailure({
-      ...rest,
+      scope: f.scope,
       requestId: req.requestId,
-      ts: ts ?? Date.now(),
+      ts: f.ts ?? Date.now(),
+      kind: f.kind,
+      message: f.message,
+      model: f.model,
+      provider: f.provider,
+      status: f.status,
       taskType: d.taskType,
+      layer: f.layer,
       ruleId: d.rule?.id ?? null,
-      snapshot: snapshotOf(req, stream ?? req.stream),
+      snapshot: snapshotOf(req, f.stream ?? req.stream),
     });
   }
 }
