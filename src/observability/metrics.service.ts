@@ -1,13 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { observeHeapAfterFullGc } from './heap-after-gc';
 
 /** One Prometheus registry for the process; modules register their own instruments through it. */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnModuleDestroy {
   readonly registry = new Registry();
+  private readonly stopHeapObserver: () => void;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+    this.stopHeapObserver = observeHeapAfterFullGc(this.registry, 'gateway_');
+  }
+
+  onModuleDestroy(): void {
+    this.stopHeapObserver();
   }
 
   counter(name: string, help: string, labelNames: string[] = []): Counter<string> {
