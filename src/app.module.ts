@@ -1,5 +1,4 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AlertsModule } from './alerts/alerts.module';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -7,6 +6,7 @@ import { BudgetsModule } from './budgets/budgets.module';
 import { AuthModule } from './auth/auth.module';
 import { BugPatternsModule } from './bug-patterns/bug-patterns.module';
 import { ConsoleModule } from './console/console.module';
+import { RequestLoggingModule } from './common/logging/request-logging.module';
 import { GatewayConfig } from './config/config.schema';
 import { ConfigModule } from './config/config.module';
 import { ConfigReloadModule } from './config-reload/config-reload.module';
@@ -71,13 +71,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        // The access log (pino-http) runs first of all middleware (bootstrap/gateway.ts); this binds its
-        // per-request child logger to the request's async context for Nest's logger.
-        LoggerModule.forRoot({
-          pinoHttp: { logger },
-          useExisting: true,
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-        }),
+        // The access log runs first of all middleware (bootstrap/gateway.ts) and gives the request its id;
+        // this binds the request's logger (with that id) to its async context for Nest's logger.
+        RequestLoggingModule.forRoot(logger),
         ConfigModule.forRoot(config, configFile),
         DatabaseModule.forRoot(database),
         ...FEATURE_MODULES,

@@ -16,7 +16,8 @@ import { accessLog } from '../common/http/access-log';
 import { DomainExceptionFilter } from '../common/http/errors.filter';
 import { bodyParserErrors, refuseDeepJson, requireJsonBody } from '../common/http/json-body';
 import { InFlightTracker } from './in-flight-tracker';
-import { bindRequestLogger, installLeanRoutes, Layer, LeanRoute } from '../common/http/lean-route';
+import { installLeanRoutes, Layer, LeanRoute } from '../common/http/lean-route';
+import { requestLogBinding } from '../common/logging/request-logger';
 import { AnthropicApiController } from '../routing/anthropic-api.controller';
 import { OpenAiApiController } from '../routing/openai-api.controller';
 import { nestLogger } from '../common/logging/logger';
@@ -103,17 +104,18 @@ function configureHttp(
   const anyBody = [bodyParserErrors(bodyLimit), requireJsonBody(), refuseDeepJson()];
   app.use(...anyBody);
   app.useGlobalFilters(new DomainExceptionFilter());
-  return [access, hostOrigin, ...guards, ...chatBody, ...anyBody] as Layer[];
+  // Then what Nest runs as module middleware on its routes: the request's logger bound to its context.
+  return [access, hostOrigin, ...guards, ...chatBody, ...anyBody, requestLogBinding(logger)] as Layer[];
 }
 
 /**
  * POST /v1/chat/completions and /v1/messages without express and Nest's router: the same middleware, then
- * nestjs-pino's logger binding, then the controller method the Nest route calls.
+ * the logger binding, then the controller method the Nest route calls.
  */
 function chatRoutes(app: NestExpressApplication, layers: Layer[]): LeanRoute[] {
   const openai = app.get(OpenAiApiController);
   const anthropic = app.get(AnthropicApiController);
-  // The lean request carries what the layers set (body, id, auth, log) under express's names.
+  // The lean request carries what the layers set (body, id, auth) under express's names.
   return [
     chatRoute('/v1/chat/completions', layers, (req, res) => openai.chatCompletions(req, res)),
     // Through express, a Messages request cost about twice the CPU of a chat completion (1,133 us at 500 req/s):
@@ -130,7 +132,7 @@ function chatRoute(
   return {
     method: 'POST',
     path,
-    layers: [...layers, bindRequestLogger],
+    layers,
     handle: (req, res) => handle(req as unknown as ChatRequest, res as Response),
   };
 }

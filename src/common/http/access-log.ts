@@ -2,7 +2,6 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { LongLivedResponses, tagRequest } from './long-lived';
 
 /** A client's own x-request-id is kept (beside the gateway's) when it is this sane; anything else is ignored. */
@@ -36,40 +35,30 @@ export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-/** The one access-log line of a request: reqId (a binding), method, url without query, status, ms. */
-function line(req: IncomingMessage, res: ServerResponse): Record<string, unknown> {
+/** The one access-log line of a request: reqId, method, url without query, status, ms. */
+function line(req: Request, res: ServerResponse): Record<string, unknown> {
   const started = (req as TimedRequest)[STARTED] ?? performance.now();
   return {
+    reqId: req.id,
     method: req.method,
-    url: ((req as Request).originalUrl ?? req.url ?? '').split('?')[0],
+    url: (req.originalUrl ?? req.url ?? '').split('?')[0],
     status: res.statusCode,
     ms: Math.round((performance.now() - started) * 100) / 100,
   };
 }
 
 /**
- * pino-http as the first middleware: sets `req.id` and `req.log` (a child logger with the reqId,
- * which nestjs-pino binds to the request's async context for every Nest log line), and writes one
- * `request` line per request. Kept cheap on the hot path: one child of the root logger per request
- * (its only binding is the reqId, serialized from the request), no request or response serialization
- * (the line builds four fields); a second child per request, pino-http's default, costs several times more.
+ * The first middleware: sets `req.id` (see requestIdOf), counts the request in flight, and, when the log
+ * level is info or lower, writes one `request` line when the response finishes or the client goes away.
+ * The line carries the reqId as a request's child logger would, without making one (see request-logger.ts:
+ * Nest log lines inside the request get theirs from the context). pino-http did this before; of it the
+ * gateway used the id and this one line, and it made a child logger for every request.
  */
 export function accessLog(logger: Logger, inFlight: InFlightCounter): RequestHandler {
-  const http = pinoHttp({
-    logger,
-    genReqId: requestIdOf,
-    customAttributeKeys: { req: 'reqId' },
-    wrapSerializers: false,
-    serializers: { reqId: (req: IncomingMessage) => req.id },
-    autoLogging: logger.isLevelEnabled('info'),
-    customLogLevel: () => 'info',
-    customSuccessMessage: () => 'request',
-    customErrorMessage: () => 'request',
-    customSuccessObject: line,
-    customErrorObject: line,
-  });
+  const writeLines = logger.isLevelEnabled('info');
   return (req: Request, res: Response, next: NextFunction): void => {
     (req as TimedRequest)[STARTED] = performance.now();
+    req.id = requestIdOf(req, res);
     tagRequest(req, inFlight);
     inFlight.enter();
     let left = false;
@@ -77,9 +66,10 @@ export function accessLog(logger: Logger, inFlight: InFlightCounter): RequestHan
       if (left) return;
       left = true;
       inFlight.leave();
+      if (writeLines) logger.info(line(req, res), 'request');
     };
     res.once('finish', leave);
     res.once('close', leave);
-    http(req, res, next);
+    next();
   };
 }

@@ -1,7 +1,5 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { Store, storage } from 'nestjs-pino/storage';
-import type { Logger as PinoLogger } from 'pino';
 import { toDomainError } from '../../errors';
 import { logFailure } from '../logging/log-failure';
 import { doorOf } from './doors';
@@ -14,7 +12,7 @@ type ErrorHandler = (err: unknown, req: IncomingMessage, res: ServerResponse, ne
 export type Layer = Handler | ErrorHandler;
 
 /** What a route's handler gets: the request with what the layers set on it (express's names). */
-export type LeanRequest = IncomingMessage & { path: string; body?: unknown; id?: string; log?: PinoLogger };
+export type LeanRequest = IncomingMessage & { path: string; body?: unknown; id?: string };
 
 export interface LeanRoute {
   method: string;
@@ -26,13 +24,6 @@ export interface LeanRoute {
 }
 
 const logger = new Logger('Http');
-
-/** Binds the request's child logger to its async context, as nestjs-pino's middleware does for Nest's logger. */
-export function bindRequestLogger(req: IncomingMessage, _res: ServerResponse, next: Next): void {
-  const log = (req as LeanRequest).log;
-  if (log) storage.run(new Store(log), next);
-  else next();
-}
 
 function matches(route: LeanRoute, req: IncomingMessage): boolean {
   if (req.method !== route.method) return false;
