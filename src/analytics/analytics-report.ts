@@ -1,14 +1,11 @@
 import type { RankedModel } from '../model-performance/model-performance.schemas';
 import type { LastOptimizerRun, RecentBug, ReportCounts } from './analytics.schemas';
+import { formatUsd } from '../common/usd';
 
 const PATTERN_PREVIEW = 120;
 
 function percent(rate: number): string {
   return `${rate.toFixed(1)}%`;
-}
-
-function usd(value: number): string {
-  return value >= 0.01 ? `$${value.toFixed(4)}` : `$${value.toPrecision(3)}`;
 }
 
 function preview(text: string): string {
@@ -17,7 +14,7 @@ function preview(text: string): string {
 }
 
 export function describeRankedModel(m: RankedModel): string {
-  return `${m.rank}. ${m.modelId}: ${percent(m.successRate)} success over ${m.totalCalls} call(s), avg latency ${Math.round(m.avgLatencyMs)} ms, avg cost ${usd(m.avgCost)}`;
+  return `${m.rank}. ${m.modelId}: ${percent(m.successRate)} success over ${m.totalCalls} call(s), avg latency ${Math.round(m.avgLatencyMs)} ms, avg cost ${formatUsd(m.avgCost)}`;
 }
 
 export interface ReportParts {

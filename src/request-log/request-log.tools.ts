@@ -8,6 +8,7 @@ import {
   getUsageSeriesInput,
   RequestLogRow,
 } from '@ai-mcp-gateway/console-contract';
+import { formatUsd } from '../common/usd';
 import { InvalidInputError } from '../errors';
 import { NUL_REFUSAL } from '../tools/schema-helpers';
 import { Tool } from '../tools/tool.decorator';
@@ -29,7 +30,7 @@ export class RequestLogTools {
         `${r.items.length} of ${r.total} request(s)`,
         ...r.items.map(
           (i) =>
-            `${i.ts} ${i.id} ${i.model} (${i.layer}, ${i.taskType}) ${i.success ? 'ok' : (i.errorClass ?? 'failed')} ${Math.round(i.latencyMs)} ms $${i.cost}`,
+            `${i.ts} ${i.id} ${i.model} (${i.layer}, ${i.taskType}) ${i.success ? 'ok' : (i.errorClass ?? 'failed')} ${Math.round(i.latencyMs)} ms ${formatUsd(i.cost)}`,
         ),
       ].join('\n'),
   })
@@ -57,7 +58,7 @@ export class RequestLogTools {
     name: 'get_usage_series',
     ...CONSOLE_TOOLS.get_usage_series,
     text: (r: Output<'get_usage_series'>) =>
-      `${r.totals.requests} request(s) in the last ${r.window} (${r.totals.successes} answered, $${r.totals.costUsd}); ` +
+      `${r.totals.requests} request(s) in the last ${r.window} (${r.totals.successes} answered, ${formatUsd(r.totals.costUsd)}); ` +
       `p50 ${r.totals.p50LatencyMs ?? '-'} ms, p95 ${r.totals.p95LatencyMs ?? '-'} ms; ${r.series.length} series by ${r.groupBy}`,
   })
   async getUsageSeries(input: z.output<typeof getUsageSeriesInput>): Promise<Output<'get_usage_series'>> {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/config.schema';
 import { CONSOLE_TOOLS, ConsoleToolOutput, explainRouteInput } from '@ai-mcp-gateway/console-contract';
+import { formatUsd } from '../common/usd';
 import { InvalidInputError } from '../errors';
 import { ModelCatalogue } from '../providers/model-catalogue';
 import { ModelReadiness } from '../providers/model-readiness';
@@ -37,7 +38,7 @@ export class ExplainRouteTools {
         `${r.model} (${r.layer}, ${r.strategy}): ${r.reason}`,
         ...r.candidates.map(
           (c) =>
-            `${c.rank}. ${c.model}${c.chosen ? ' *' : ''} ${c.quality ? `quality ${c.quality.mean.toFixed(3)} [${c.quality.lower.toFixed(3)}-${c.quality.upper.toFixed(3)}] n=${c.quality.n}` : ''} est. $${c.estimatedCostUsd}${c.note ? ` (${c.note})` : ''}`,
+            `${c.rank}. ${c.model}${c.chosen ? ' *' : ''} ${c.quality ? `quality ${c.quality.mean.toFixed(3)} [${c.quality.lower.toFixed(3)}-${c.quality.upper.toFixed(3)}] n=${c.quality.n}` : ''} est. ${formatUsd(c.estimatedCostUsd)}${c.note ? ` (${c.note})` : ''}`,
         ),
       ].join('\n'),
   })
