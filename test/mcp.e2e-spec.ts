@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { connectHttp, connectStdio } from './helpers/mcp-client';
-import { listeningUrl, spawnEntry } from './helpers/process';
+import { listeningUrl, spawnEntry, waitFor } from './helpers/process';
 import { ON_POSTGRES } from './helpers/test-database';
 import { startTestGateway, TestGateway } from './helpers/test-gateway';
 
@@ -117,6 +117,28 @@ describe('MCP over Streamable HTTP (/mcp) and REST give the same results', () =>
     const rules = await request(gw.url).get('/tools/get_routing_heuristics?activeOnly=true').expect(200);
     expect(JSON.stringify(rules.body)).toContain('refactor mcp');
     expect(JSON.stringify(rules.body)).toContain('refactor rest');
+  });
+
+  it('prints costs and latencies in tool texts as a person writes them, not as raw floats', async () => {
+    for (let i = 0; i < 3; i++)
+      await request(gw.url)
+        .post('/v1/chat/completions')
+        .send({ model: 'auto', messages: [{ role: 'user', content: `hello ${i}` }] })
+        .expect(200);
+    // The recorder writes in batches: wait for the three rows.
+    const lines = await waitFor(
+      async () => {
+        const log = await call(client, 'get_request_log', { limit: 3 });
+        const rows = log.content[0].text!.split('\n').slice(1);
+        return rows.length === 3 ? rows : undefined;
+      },
+      10_000,
+      'three request_log rows',
+    );
+    // e.g. "... ok 114 ms $0.0000358": whole milliseconds, three significant digits below a cent.
+    for (const line of lines) expect(line).toMatch(/ \d+ ms \$(\d+\.\d{4}|0\.0*[1-9]\d{2}|\d\.\d{2}e-\d+|0\.00)$/);
+    const usage = await call(client, 'get_usage_series', { window: 'hour' });
+    expect(usage.content[0].text).toMatch(/answered, \$[\d.e-]+\); p50 \d+ ms, p95 \d+ ms;/);
   });
 
   it('returns isError with the same text as REST for bad input, and writes nothing', async () => {

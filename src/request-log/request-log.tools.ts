@@ -18,6 +18,9 @@ import type { LoggedRequest, QualityBucket, UsageBucket } from './request-log.ty
 type Output<N extends 'get_request_log' | 'get_usage_series' | 'get_quality_series'> = ConsoleToolOutput<N>;
 
 /** The read tools of request_log: pages of rows and time series aggregated in SQL. */
+/** A latency as tool texts print it: whole milliseconds (the SQL percentile is a float), '-' when none. */
+const msOf = (ms: number | null | undefined) => (ms == null ? '-' : Math.round(ms));
+
 @Injectable()
 export class RequestLogTools {
   constructor(private readonly log: RequestLogService) {}
@@ -59,7 +62,7 @@ export class RequestLogTools {
     ...CONSOLE_TOOLS.get_usage_series,
     text: (r: Output<'get_usage_series'>) =>
       `${r.totals.requests} request(s) in the last ${r.window} (${r.totals.successes} answered, ${formatUsd(r.totals.costUsd)}); ` +
-      `p50 ${r.totals.p50LatencyMs ?? '-'} ms, p95 ${r.totals.p95LatencyMs ?? '-'} ms; ${r.series.length} series by ${r.groupBy}`,
+      `p50 ${msOf(r.totals.p50LatencyMs)} ms, p95 ${msOf(r.totals.p95LatencyMs)} ms; ${r.series.length} series by ${r.groupBy}`,
   })
   async getUsageSeries(input: z.output<typeof getUsageSeriesInput>): Promise<Output<'get_usage_series'>> {
     const usage = await this.log.usage(input.window, input.groupBy);
