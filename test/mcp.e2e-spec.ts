@@ -141,6 +141,19 @@ describe('MCP over Streamable HTTP (/mcp) and REST give the same results', () =>
     expect(usage.content[0].text).toMatch(/answered, \$[\d.e-]+\); p50 \d+ ms, p95 \d+ ms;/);
   });
 
+  it('tells optimizer runs and A/B tests in words, not as JSON', async () => {
+    expect((await call(client, 'get_ab_tests', {})).content[0].text).toBe('No A/B test.');
+    await call(client, 'start_ab_test', { name: 'mcp-words', strategyA: 'static', strategyB: 'learned', split: 0.3 });
+    expect((await call(client, 'get_ab_tests', {})).content[0].text).toMatch(
+      /^\d+\. mcp-words: static vs learned \(30% to learned\), running, started \S+$/,
+    );
+    const run = await call(client, 'run_optimizer', {});
+    expect(run.isError).toBeFalsy();
+    const runs = (await call(client, 'get_optimizer_runs', { limit: 1 })).content[0].text!;
+    expect(runs).toMatch(/^1 optimizer run\(s\), newest first:\nRun \d+ \(tool\) at \S+: \d+ change\(s\)\./);
+    expect(runs).not.toContain('{"runs"');
+  });
+
   it('returns isError with the same text as REST for bad input, and writes nothing', async () => {
     const bad = { name: 'x', value: 'not a number', unit: 'ms' };
     const viaMcp = await call(client, 'record_metric', bad);

@@ -19,17 +19,50 @@ import {
 } from './optimizer.schemas';
 import { OptimizerService } from './optimizer.service';
 
-export function describeRun(r: z.infer<typeof runOptimizerOutput>): string {
-  if (!r.ran) return 'Another replica is running the optimizer; nothing was done.';
-  const head = `${r.dryRun ? 'Dry run (nothing written)' : `Optimizer run ${r.runId}`}: ${r.changes.length} change(s).`;
-  const lines = r.changes.map(
-    (c) => `- ${c.kind} ${c.target}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`,
-  );
-  const policy = r.policy.map(
+type Change = z.infer<typeof runOptimizerOutput>['changes'][number];
+type PolicyLine = z.infer<typeof runOptimizerOutput>['policy'][number];
+
+const changeLine = (c: Change) => `- ${c.kind} ${c.target}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`;
+
+function policyLines(policy: readonly PolicyLine[]): string[] {
+  if (!policy.length) return [];
+  const lines = policy.map(
     (p) =>
       `- ${p.taskType}${p.warm ? '' : ' (warming up)'}: ${p.models.map((m) => `${m.model} ${m.utility}`).join(', ')}`,
   );
-  return [head, ...lines, ...(policy.length ? ['Learned policy (expected utility):', ...policy] : [])].join('\n');
+  return ['Learned policy (expected utility):', ...lines];
+}
+
+export function describeRun(r: z.infer<typeof runOptimizerOutput>): string {
+  if (!r.ran) return 'Another replica is running the optimizer; nothing was done.';
+  const head = `${r.dryRun ? 'Dry run (nothing written)' : `Optimizer run ${r.runId}`}: ${r.changes.length} change(s).`;
+  return [head, ...r.changes.map(changeLine), ...policyLines(r.policy)].join('\n');
+}
+
+/** get_optimizer_runs as text: each run with its changes (and what undid them), then the policy. */
+export function describeRuns(r: z.infer<typeof getOptimizerRunsOutput>): string {
+  const runs = r.runs.flatMap((run) => [
+    `Run ${run.id} (${run.trigger}${run.tick ? `, tick ${run.tick}` : ''}) at ${run.startedAt}: ${run.changes.length} change(s).`,
+    ...run.changes.map(
+      (c) => `${changeLine(c)}${c.rolledBack ? ` (rolled back at ${c.rolledBack.at}: ${c.rolledBack.reason})` : ''}`,
+    ),
+  ]);
+  return [
+    r.runs.length ? `${r.runs.length} optimizer run(s), newest first:` : 'No optimizer run yet.',
+    ...runs,
+    ...policyLines(r.policy),
+  ].join('\n');
+}
+
+/** get_ab_tests as text: one line per test, with its winner once finished. */
+export function describeAbTests(r: z.infer<typeof getAbTestsOutput>): string {
+  if (!r.tests.length) return 'No A/B test.';
+  return r.tests
+    .map(
+      (t) =>
+        `${t.id}. ${t.name}: ${t.strategyA} vs ${t.strategyB} (${Math.round(t.split * 100)}% to ${t.strategyB}${t.taskType ? `, ${t.taskType} only` : ''}), ${t.status}${t.winner ? `, winner ${t.winner}` : ''}, started ${t.startedAt}`,
+    )
+    .join('\n');
 }
 
 /** Tool declarations of the optimizer; the logic lives in the services. */
@@ -102,6 +135,7 @@ export class OptimizerTools {
     description: 'List A/B tests of routing strategies (running, finished with their winner and statistics, stopped).',
     input: getAbTestsInput,
     output: getAbTestsOutput,
+    text: describeAbTests,
     readOnly: true,
   })
   async getAbTests(input: z.infer<typeof getAbTestsInput>) {
@@ -114,6 +148,7 @@ export class OptimizerTools {
       'The audit of optimizer runs (every change with before, after and evidence), newest first, and the learned policy as it stands.',
     input: getOptimizerRunsInput,
     output: getOptimizerRunsOutput,
+    text: describeRuns,
     readOnly: true,
   })
   async getOptimizerRuns(input: z.infer<typeof getOptimizerRunsInput>) {
