@@ -27,8 +27,10 @@ import {
   numberArg,
   openLoop,
   OpenLoopResult,
+  pct,
   round,
   sleep,
+  sortedCopy,
   stopChild,
   table,
 } from './lib';
@@ -84,7 +86,6 @@ async function sample(url: string, pid: number): Promise<Sample> {
 }
 
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * A window's live heap: the median of its samples after a full GC; a window without one keeps the
@@ -92,7 +93,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  */
 function liveHeapOf(samples: Sample[], previous: Window | undefined): number {
   const known = samples.map((s) => s.heapLive).filter((v) => v > 0);
-  return known.length > 0 ? median(known) : (previous?.heapLive ?? NaN);
+  return known.length > 0 ? pct(sortedCopy(known), 50) : (previous?.heapLive ?? NaN);
 }
 const growth = (first: number, last: number) => (last - first) / first;
 
