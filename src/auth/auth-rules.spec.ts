@@ -79,6 +79,14 @@ describe('route requirements', () => {
     expect(normalizePath('/TOOLS/')).toBe('/tools');
     expect(normalizePath('/%E0%A4%A')).toBe('/%e0%a4%a');
     expect(normalizePath('/')).toBe('/');
+    // Paths already in that form come back as they are; one character off takes the full way.
+    expect(normalizePath('/v1/chat/completions')).toBe('/v1/chat/completions');
+    expect(normalizePath('/v1/chat/completions/')).toBe('/v1/chat/completions');
+    expect(normalizePath('//')).toBe('/');
+    expect(normalizePath('')).toBe('');
+    expect(normalizePath('/v1/Models')).toBe('/v1/models');
+    expect(normalizePath('/v1/mod%65ls')).toBe('/v1/models');
+    expect(normalizePath('/tools/\u00c9t\u00e9')).toBe('/tools/\u00e9t\u00e9');
     expect(doorOf(normalizePath('/V1/models'))).toBe('openai');
     expect(doorOf('/mcp')).toBe('mcp');
     expect(doorOf('/tools/x')).toBe('rest');

@@ -9,6 +9,7 @@ export type Door = 'openai' | 'anthropic' | 'mcp' | 'rest';
  * (Express matches case-insensitively), so that `/V1//models/` cannot slip past a scope check.
  */
 export function normalizePath(path: string): string {
+  if (isNormalized(path)) return path;
   let p = path;
   try {
     p = decodeURIComponent(path);
@@ -17,6 +18,17 @@ export function normalizePath(path: string): string {
   }
   p = p.toLowerCase().replace(/\/{2,}/g, '/');
   return p.length > 1 ? p.replace(/\/+$/, '') || '/' : p;
+}
+
+/** Already in that form (the usual request): ASCII without escapes or upper case, no empty segment, no trailing slash. */
+function isNormalized(path: string): boolean {
+  let previous = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 37 /* % */ || c > 127 || (c >= 65 && c <= 90) /* A-Z */ || (c === 47 && previous === 47)) return false;
+    previous = c;
+  }
+  return path.length <= 1 || previous !== 47;
 }
 
 export function doorOf(normalizedPath: string): Door {
