@@ -15,6 +15,7 @@ import { openDatabase } from './database';
 import { accessLog } from '../common/http/access-log';
 import { DomainExceptionFilter } from '../common/http/errors.filter';
 import { bodyParserErrors, refuseDeepJson, requireJsonBody } from '../common/http/json-body';
+import { bodySizeBytes, fastJsonBody } from '../common/http/fast-json-body';
 import { InFlightTracker } from './in-flight-tracker';
 import { installLeanRoutes, Layer, LeanRoute } from '../common/http/lean-route';
 import { requestLogBinding } from '../common/logging/request-logger';
@@ -97,7 +98,8 @@ function configureHttp(
   app.use(...guards);
   // Chat requests carry whole conversations and images (a long Claude Code session passes 1 MB): a larger limit.
   const { chatBodyLimit, bodyLimit } = config.security;
-  const chatBody = [json({ limit: chatBodyLimit }), bodyParserErrors(chatBodyLimit, 'security.chatBodyLimit')];
+  const chatJson = fastJsonBody(json({ limit: chatBodyLimit }), bodySizeBytes(chatBodyLimit));
+  const chatBody = [chatJson, bodyParserErrors(chatBodyLimit, 'security.chatBodyLimit')];
   app.use(CHAT_DOORS, ...chatBody);
   app.useBodyParser('json', { limit: bodyLimit });
   // (The body parser above skips a body the chat parser has read, or one it skipped for its Content-Type.)
